@@ -1,0 +1,9 @@
+//! Deals: state folded from `deal-N` (also the deal's public JSON shape), and the decisions on it.
+
+mod decide;
+mod state;
+
+pub use decide::{
+    DealEdit, DealError, NewDeal, add_contact, add_note, add_task, complete_task, create_deal, edit_deal, move_deal,
+};
+pub use state::{Deal, Note, Task};

@@ -1,0 +1,28 @@
+//! The append-only event log of SPEC §2.
+//!
+//! - [`EventLog`] is the contract; [`SqliteEventLog`] implements it over one SQLite file
+//!   (WAL, `synchronous=FULL`, STRICT tables, triggers that reject UPDATE and DELETE).
+//! - Writes run as units on a single writer thread ([`writer`](crate::writer)) that commits
+//!   every unit waiting in one transaction: group commit, one fsync per batch.
+//! - A unit gets a [`Transaction`]: appends with optimistic concurrency and idempotent repeats,
+//!   stream reads, id sequences, checkpoints, and the caller's own tables in the same commit.
+//! - [`reader`] holds the queries; [`migrations`] applies the numbered SQL files;
+//!   [`CommitListener`] wakes tailers after commits.
+
+mod error;
+mod log;
+pub mod migrations;
+mod model;
+mod notify;
+pub mod reader;
+mod rows;
+mod transaction;
+mod writer;
+
+pub use error::{AppendError, StorageError};
+pub use log::{EventLog, LogSettings, SqliteEventLog, open_connection};
+pub use migrations::Migration;
+pub use model::{Appended, EventFilter, ExpectedVersion, NewEvent, RecordedEvent};
+pub use notify::CommitListener;
+pub use rows::{from_micros, to_micros};
+pub use transaction::{Transaction, TxIds};

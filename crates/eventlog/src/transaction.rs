@@ -1,0 +1,196 @@
+//! The write transaction a unit runs in: appends, stream reads, id sequences, checkpoints,
+//! and the caller's own tables. Everything a unit does commits or rolls back together.
+
+use chrono::{DateTime, Utc};
+use domain::ids::{IdAllocator, IdKind, StreamName};
+use rusqlite::{Connection, OptionalExtension};
+use uuid::Uuid;
+
+use crate::rows::from_micros;
+use crate::{AppendError, Appended, ExpectedVersion, NewEvent, RecordedEvent, StorageError};
+
+/// One unit's view of the group transaction.
+pub struct Transaction<'c> {
+    conn: &'c Connection,
+    recorded_at: i64,
+    head: u64,
+    appended: u64,
+    saved_checkpoints: Vec<(String, u64)>,
+}
+
+/// Where a unit started, so that a rolled-back unit leaves no trace in memory either.
+#[derive(Clone, Copy)]
+pub(crate) struct Mark {
+    head: u64,
+    appended: u64,
+    checkpoints: usize,
+}
+
+impl<'c> Transaction<'c> {
+    pub(crate) fn new(conn: &'c Connection, recorded_at: i64, head: u64) -> Self {
+        Self { conn, recorded_at, head, appended: 0, saved_checkpoints: Vec::new() }
+    }
+
+    pub(crate) fn mark(&self) -> Mark {
+        Mark { head: self.head, appended: self.appended, checkpoints: self.saved_checkpoints.len() }
+    }
+
+    pub(crate) fn reset(&mut self, mark: Mark) {
+        self.head = mark.head;
+        self.appended = mark.appended;
+        self.saved_checkpoints.truncate(mark.checkpoints);
+    }
+
+    /// The head, the number of events appended and the checkpoints saved by committed units.
+    pub(crate) fn into_effects(self) -> (u64, u64, Vec<(String, u64)>) {
+        (self.head, self.appended, self.saved_checkpoints)
+    }
+
+    /// The instant every event of this transaction is recorded at.
+    pub fn recorded_at(&self) -> DateTime<Utc> {
+        from_micros(self.recorded_at)
+    }
+
+    /// The position of the last event, including those appended so far in this transaction.
+    pub fn head(&self) -> u64 {
+        self.head
+    }
+
+    /// The connection inside the transaction, for the caller's own tables (lookups, read
+    /// models, delivery queues) written atomically with its events. Never for `events`.
+    pub fn sql(&self) -> &Connection {
+        self.conn
+    }
+
+    /// Appends events to a stream if it is at the expected version. A repeat of already stored
+    /// events (same first `event_id`) stores nothing and answers their original positions.
+    pub fn append(
+        &mut self,
+        stream: &StreamName,
+        expected: ExpectedVersion,
+        events: &[NewEvent],
+    ) -> Result<Appended, AppendError> {
+        let Some(first) = events.first() else {
+            let version = self.stream_version(stream.as_str())?;
+            return Ok(Appended { first_position: None, last_position: None, stream_version: version, duplicate: false });
+        };
+        if let Some(position) = self.position_of(first.event_id)? {
+            return self.repeated(events, position);
+        }
+        let current = self.stream_version(stream.as_str())?;
+        if !expected.admits(current) {
+            return Err(AppendError::Conflict { stream: stream.to_string(), expected, actual: current });
+        }
+        let mut insert = self.conn.prepare_cached(
+            "INSERT INTO events (event_id, stream, version, type, schema, data, metadata, recorded_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        let mut version = current.unwrap_or(0);
+        let mut first_position = None;
+        for event in events {
+            version += 1;
+            let id = event.event_id.to_string();
+            insert.execute((
+                &id,
+                stream.as_str(),
+                version,
+                &event.event_type,
+                event.schema,
+                &event.data,
+                &event.metadata,
+                self.recorded_at,
+            ))?;
+            self.head = u64::try_from(self.conn.last_insert_rowid()).unwrap_or_default();
+            self.appended += 1;
+            first_position.get_or_insert(self.head);
+        }
+        Ok(Appended {
+            first_position,
+            last_position: Some(self.head),
+            stream_version: Some(version),
+            duplicate: false,
+        })
+    }
+
+    fn position_of(&self, event_id: Uuid) -> Result<Option<u64>, StorageError> {
+        let mut query = self.conn.prepare_cached("SELECT position FROM events WHERE event_id = ?1")?;
+        Ok(query.query_row([event_id.to_string()], |row| row.get(0)).optional()?)
+    }
+
+    fn repeated(&self, events: &[NewEvent], first_position: u64) -> Result<Appended, AppendError> {
+        let mut last_position = first_position;
+        for event in &events[1..] {
+            last_position = self.position_of(event.event_id)?.ok_or(AppendError::PartialRepeat(event.event_id))?;
+        }
+        let mut query = self.conn.prepare_cached("SELECT stream FROM events WHERE position = ?1")?;
+        let stream: String = query.query_row([first_position], |row| row.get(0))?;
+        Ok(Appended {
+            first_position: Some(first_position),
+            last_position: Some(last_position),
+            stream_version: self.stream_version(&stream)?,
+            duplicate: true,
+        })
+    }
+
+    /// The version of a stream's last event; `None` when the stream does not exist.
+    pub fn stream_version(&self, stream: &str) -> Result<Option<u64>, StorageError> {
+        let mut query =
+            self.conn.prepare_cached("SELECT version FROM events WHERE stream = ?1 ORDER BY version DESC LIMIT 1")?;
+        Ok(query.query_row([stream], |row| row.get(0)).optional()?)
+    }
+
+    /// A stream's events from `from_version` on, as this transaction sees them.
+    pub fn read_stream(&self, stream: &str, from_version: u64) -> Result<Vec<RecordedEvent>, StorageError> {
+        crate::reader::read_stream(self.conn, stream, from_version)
+    }
+
+    /// The next id of a kind, from its sequence; rolled back with the transaction.
+    pub fn next_id(&self, kind: IdKind) -> Result<u64, StorageError> {
+        let mut next = self.conn.prepare_cached(
+            "INSERT INTO sequences (name, value) VALUES (?1, 1)
+             ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
+        )?;
+        Ok(next.query_row([kind.sequence()], |row| row.get(0))?)
+    }
+
+    /// An id allocator for the pure decisions of `domain`; check [`TxIds::finish`] after deciding.
+    pub fn ids(&self) -> TxIds<'_, 'c> {
+        TxIds { tx: self, error: None }
+    }
+
+    /// Records that consumer `name` has processed everything up to `position`.
+    pub fn save_checkpoint(&mut self, name: &str, position: u64) -> Result<(), StorageError> {
+        let mut save = self.conn.prepare_cached(
+            "INSERT INTO checkpoints (name, position, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at",
+        )?;
+        save.execute((name, position, self.recorded_at))?;
+        self.saved_checkpoints.push((name.to_owned(), position));
+        Ok(())
+    }
+}
+
+/// Allocates ids inside a transaction; the first storage error is kept for [`TxIds::finish`].
+pub struct TxIds<'t, 'c> {
+    tx: &'t Transaction<'c>,
+    error: Option<StorageError>,
+}
+
+impl IdAllocator for TxIds<'_, '_> {
+    fn next_id(&mut self, kind: IdKind) -> u64 {
+        match self.tx.next_id(kind) {
+            Ok(id) => id,
+            Err(error) => {
+                self.error.get_or_insert(error);
+                0
+            }
+        }
+    }
+}
+
+impl TxIds<'_, '_> {
+    /// Fails if any allocation failed (the ids handed out are then meaningless).
+    pub fn finish(self) -> Result<(), StorageError> {
+        self.error.map_or(Ok(()), Err)
+    }
+}
