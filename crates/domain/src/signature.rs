@@ -71,7 +71,10 @@ mod tests {
     fn signatures_match_an_independent_hmac_implementation() {
         // python3 -c 'import hmac,hashlib; print(hmac.new(b"s3cret", b"{\"title\":\"x\"}", hashlib.sha256).hexdigest())'
         // (PHP's hash_hmac and Node's createHmac produce the same digest.)
-        assert_eq!(sign_inbound(b"s3cret", br#"{"title":"x"}"#), "sha256=fc0f04f7f2795fb607921534af01947d7e95251a4e20807d3a339caae4860d54");
+        assert_eq!(
+            sign_inbound(b"s3cret", br#"{"title":"x"}"#),
+            "sha256=fc0f04f7f2795fb607921534af01947d7e95251a4e20807d3a339caae4860d54"
+        );
         assert_eq!(sign_mautic(b"s3cret", br#"{"title":"x"}"#), "/A8E9/J5X7YHkhU0rwGUfX6VJRpOIIB9OjOcquSGDVQ=");
     }
 

@@ -58,14 +58,17 @@ fn given_deal(pipeline: &Pipeline) -> Deal {
 fn the_default_pipeline_has_the_six_stages_of_the_spec() {
     let pipeline = main_pipeline();
     let names: Vec<_> = pipeline.stages.iter().map(|s| (s.name.as_str(), s.kind)).collect();
-    assert_eq!(names, [
-        ("Lead In", StageType::Open),
-        ("Qualified", StageType::Open),
-        ("Proposal Sent", StageType::Open),
-        ("Negotiation", StageType::Open),
-        ("Won", StageType::Won),
-        ("Lost", StageType::Lost),
-    ]);
+    assert_eq!(
+        names,
+        [
+            ("Lead In", StageType::Open),
+            ("Qualified", StageType::Open),
+            ("Proposal Sent", StageType::Open),
+            ("Negotiation", StageType::Open),
+            ("Won", StageType::Won),
+            ("Lost", StageType::Lost),
+        ]
+    );
 }
 
 #[test]
@@ -157,7 +160,7 @@ fn reordering_stages_moves_the_unlisted_ones_after_the_listed() {
     let lost = pipeline.find_stage("Lost").unwrap().id;
     let edit = PipelineEdit { stages: Some(vec![StageEdit { id: Some(lost), ..StageEdit::default() }]), name: None };
     let events = edit_pipeline(&pipeline, edit, &mut Counter::default()).unwrap();
-    let pipeline = events.iter().fold(Some(pipeline), |p, e| Pipeline::evolve(p, PipelineId(1), e, 2)).unwrap();
+    let pipeline = events.iter().try_fold(pipeline, |p, e| Pipeline::evolve(Some(p), PipelineId(1), e, 2)).unwrap();
     let order: Vec<_> = pipeline.stages.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(order, ["Lost", "Lead In", "Qualified", "Proposal Sent", "Negotiation", "Won"]);
 }

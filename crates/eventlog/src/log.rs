@@ -201,7 +201,9 @@ where
 fn unerase<T: 'static, E: From<StorageError> + 'static>(reply: Reply) -> Result<T, E> {
     match reply {
         Ok(Ok(value)) => value.downcast::<T>().map(|v| *v).map_err(|_| StorageError::UnitPanicked.into()),
-        Ok(Err(refusal)) => Err(refusal.downcast::<E>().map(|e| *e).unwrap_or_else(|_| StorageError::UnitPanicked.into())),
+        Ok(Err(refusal)) => {
+            Err(refusal.downcast::<E>().map(|e| *e).unwrap_or_else(|_| StorageError::UnitPanicked.into()))
+        }
         Err(storage) => Err(storage.into()),
     }
 }

@@ -37,11 +37,17 @@ pub fn apply(conn: &mut Connection, migrations: &[Migration]) -> Result<usize, S
         // Immediate: two processes starting together apply each migration once.
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         if !is_applied(&tx, migration.version)? {
-            let failed =
-                |source| StorageError::Migration { version: migration.version, name: migration.name.to_owned(), source };
+            let failed = |source| StorageError::Migration {
+                version: migration.version,
+                name: migration.name.to_owned(),
+                source,
+            };
             tx.execute_batch(migration.sql).map_err(failed)?;
-            tx.execute("INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)", (migration.version, migration.name))
-                .map_err(failed)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
+                (migration.version, migration.name),
+            )
+            .map_err(failed)?;
             applied += 1;
             tracing::info!(version = migration.version, name = migration.name, "applied migration");
         }

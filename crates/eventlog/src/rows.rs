@@ -7,8 +7,7 @@ use rusqlite::types::Type;
 use crate::RecordedEvent;
 
 /// The columns every event query selects, in the order [`recorded_event`] reads them.
-pub(crate) const EVENT_COLUMNS: &str =
-    "position, event_id, stream, version, type, schema, data, metadata, recorded_at";
+pub(crate) const EVENT_COLUMNS: &str = "position, event_id, stream, version, type, schema, data, metadata, recorded_at";
 
 /// Reads one row selected with [`EVENT_COLUMNS`].
 pub(crate) fn recorded_event(row: &Row<'_>) -> rusqlite::Result<RecordedEvent> {

@@ -72,7 +72,12 @@ impl<'c> Transaction<'c> {
     ) -> Result<Appended, AppendError> {
         let Some(first) = events.first() else {
             let version = self.stream_version(stream.as_str())?;
-            return Ok(Appended { first_position: None, last_position: None, stream_version: version, duplicate: false });
+            return Ok(Appended {
+                first_position: None,
+                last_position: None,
+                stream_version: version,
+                duplicate: false,
+            });
         };
         if let Some(position) = self.position_of(first.event_id)? {
             return self.repeated(events, position);
@@ -104,12 +109,7 @@ impl<'c> Transaction<'c> {
             self.appended += 1;
             first_position.get_or_insert(self.head);
         }
-        Ok(Appended {
-            first_position,
-            last_position: Some(self.head),
-            stream_version: Some(version),
-            duplicate: false,
-        })
+        Ok(Appended { first_position, last_position: Some(self.head), stream_version: Some(version), duplicate: false })
     }
 
     fn position_of(&self, event_id: Uuid) -> Result<Option<u64>, StorageError> {

@@ -240,7 +240,8 @@ fn append_until_killed(path: &str) -> ! {
                 let event = event(i);
                 let id = event.event_id;
                 let target = stream(&format!("deal-{t}"));
-                let appended = log.write_blocking(move |tx| tx.append(&target, ExpectedVersion::Any, &[event])).unwrap();
+                let appended =
+                    log.write_blocking(move |tx| tx.append(&target, ExpectedVersion::Any, &[event])).unwrap();
                 println!("ACK {id} {}", appended.last_position.unwrap());
             }
         });

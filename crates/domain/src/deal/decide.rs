@@ -45,14 +45,12 @@ pub struct DealEdit {
     pub custom_fields: Option<CustomFieldsPatch>,
 }
 
-fn open_stage<'p>(pipeline: &'p Pipeline, stage_id: Option<StageId>) -> Result<&'p Stage, DealError> {
+fn open_stage(pipeline: &Pipeline, stage_id: Option<StageId>) -> Result<&Stage, DealError> {
     if pipeline.deleted {
         return Err(DealError::PipelineDeleted(pipeline.id));
     }
     match stage_id {
-        Some(stage) => {
-            pipeline.stage(stage).ok_or(DealError::StageNotInPipeline { stage, pipeline: pipeline.id })
-        }
+        Some(stage) => pipeline.stage(stage).ok_or(DealError::StageNotInPipeline { stage, pipeline: pipeline.id }),
         None => pipeline.first_stage().ok_or(DealError::PipelineHasNoStages(pipeline.id)),
     }
 }

@@ -113,10 +113,7 @@ domain_events! {
 impl DomainEvent {
     /// The data as a JSON value (for payloads and exports).
     pub fn data_value(&self) -> serde_json::Value {
-        self.encode_data()
-            .ok()
-            .and_then(|text| serde_json::from_str(&text).ok())
-            .unwrap_or(serde_json::Value::Null)
+        self.encode_data().ok().and_then(|text| serde_json::from_str(&text).ok()).unwrap_or(serde_json::Value::Null)
     }
 }
 

@@ -87,8 +87,20 @@ mod tests {
 
     #[test]
     fn rejects_malformed_addresses() {
-        for bad in ["", "jane", "jane@", "@acme.com", "jane@acme", "ja ne@acme.com", "jane@@acme.com",
-            "jane@acme..com", ".jane@acme.com", "jane@-acme.com", "jane@acme.c", "jane@1.2.3.4"] {
+        for bad in [
+            "",
+            "jane",
+            "jane@",
+            "@acme.com",
+            "jane@acme",
+            "ja ne@acme.com",
+            "jane@@acme.com",
+            "jane@acme..com",
+            ".jane@acme.com",
+            "jane@-acme.com",
+            "jane@acme.c",
+            "jane@1.2.3.4",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad} should be rejected");
         }
     }

@@ -6,6 +6,7 @@ mod custom_fields;
 mod date;
 mod email;
 mod field_errors;
+mod secret;
 mod text;
 
 pub use amount::{Amount, AmountError};
@@ -14,6 +15,7 @@ pub use custom_fields::{CustomFields, CustomFieldsPatch};
 pub use date::{InvalidDate, parse_date};
 pub use email::{Email, InvalidEmail};
 pub use field_errors::FieldErrors;
+pub use secret::Secret;
 pub use text::{BoundedText, TextError, Title};
 
 /// An old and a new value of one changed field.

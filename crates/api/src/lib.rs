@@ -1,0 +1,17 @@
+//! HTTP conventions shared by the feature crates, so that every route answers alike.
+//!
+//! - [`error`]: [`ApiError`], the `{"errors": [...]}` body of SPEC §9 for every failure.
+//! - [`principal`]: the authenticated user (set by the server's auth middleware) and the
+//!   [`Authenticated`] / [`Admin`] extractors.
+//! - [`request`]: the request id every answer echoes and every event records.
+//! - [`body`]: JSON bodies parsed with errors in the spec's format.
+
+pub mod body;
+pub mod error;
+pub mod principal;
+pub mod request;
+
+pub use body::{JsonBody, parse_json_object};
+pub use error::ApiError;
+pub use principal::{Admin, Authenticated, Principal, Role};
+pub use request::RequestId;

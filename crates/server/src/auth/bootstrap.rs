@@ -1,0 +1,30 @@
+//! The first-start admin of SPEC §8.
+
+use api::Role;
+use domain::values::Secret;
+use eventlog::{SqliteEventLog, StorageError};
+
+use super::passwords::{hash_password, random_secret};
+use super::users;
+
+/// Creates user `admin` when the database has no users. Answers the generated password when
+/// none was configured, so that the caller prints it once.
+pub async fn ensure_admin(log: &SqliteEventLog, configured: Option<&Secret>) -> anyhow::Result<Option<String>> {
+    if log.read(|conn| users::count(conn).map_err(StorageError::from))? > 0 {
+        return Ok(None);
+    }
+    let generated = configured.is_none().then(|| random_secret(18));
+    let password = configured.map(|s| s.expose().to_owned()).or_else(|| generated.clone()).unwrap_or_default();
+    let hash = hash_password(&password)?;
+    let created = log
+        .write(move |tx| {
+            // Checked again inside the write: another process may have started first.
+            if users::count(tx.sql())? > 0 {
+                return Ok(false);
+            }
+            users::insert(tx.sql(), "admin", Role::Admin, &hash, tx.recorded_at().timestamp_micros())?;
+            Ok::<_, StorageError>(true)
+        })
+        .await?;
+    Ok(if created { generated } else { None })
+}

@@ -1,0 +1,16 @@
+//! Access control of SPEC §8: users with roles, argon2-hashed passwords and tokens, HTTP Basic
+//! and Bearer authentication, and the first-start admin.
+
+mod authenticator;
+mod bootstrap;
+mod middleware;
+pub mod passwords;
+pub mod users;
+
+pub use authenticator::{AuthFailure, Authenticator, TOKEN_PREFIX};
+pub use bootstrap::ensure_admin;
+pub use middleware::authenticate;
+
+/// The users table and its tokens.
+pub const MIGRATIONS: &[eventlog::Migration] =
+    &[eventlog::Migration { version: 2, name: "users", sql: include_str!("../../../../migrations/0002_users.sql") }];

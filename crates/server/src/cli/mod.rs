@@ -1,0 +1,47 @@
+//! The subcommands of `dealflow`.
+
+mod users;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::settings::Settings;
+use crate::startup::{Application, open_log};
+
+/// dealflow: a webhook hub for sales pipelines.
+#[derive(Debug, Parser)]
+#[command(name = "dealflow", version, about)]
+pub struct Cli {
+    /// Configuration file (default: ./dealflow.toml when it exists).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP API, the projector and the dispatcher.
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage users and API tokens.
+    #[command(subcommand)]
+    Users(users::UsersCommand),
+}
+
+/// Runs one subcommand.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = Settings::load(cli.config.as_deref(), |name| std::env::var(name).ok())?;
+    match cli.command {
+        Command::Serve => Application::build(settings).await?.run_until_stopped().await,
+        Command::Migrate => {
+            let log = open_log(&settings)?;
+            println!("database {} is up to date", log.path().display());
+            Ok(())
+        }
+        Command::Users(command) => users::run(command, &open_log(&settings)?).await,
+    }
+}

@@ -1,0 +1,62 @@
+//! `GET /health` (the process answers) and `GET /ready` (database reachable, migrations
+//! applied, how far each consumer lags behind the log).
+
+use actix_web::{HttpResponse, web};
+use eventlog::{EventLog, Migration, SqliteEventLog, StorageError, migrations};
+use serde_json::{Map, Value, json};
+
+/// What `/ready` checks.
+pub struct Readiness {
+    pub log: SqliteEventLog,
+    pub migrations: Vec<Migration>,
+}
+
+/// `GET /health`
+pub async fn health() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "status": "ok" }))
+}
+
+/// `GET /ready`: 200 when ready, 503 with the reason otherwise.
+pub async fn ready(readiness: web::Data<Readiness>) -> HttpResponse {
+    let readiness = readiness.into_inner();
+    let checked = web::block(move || check(&readiness)).await;
+    match checked {
+        Ok(Ok(report)) => {
+            let ready = report["migrations"]["pending"].as_array().is_some_and(Vec::is_empty);
+            let mut response = if ready { HttpResponse::Ok() } else { HttpResponse::ServiceUnavailable() };
+            response.json(report)
+        }
+        Ok(Err(error)) => HttpResponse::ServiceUnavailable()
+            .json(json!({ "status": "unavailable", "database": format!("unreachable: {error}") })),
+        Err(error) => {
+            HttpResponse::ServiceUnavailable().json(json!({ "status": "unavailable", "error": error.to_string() }))
+        }
+    }
+}
+
+fn check(readiness: &Readiness) -> Result<Value, StorageError> {
+    let log = &readiness.log;
+    let pending = log.read(|conn| migrations::pending(conn, &readiness.migrations))?;
+    let head = log.head()?;
+    let consumers: Map<String, Value> = consumer_positions(log)?
+        .into_iter()
+        .map(|(name, position)| (name, json!({ "position": position, "lag": head.saturating_sub(position) })))
+        .collect();
+    let status = if pending.is_empty() { "ready" } else { "migrations pending" };
+    Ok(json!({
+        "status": status,
+        "database": "ok",
+        "head_position": head,
+        "migrations": { "known": readiness.migrations.len(), "pending": pending },
+        "consumers": consumers,
+    }))
+}
+
+/// Every consumer's checkpoint.
+pub fn consumer_positions(log: &SqliteEventLog) -> Result<Vec<(String, u64)>, StorageError> {
+    log.read(|conn| {
+        let mut query = conn.prepare_cached("SELECT name, position FROM checkpoints ORDER BY name")?;
+        let rows = query.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?.collect::<Result<_, _>>()?;
+        Ok(rows)
+    })
+}

@@ -1,0 +1,65 @@
+//! `GET /metrics` in the Prometheus text format, and the per-request metrics middleware.
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{HttpResponse, web};
+use eventlog::{EventLog, SqliteEventLog};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+/// The process-wide recorder (installed once; tests start many applications in one process).
+pub fn recorder() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        const SECONDS: &[f64] = &[0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+        const SIZES: &[f64] = &[1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0, 1024.0];
+        let builder = PrometheusBuilder::new()
+            .set_buckets_for_metric(Matcher::Suffix("seconds".into()), SECONDS)
+            .and_then(|b| b.set_buckets_for_metric(Matcher::Suffix("batch_size".into()), SIZES));
+        match builder.and_then(|b| b.install_recorder()) {
+            Ok(handle) => handle,
+            Err(error) => {
+                tracing::warn!(%error, "metrics recorder unavailable; /metrics will be empty");
+                PrometheusBuilder::new().build_recorder().handle()
+            }
+        }
+    })
+}
+
+/// `GET /metrics`: refreshes the log gauges, then renders everything recorded.
+pub async fn render(log: web::Data<SqliteEventLog>) -> HttpResponse {
+    let log = log.into_inner();
+    let _ = web::block(move || refresh_log_gauges(&log)).await;
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(recorder().render())
+}
+
+fn refresh_log_gauges(log: &SqliteEventLog) {
+    let Ok(head) = log.head() else { return };
+    metrics::gauge!("dealflow_log_head_position").set(head as f64);
+    if let Ok(consumers) = super::health::consumer_positions(log) {
+        for (name, position) in consumers {
+            metrics::gauge!("dealflow_consumer_lag_events", "consumer" => name)
+                .set(head.saturating_sub(position) as f64);
+        }
+    }
+}
+
+/// Counts requests and times them by method, route pattern and status.
+pub async fn record_request(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
+    let method = req.method().to_string();
+    let response = next.call(req).await?;
+    let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+    let status = response.status().as_u16().to_string();
+    metrics::counter!("dealflow_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)
+        .increment(1);
+    metrics::histogram!("dealflow_http_request_duration_seconds", "method" => method, "route" => route)
+        .record(started.elapsed().as_secs_f64());
+    Ok(response)
+}

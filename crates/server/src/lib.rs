@@ -1,0 +1,19 @@
+//! The `dealflow` binary's library: everything `main` and the end-to-end tests assemble.
+//!
+//! - [`settings`]: `dealflow.toml` and `DEALFLOW_*` variables.
+//! - [`startup`]: [`Application::build`] opens the log, bootstraps, binds and assembles HTTP.
+//! - [`auth`]: users, roles, Basic/Bearer authentication, the first-start admin.
+//! - [`http`]: health, readiness, metrics, conventions middleware, the current user.
+//! - [`cli`]: the subcommands of `dealflow`.
+
+pub mod auth;
+pub mod bootstrap;
+pub mod cli;
+pub mod http;
+pub mod migrations;
+pub mod settings;
+pub mod startup;
+pub mod telemetry;
+
+pub use settings::Settings;
+pub use startup::Application;

@@ -1,0 +1,178 @@
+//! Configuration: `dealflow.toml` (optional) overridden by `DEALFLOW_*` environment variables
+//! (SPEC §9). Each section is a `*Settings` struct that owns its small conversions.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use domain::values::Secret;
+use serde::Deserialize;
+
+/// Everything `dealflow` can be configured with.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub auth: AuthSettings,
+    pub roles: RoleSettings,
+}
+
+/// The HTTP listener.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerSettings {
+    /// `host:port`; `:port` listens on every interface; port 0 picks a free one.
+    pub listen: String,
+    /// Base of the URLs shown to users and of `X-Origin-Base-URL`; `http://<listen>` if unset.
+    pub public_url: Option<String>,
+    /// HTTP worker threads; the number of cores if unset.
+    pub workers: Option<usize>,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self { listen: "127.0.0.1:8080".into(), public_url: None, workers: None }
+    }
+}
+
+impl ServerSettings {
+    /// The socket address to bind.
+    pub fn listen_addr(&self) -> Result<SocketAddr, SettingsError> {
+        let text = self.listen.trim();
+        let text = if text.starts_with(':') { format!("0.0.0.0{text}") } else { text.to_owned() };
+        text.parse().map_err(|_| SettingsError::Invalid("server.listen / DEALFLOW_LISTEN", self.listen.clone()))
+    }
+
+    /// The public base URL, given the port actually bound.
+    pub fn public_url(&self, bound: SocketAddr) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{bound}"),
+        }
+    }
+}
+
+/// The SQLite file that holds the log and the read models.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseSettings {
+    pub path: PathBuf,
+    /// Reader connections in the pool.
+    pub readers: u32,
+    /// Most write units per group commit.
+    pub max_batch: usize,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self { path: PathBuf::from("./dealflow.db"), readers: 8, max_batch: 1024 }
+    }
+}
+
+impl DatabaseSettings {
+    /// The log's tuning.
+    pub fn log_settings(&self) -> eventlog::LogSettings {
+        eventlog::LogSettings { max_batch: self.max_batch, readers: self.readers }
+    }
+}
+
+/// Users and credentials.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthSettings {
+    /// The password of user `admin` at first start; generated and printed once if unset.
+    pub admin_password: Option<Secret>,
+}
+
+/// Which roles this process runs (all by default).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RoleSettings {
+    pub http: bool,
+    pub projector: bool,
+    pub dispatcher: bool,
+}
+
+impl Default for RoleSettings {
+    fn default() -> Self {
+        Self { http: true, projector: true, dispatcher: true }
+    }
+}
+
+/// Configuration that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("cannot read the configuration file {0}: {1}")]
+    Read(PathBuf, std::io::Error),
+    #[error("the configuration file {0} is invalid: {1}")]
+    Parse(PathBuf, toml::de::Error),
+    #[error("{0} has an invalid value {1:?}")]
+    Invalid(&'static str, String),
+}
+
+impl Settings {
+    /// Reads `file` (or `./dealflow.toml` when it exists), then applies the environment.
+    pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
+        let default_file = Path::new("dealflow.toml");
+        let file = file.or_else(|| default_file.exists().then_some(default_file));
+        let mut settings = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| SettingsError::Read(path.to_owned(), e))?;
+                toml::from_str(&text).map_err(|e| SettingsError::Parse(path.to_owned(), e))?
+            }
+            None => Settings::default(),
+        };
+        settings.apply_env(env)?;
+        Ok(settings)
+    }
+
+    /// Applies the `DEALFLOW_*` variables that override the file.
+    pub fn apply_env(&mut self, env: impl Fn(&str) -> Option<String>) -> Result<(), SettingsError> {
+        if let Some(listen) = env("DEALFLOW_LISTEN") {
+            self.server.listen = listen;
+        }
+        if let Some(url) = env("DEALFLOW_PUBLIC_URL") {
+            self.server.public_url = Some(url);
+        }
+        if let Some(path) = env("DEALFLOW_DATABASE") {
+            self.database.path = PathBuf::from(path);
+        }
+        if let Some(password) = env("DEALFLOW_ADMIN_PASSWORD") {
+            self.auth.admin_password = Some(Secret::new(password));
+        }
+        self.server.listen_addr()?;
+        Ok(())
+    }
+}
+
+/// Parses `true`/`false`/`1`/`0`/`yes`/`no` from an environment variable.
+pub fn parse_flag(name: &'static str, value: &str) -> Result<bool, SettingsError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(SettingsError::Invalid(name, value.to_owned())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_variables_override_defaults() {
+        let env = |name: &str| match name {
+            "DEALFLOW_LISTEN" => Some(":0".to_owned()),
+            "DEALFLOW_DATABASE" => Some("/tmp/x.db".to_owned()),
+            _ => None,
+        };
+        let settings = Settings::load(None, env).unwrap();
+        assert_eq!(settings.server.listen_addr().unwrap().to_string(), "0.0.0.0:0");
+        assert_eq!(settings.database.path, PathBuf::from("/tmp/x.db"));
+    }
+
+    #[test]
+    fn a_bad_listen_address_is_reported_by_name() {
+        let error = Settings::load(None, |n| (n == "DEALFLOW_LISTEN").then(|| "nowhere".to_owned())).unwrap_err();
+        assert!(error.to_string().contains("DEALFLOW_LISTEN"));
+    }
+}

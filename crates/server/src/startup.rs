@@ -1,0 +1,106 @@
+//! Builds the application from settings: opens the log, bootstraps a fresh database, binds
+//! the listener (port 0 works: tests read the real port back) and assembles the HTTP app.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use eventlog::SqliteEventLog;
+
+use crate::auth::{self, Authenticator};
+use crate::http::{conventions, health, metrics, users};
+use crate::settings::Settings;
+use crate::{bootstrap, migrations};
+
+/// A built, bound, not yet running application.
+pub struct Application {
+    port: u16,
+    public_url: String,
+    log: SqliteEventLog,
+    server: Option<Server>,
+}
+
+/// Opens the database at the configured path and applies every migration.
+pub fn open_log(settings: &Settings) -> anyhow::Result<SqliteEventLog> {
+    let path = &settings.database.path;
+    SqliteEventLog::open(path, &migrations::all(), settings.database.log_settings())
+        .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", path.display()))
+}
+
+impl Application {
+    /// Opens, bootstraps and binds everything the settings ask for.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        metrics::recorder();
+        let log = open_log(&settings)?;
+        if let Some(password) = auth::ensure_admin(&log, settings.auth.admin_password.as_ref()).await? {
+            println!(
+                "Created user 'admin' with password: {password}\n(shown only this once; change it with `dealflow users passwd admin`)"
+            );
+        }
+        bootstrap::ensure_default_pipeline(&log).await?;
+        let listener = TcpListener::bind(settings.server.listen_addr()?)?;
+        let bound = listener.local_addr()?;
+        let public_url = settings.server.public_url(bound);
+        tracing::info!(address = %bound, %public_url, "listening");
+        let server = if settings.roles.http { Some(http_server(listener, &settings, &log)?) } else { None };
+        Ok(Self { port: bound.port(), public_url, log, server })
+    }
+
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The base of URLs shown to users.
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
+    /// The event log this application runs on.
+    pub fn log(&self) -> &SqliteEventLog {
+        &self.log
+    }
+
+    /// Runs until the HTTP server stops (SIGINT or SIGTERM).
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        match self.server {
+            Some(server) => server.await?,
+            None => tokio::signal::ctrl_c().await?,
+        }
+        Ok(())
+    }
+}
+
+fn http_server(listener: TcpListener, settings: &Settings, log: &SqliteEventLog) -> anyhow::Result<Server> {
+    let log = web::Data::new(log.clone());
+    let authenticator = web::Data::new(Authenticator::new(log.get_ref().clone()));
+    let readiness = web::Data::new(health::Readiness { log: log.get_ref().clone(), migrations: migrations::all() });
+    let workers =
+        settings.server.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(from_fn(metrics::record_request))
+            .wrap(from_fn(conventions::apply))
+            .app_data(log.clone())
+            .app_data(authenticator.clone())
+            .app_data(readiness.clone())
+            .app_data(conventions::query_config())
+            .app_data(conventions::path_config())
+            .app_data(conventions::json_config(1 << 20))
+            .route("/health", web::get().to(health::health))
+            .route("/ready", web::get().to(health::ready))
+            .route("/metrics", web::get().to(metrics::render))
+            .service(
+                web::scope("/api")
+                    .wrap(from_fn(auth::authenticate))
+                    .route("/users/self", web::get().to(users::current_user))
+                    .default_service(web::to(conventions::not_found)),
+            )
+            .default_service(web::to(conventions::not_found))
+    })
+    .workers(workers)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,7 @@
+//! End-to-end tests: each starts the real application on port 0 with a fresh SQLite file in a
+//! temporary directory and talks HTTP to it.
+
+mod helpers;
+
+mod access;
+mod health;
