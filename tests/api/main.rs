@@ -5,3 +5,5 @@ mod helpers;
 
 mod access;
 mod health;
+mod inbound;
+mod sources;

@@ -5,13 +5,16 @@
 //!   [`Authenticated`] / [`Admin`] extractors.
 //! - [`request`]: the request id every answer echoes and every event records.
 //! - [`body`]: JSON bodies parsed with errors in the spec's format.
+//! - [`fields`]: typed fields read out of a JSON object, every problem recorded by name.
 
 pub mod body;
 pub mod error;
+pub mod fields;
 pub mod principal;
 pub mod request;
 
 pub use body::{JsonBody, parse_json_object};
 pub use error::ApiError;
+pub use fields::{Fields, path_id};
 pub use principal::{Admin, Authenticated, Principal, Role};
 pub use request::RequestId;

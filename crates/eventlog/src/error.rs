@@ -17,6 +17,8 @@ pub enum StorageError {
     WriterStopped,
     #[error("a write unit panicked; its changes were rolled back")]
     UnitPanicked,
+    #[error("a stored event cannot be read: {0}")]
+    Undecodable(#[from] domain::events::DecodeError),
     #[error("the group commit failed, nothing of this batch was stored: {0}")]
     CommitFailed(String),
 }

@@ -4,7 +4,8 @@ use eventlog::Migration;
 
 /// All migrations, in version order.
 pub fn all() -> Vec<Migration> {
-    let mut all: Vec<Migration> = [eventlog::migrations::MIGRATIONS, crate::auth::MIGRATIONS].concat();
+    let mut all: Vec<Migration> =
+        [eventlog::migrations::MIGRATIONS, crate::auth::MIGRATIONS, ingest::MIGRATIONS].concat();
     all.sort_by_key(|m| m.version);
     all
 }

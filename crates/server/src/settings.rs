@@ -15,6 +15,7 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
     pub roles: RoleSettings,
+    pub ingest: ingest::IngestSettings,
 }
 
 /// The HTTP listener.
@@ -139,6 +140,9 @@ impl Settings {
         }
         if let Some(password) = env("DEALFLOW_ADMIN_PASSWORD") {
             self.auth.admin_password = Some(Secret::new(password));
+        }
+        if let Some(key) = env("DEALFLOW_MASTER_KEY") {
+            self.ingest.master_key = Some(Secret::new(key));
         }
         self.server.listen_addr()?;
         Ok(())

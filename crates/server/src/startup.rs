@@ -7,6 +7,7 @@ use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use eventlog::SqliteEventLog;
+use ingest::Ingest;
 
 use crate::auth::{self, Authenticator};
 use crate::http::{conventions, health, metrics, users};
@@ -18,6 +19,7 @@ pub struct Application {
     port: u16,
     public_url: String,
     log: SqliteEventLog,
+    ingest: web::Data<Ingest>,
     server: Option<Server>,
 }
 
@@ -43,8 +45,9 @@ impl Application {
         let bound = listener.local_addr()?;
         let public_url = settings.server.public_url(bound);
         tracing::info!(address = %bound, %public_url, "listening");
-        let server = if settings.roles.http { Some(http_server(listener, &settings, &log)?) } else { None };
-        Ok(Self { port: bound.port(), public_url, log, server })
+        let ingest = web::Data::new(Ingest::new(log.clone(), settings.ingest.clone(), public_url.clone())?);
+        let server = if settings.roles.http { Some(http_server(listener, &settings, &log, &ingest)?) } else { None };
+        Ok(Self { port: bound.port(), public_url, log, ingest, server })
     }
 
     /// The port actually bound.
@@ -62,17 +65,43 @@ impl Application {
         &self.log
     }
 
+    /// The command side.
+    pub fn ingest(&self) -> &Ingest {
+        &self.ingest
+    }
+
     /// Runs until the HTTP server stops (SIGINT or SIGTERM).
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let maintenance = tokio::spawn(maintain(self.ingest.clone()));
         match self.server {
             Some(server) => server.await?,
             None => tokio::signal::ctrl_c().await?,
         }
+        maintenance.abort();
         Ok(())
     }
 }
 
-fn http_server(listener: TcpListener, settings: &Settings, log: &SqliteEventLog) -> anyhow::Result<Server> {
+/// Hourly housekeeping: forgets expired inbound idempotency answers.
+async fn maintain(ingest: web::Data<Ingest>) {
+    let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        hourly.tick().await;
+        match ingest.purge_expired_keys().await {
+            Ok(purged) if purged > 0 => tracing::info!(purged, "forgot expired idempotency keys"),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "could not purge expired idempotency keys"),
+        }
+    }
+}
+
+fn http_server(
+    listener: TcpListener,
+    settings: &Settings,
+    log: &SqliteEventLog,
+    ingest: &web::Data<Ingest>,
+) -> anyhow::Result<Server> {
+    let ingest = ingest.clone();
     let log = web::Data::new(log.clone());
     let authenticator = web::Data::new(Authenticator::new(log.get_ref().clone()));
     let readiness = web::Data::new(health::Readiness { log: log.get_ref().clone(), migrations: migrations::all() });
@@ -85,6 +114,7 @@ fn http_server(listener: TcpListener, settings: &Settings, log: &SqliteEventLog)
             .app_data(log.clone())
             .app_data(authenticator.clone())
             .app_data(readiness.clone())
+            .app_data(ingest.clone())
             .app_data(conventions::query_config())
             .app_data(conventions::path_config())
             .app_data(conventions::json_config(1 << 20))
@@ -95,8 +125,10 @@ fn http_server(listener: TcpListener, settings: &Settings, log: &SqliteEventLog)
                 web::scope("/api")
                     .wrap(from_fn(auth::authenticate))
                     .route("/users/self", web::get().to(users::current_user))
+                    .configure(ingest::configure_api)
                     .default_service(web::to(conventions::not_found)),
             )
+            .configure(ingest::configure_public)
             .default_service(web::to(conventions::not_found))
     })
     .workers(workers)

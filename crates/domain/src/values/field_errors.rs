@@ -16,6 +16,13 @@ impl FieldErrors {
         self.0.entry(field.into()).or_default().push(message.into());
     }
 
+    /// Adopts another input's messages as they are named.
+    pub fn extend(&mut self, other: FieldErrors) {
+        for (field, messages) in other.0 {
+            self.0.entry(field).or_default().extend(messages);
+        }
+    }
+
     /// Adopts the messages of a nested input under `prefix.`.
     pub fn extend_prefixed(&mut self, prefix: &str, other: FieldErrors) {
         for (field, messages) in other.0 {

@@ -1,5 +1,6 @@
 //! The subcommands of `dealflow`.
 
+mod sources;
 mod users;
 
 use std::path::PathBuf;
@@ -30,6 +31,17 @@ pub enum Command {
     /// Manage users and API tokens.
     #[command(subcommand)]
     Users(users::UsersCommand),
+    /// Manage inbound sources.
+    #[command(subcommand)]
+    Sources(sources::SourcesCommand),
+    /// Print the X-DealFlow-Signature header value for a body (FILE, or standard input).
+    Sign {
+        /// The source's secret.
+        #[arg(long, env = "DEALFLOW_SOURCE_SECRET")]
+        secret: String,
+        /// The body file; `-` or none reads standard input.
+        file: Option<PathBuf>,
+    },
 }
 
 /// Runs one subcommand.
@@ -43,5 +55,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Users(command) => users::run(command, &open_log(&settings)?).await,
+        Command::Sources(command) => {
+            let public_url = settings.server.public_url(settings.server.listen_addr()?);
+            let ingest = ingest::Ingest::new(open_log(&settings)?, settings.ingest.clone(), public_url)?;
+            sources::run(command, &ingest).await
+        }
+        Command::Sign { secret, file } => sources::sign(&secret, file),
     }
 }

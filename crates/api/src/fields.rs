@@ -1,0 +1,134 @@
+//! Reads typed fields out of a JSON object, recording every problem by field name, so that a
+//! client learns all its mistakes at once (422 with `details`).
+
+use std::str::FromStr;
+
+use domain::values::{BoundedText, FieldErrors};
+use serde_json::{Map, Value};
+
+/// A JSON object being parsed field by field.
+pub struct Fields<'a> {
+    map: &'a Map<String, Value>,
+    errors: FieldErrors,
+}
+
+impl<'a> Fields<'a> {
+    /// Starts parsing an object.
+    pub fn new(map: &'a Map<String, Value>) -> Self {
+        Self { map, errors: FieldErrors::new() }
+    }
+
+    /// The raw value of a field that is present and not `null`.
+    pub fn value(&self, name: &str) -> Option<&'a Value> {
+        self.map.get(name).filter(|v| !v.is_null())
+    }
+
+    /// True when the field is present, even as `null`.
+    pub fn has(&self, name: &str) -> bool {
+        self.map.contains_key(name)
+    }
+
+    /// Records a problem with a field.
+    pub fn error(&mut self, name: &str, message: impl Into<String>) {
+        self.errors.add(name, message);
+    }
+
+    /// A required text of 1..=`max` characters.
+    pub fn required_text(&mut self, name: &str, max: usize) -> Option<BoundedText> {
+        if self.value(name).is_none() {
+            self.error(name, "is required");
+            return None;
+        }
+        self.optional_text(name, max)
+    }
+
+    /// An optional text of 1..=`max` characters (absent or `null` is none).
+    pub fn optional_text(&mut self, name: &str, max: usize) -> Option<BoundedText> {
+        match self.value(name)? {
+            Value::String(text) => {
+                let parsed = BoundedText::parse(text, max);
+                self.errors.check(name, parsed)
+            }
+            _ => {
+                self.error(name, "must be a string");
+                None
+            }
+        }
+    }
+
+    /// A text that may be cleared: absent is `None`, `null` or empty is `Some(None)`.
+    pub fn clearable_text(&mut self, name: &str, max: usize) -> Option<Option<String>> {
+        match self.map.get(name)? {
+            Value::Null => Some(None),
+            Value::String(text) => {
+                let parsed = BoundedText::parse_optional(text, max);
+                self.errors.check(name, parsed)
+            }
+            _ => {
+                self.error(name, "must be a string or null");
+                None
+            }
+        }
+    }
+
+    /// A boolean; also `1`/`0` and `"true"`/`"false"`/`"1"`/`"0"`, as PHP clients send them.
+    pub fn boolean(&mut self, name: &str) -> Option<bool> {
+        let parsed = match self.value(name)? {
+            Value::Bool(b) => Some(*b),
+            Value::Number(n) => match n.to_string().as_str() {
+                "1" => Some(true),
+                "0" => Some(false),
+                _ => None,
+            },
+            Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" => Some(true),
+                "0" | "false" | "no" | "" => Some(false),
+                _ => None,
+            },
+            _ => None,
+        };
+        if parsed.is_none() {
+            self.error(name, "must be true or false");
+        }
+        parsed
+    }
+
+    /// A positive integer id (a JSON number or a numeric string).
+    pub fn id<T: FromStr>(&mut self, name: &str) -> Option<T> {
+        let text = match self.value(name)? {
+            Value::Number(n) => n.to_string(),
+            Value::String(s) => s.trim().to_owned(),
+            _ => String::new(),
+        };
+        let parsed = text.parse::<T>().ok();
+        if parsed.is_none() {
+            self.error(name, "must be a positive integer id");
+        }
+        parsed
+    }
+
+    /// Adopts the errors of a nested parse under `name.`.
+    pub fn nested(&mut self, name: &str, errors: FieldErrors) {
+        self.errors.extend_prefixed(name, errors);
+    }
+
+    /// Records a parse result's error under `name`.
+    pub fn check<T, E: std::fmt::Display>(&mut self, name: &str, parsed: Result<T, E>) -> Option<T> {
+        self.errors.check(name, parsed)
+    }
+
+    /// Adopts whole field errors (already named).
+    pub fn adopt(&mut self, errors: FieldErrors) {
+        self.errors.extend(errors);
+    }
+
+    /// The problems found so far.
+    pub fn into_errors(self) -> FieldErrors {
+        self.errors
+    }
+}
+
+/// Parses an id from a path segment; 400 naming the parameter when it is not a positive integer.
+pub fn path_id<T: FromStr>(raw: &str) -> Result<T, crate::ApiError> {
+    raw.parse().map_err(|_| crate::ApiError::bad_field("id", format!("must be a positive integer, not {raw:?}")))
+}

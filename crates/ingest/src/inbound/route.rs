@@ -1,0 +1,124 @@
+//! The HTTP handler of the inbound endpoint.
+
+use std::time::Duration;
+
+use actix_web::web::{self, Data, Path};
+use actix_web::{HttpRequest, HttpResponse};
+use api::{ApiError, RequestId, parse_json_object};
+use domain::ids::SourceId;
+use domain::signature::{SignatureError, verify_inbound};
+use domain::{Actor, Metadata};
+use sha2::{Digest, Sha256};
+
+use super::body::read_capped;
+use super::payload::InboundPayload;
+use super::unit::{self, InboundRequest};
+use crate::sources::ActiveSource;
+use crate::state::Ingest;
+
+/// The header carrying the sender's signature.
+pub const SIGNATURE_HEADER: &str = "X-DealFlow-Signature";
+
+/// Registers the public (unauthenticated) inbound route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/deal-flow/settings/inbound-webhooks/{source_id}/receive").route(web::post().to(receive)),
+    );
+}
+
+async fn receive(
+    ingest: Data<Ingest>,
+    source_id: Path<String>,
+    req: HttpRequest,
+    payload: web::Payload,
+    request_id: RequestId,
+) -> Result<HttpResponse, ApiError> {
+    let source = find_source(&ingest, &source_id).await?;
+    let body = read_capped(&req, payload, ingest.settings.body_limit).await?;
+    verify(&source, &req, &body)?;
+    let idempotency_key = idempotency_key(&req)?;
+    let map = parse_json_object(&body)?;
+    let (payload, payload_errors) = InboundPayload::parse(&map);
+    let request = InboundRequest {
+        source_id: source.id,
+        default_pipeline_id: source.default_pipeline_id,
+        payload,
+        payload_errors,
+        idempotency_key,
+        body_sha256: hex::encode(Sha256::digest(&body)),
+        size: body.len() as u64,
+        default_currency: ingest.default_currency,
+        idempotency_window: Duration::from_secs(ingest.settings.idempotency_window_hours * 3600),
+        metadata: Metadata::new(
+            Actor::source(source.id, source.name.clone()),
+            Some(request_id.0).filter(|r| !r.is_empty()),
+        ),
+    };
+    let pipelines = ingest.pipelines.clone();
+    let answer = ingest.log.write(move |tx| unit::receive(tx, &pipelines, request)).await.inspect_err(|error| {
+        metrics::counter!("dealflow_inbound_requests_total", "outcome" => outcome_of(error)).increment(1);
+    })?;
+    let outcome = if answer.replayed {
+        "replayed"
+    } else if answer.status == 201 {
+        "created"
+    } else {
+        "updated"
+    };
+    metrics::counter!("dealflow_inbound_requests_total", "outcome" => outcome).increment(1);
+    let status = actix_web::http::StatusCode::from_u16(answer.status).unwrap_or(actix_web::http::StatusCode::OK);
+    Ok(HttpResponse::build(status).content_type("application/json").body(answer.body))
+}
+
+async fn find_source(ingest: &Ingest, raw_id: &str) -> Result<std::sync::Arc<ActiveSource>, ApiError> {
+    let unknown = || ApiError::not_found(format!("no inbound source {raw_id:?}; check the endpoint URL"));
+    let id: SourceId = raw_id.parse().map_err(|_| unknown())?;
+    let source = ingest.sources.get(&ingest.log, &ingest.secrets, id).await.map_err(ApiError::internal)?;
+    let source = source.ok_or_else(unknown)?;
+    if !source.is_published {
+        return Err(ApiError::forbidden(format!("inbound source {id} is unpublished; publish it to accept requests")));
+    }
+    Ok(source)
+}
+
+/// Checks the signature against the source's current secret (and the previous one during its
+/// grace period). Failures are counted and logged without the body.
+fn verify(source: &ActiveSource, req: &HttpRequest, body: &[u8]) -> Result<(), ApiError> {
+    let header = req.headers().get(SIGNATURE_HEADER).map(|v| v.to_str().unwrap_or_default());
+    let mut outcome = Err(SignatureError::Missing);
+    for secret in source.secrets_at(chrono::Utc::now()) {
+        outcome = verify_inbound(secret.as_bytes(), body, header);
+        if !matches!(outcome, Err(SignatureError::Mismatch)) {
+            break;
+        }
+    }
+    outcome.map_err(|error| {
+        let reason = match error {
+            SignatureError::Missing => "missing",
+            SignatureError::Malformed => "malformed",
+            SignatureError::Mismatch => "mismatch",
+        };
+        metrics::counter!("dealflow_inbound_signature_failures_total", "reason" => reason).increment(1);
+        tracing::warn!(source = %source.id, reason, size = body.len(), "refused an inbound request with a bad signature");
+        ApiError::forbidden(format!("{error}; sign the raw body with HMAC-SHA256 and send {SIGNATURE_HEADER}: sha256=<hex>"))
+    })
+}
+
+/// `Idempotency-Key`, or Standard Webhooks' `webhook-id`.
+fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let header = req.headers().get("Idempotency-Key").or_else(|| req.headers().get("webhook-id"));
+    let Some(value) = header else { return Ok(None) };
+    match value.to_str() {
+        Ok(key) if (1..=255).contains(&key.trim().len()) => Ok(Some(key.trim().to_owned())),
+        _ => Err(ApiError::bad_field("Idempotency-Key", "must be 1 to 255 visible characters")),
+    }
+}
+
+fn outcome_of(error: &crate::CommandError) -> &'static str {
+    match error {
+        crate::CommandError::Invalid(_) => "invalid",
+        crate::CommandError::NotFound(_) => "not_found",
+        crate::CommandError::Conflict(_) => "conflict",
+        crate::CommandError::Storage(_) => "error",
+    }
+}

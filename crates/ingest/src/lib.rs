@@ -1,0 +1,37 @@
+//! dealflow's command side. Every command runs as a write unit on the log's writer thread:
+//! it reads its streams and lookup tables, decides with `domain`'s pure functions, and appends
+//! its events and lookup rows in one transaction.
+//!
+//! - [`sources`]: inbound sources, their sealed secrets ([`secrets`]) and `/api/sources`.
+//! - [`inbound`]: the signed inbound endpoint.
+//! - [`contacts`], [`lookups`], [`streams`]: contact look-up-or-create, the lookup tables, and
+//!   aggregates folded from their streams.
+//! - [`CommandError`]: why a command was refused, mapped once to status codes.
+
+pub mod contacts;
+mod error;
+pub mod inbound;
+pub mod lookups;
+pub mod secrets;
+mod settings;
+pub mod sources;
+mod state;
+pub mod streams;
+
+pub use error::CommandError;
+pub use settings::IngestSettings;
+pub use state::{Ingest, user_metadata};
+
+/// The command side's tables.
+pub const MIGRATIONS: &[eventlog::Migration] =
+    &[eventlog::Migration { version: 3, name: "ingest", sql: include_str!("../../../migrations/0003_ingest.sql") }];
+
+/// Registers the `/api` routes of the command side (inside the authenticated scope).
+pub fn configure_api(cfg: &mut actix_web::web::ServiceConfig) {
+    sources::routes::configure(cfg);
+}
+
+/// Registers the public routes (the inbound endpoint; its signature is its credential).
+pub fn configure_public(cfg: &mut actix_web::web::ServiceConfig) {
+    inbound::route::configure(cfg);
+}

@@ -1,0 +1,140 @@
+//! `/api/sources`: list, get, new (the secret shown once), edit, delete, and secret rotation.
+
+use actix_web::HttpResponse;
+use actix_web::http::header::LOCATION;
+use actix_web::web::{self, Bytes, Data, Path};
+use api::{Admin, ApiError, Authenticated, Fields, RequestId, parse_json_object, path_id};
+use domain::ids::{PipelineId, SourceId};
+use eventlog::StorageError;
+use serde_json::json;
+
+use super::commands::{self, SourceInput};
+use super::store;
+use crate::secrets::generate_source_secret;
+use crate::state::{Ingest, user_metadata};
+
+/// Registers the routes under the `/api` scope.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/sources").route(web::get().to(list)))
+        .service(web::resource("/sources/new").route(web::post().to(create)))
+        .service(web::resource("/sources/{id}").route(web::get().to(get_one)))
+        .service(web::resource("/sources/{id}/edit").route(web::patch().to(edit)).route(web::put().to(replace)))
+        .service(web::resource("/sources/{id}/delete").route(web::delete().to(delete)))
+        .service(web::resource("/sources/{id}/secret/rotate").route(web::post().to(rotate)));
+}
+
+fn parse_input(body: &Bytes, require_name: bool) -> Result<SourceInput, ApiError> {
+    let map = parse_json_object(body)?;
+    let mut fields = Fields::new(&map);
+    let name = if require_name { fields.required_text("name", 255) } else { fields.optional_text("name", 255) };
+    let input = SourceInput {
+        name,
+        default_pipeline_id: fields.id::<PipelineId>("default_pipeline_id"),
+        is_published: fields.boolean("is_published"),
+    };
+    let errors = fields.into_errors();
+    if errors.is_empty() { Ok(input) } else { Err(ApiError::validation(errors)) }
+}
+
+async fn list(ingest: Data<Ingest>, _: Authenticated) -> Result<HttpResponse, ApiError> {
+    let records = ingest.log.read_async(|conn| store::list(conn).map_err(StorageError::from)).await?;
+    let sources: Vec<_> = records.iter().map(|r| r.view(&ingest.public_url)).collect();
+    Ok(HttpResponse::Ok().json(json!({ "total": sources.len(), "sources": sources })))
+}
+
+async fn get_one(ingest: Data<Ingest>, _: Authenticated, id: Path<String>) -> Result<HttpResponse, ApiError> {
+    let id: SourceId = path_id(&id)?;
+    let record = ingest.log.read_async(move |conn| store::find(conn, id).map_err(StorageError::from)).await?;
+    let record = record.ok_or_else(|| ApiError::not_found(format!("source {id} does not exist")))?;
+    Ok(HttpResponse::Ok().json(json!({ "source": record.view(&ingest.public_url) })))
+}
+
+async fn create(
+    ingest: Data<Ingest>,
+    Admin(user): Admin,
+    request: RequestId,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let input = parse_input(&body, true)?;
+    let secret = generate_source_secret();
+    let sealed = ingest.secrets.seal(&secret);
+    let (pipelines, metadata) = (ingest.pipelines.clone(), user_metadata(&user, &request));
+    let record = ingest.log.write(move |tx| commands::create(tx, &pipelines, input, sealed, &metadata)).await?;
+    tracing::info!(source = %record.id, name = %record.name, "created an inbound source");
+    Ok(HttpResponse::Created()
+        .insert_header((LOCATION, format!("/api/sources/{}", record.id)))
+        .json(json!({ "source": record.view(&ingest.public_url), "secret": secret })))
+}
+
+async fn edit(
+    ingest: Data<Ingest>,
+    admin: Admin,
+    request: RequestId,
+    id: Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let input = parse_input(&body, false)?;
+    apply_edit(ingest, admin, request, &id, input).await
+}
+
+/// PUT: every editable field is set; absent ones take their defaults.
+async fn replace(
+    ingest: Data<Ingest>,
+    admin: Admin,
+    request: RequestId,
+    id: Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let mut input = parse_input(&body, true)?;
+    input.default_pipeline_id = input.default_pipeline_id.or(Some(PipelineId(1)));
+    input.is_published = input.is_published.or(Some(true));
+    apply_edit(ingest, admin, request, &id, input).await
+}
+
+async fn apply_edit(
+    ingest: Data<Ingest>,
+    Admin(user): Admin,
+    request: RequestId,
+    id: &str,
+    input: SourceInput,
+) -> Result<HttpResponse, ApiError> {
+    let id: SourceId = path_id(id)?;
+    let (pipelines, metadata) = (ingest.pipelines.clone(), user_metadata(&user, &request));
+    let record = ingest.log.write(move |tx| commands::edit(tx, &pipelines, id, input, &metadata)).await?;
+    ingest.sources.forget(id);
+    Ok(HttpResponse::Ok().json(json!({ "source": record.view(&ingest.public_url) })))
+}
+
+async fn delete(
+    ingest: Data<Ingest>,
+    Admin(user): Admin,
+    request: RequestId,
+    id: Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id: SourceId = path_id(&id)?;
+    let metadata = user_metadata(&user, &request);
+    let record = ingest.log.write(move |tx| commands::delete(tx, id, &metadata)).await?;
+    ingest.sources.forget(id);
+    Ok(HttpResponse::Ok().json(json!({ "source": record.view(&ingest.public_url) })))
+}
+
+async fn rotate(
+    ingest: Data<Ingest>,
+    Admin(user): Admin,
+    request: RequestId,
+    id: Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id: SourceId = path_id(&id)?;
+    let secret = generate_source_secret();
+    let sealed = ingest.secrets.seal(&secret);
+    let grace = chrono::Duration::hours(i64::try_from(ingest.settings.secret_grace_hours).unwrap_or(24));
+    let grace_until = chrono::Utc::now() + grace;
+    let metadata = user_metadata(&user, &request);
+    let record = ingest.log.write(move |tx| commands::rotate_secret(tx, id, sealed, grace_until, &metadata)).await?;
+    ingest.sources.forget(id);
+    Ok(HttpResponse::Ok().json(json!({
+        "source": record.view(&ingest.public_url),
+        "secret": secret,
+        "previous_secret_valid_until": grace_until,
+    })))
+}

@@ -1,0 +1,120 @@
+//! The `sources` table: a source's current state and its sealed secrets.
+
+use chrono::{DateTime, Utc};
+use domain::ids::{PipelineId, SourceId};
+use eventlog::from_micros;
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde::Serialize;
+
+/// A stored source.
+#[derive(Clone)]
+pub struct SourceRecord {
+    pub id: SourceId,
+    pub name: String,
+    pub default_pipeline_id: PipelineId,
+    pub is_published: bool,
+    /// Sealed with the master key.
+    pub secret: String,
+    /// The rotated-out secret, sealed, and until when it is accepted.
+    pub previous_secret: Option<(String, DateTime<Utc>)>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for SourceRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceRecord").field("id", &self.id).field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+/// A source as the API shows it (never with a secret).
+#[derive(Clone, Debug, Serialize)]
+pub struct SourceView {
+    pub id: SourceId,
+    pub name: String,
+    pub default_pipeline_id: PipelineId,
+    pub is_published: bool,
+    pub endpoint_url: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl SourceRecord {
+    /// The API's view, with the endpoint URL under `public_url`.
+    pub fn view(&self, public_url: &str) -> SourceView {
+        SourceView {
+            id: self.id,
+            name: self.name.clone(),
+            default_pipeline_id: self.default_pipeline_id,
+            is_published: self.is_published,
+            endpoint_url: endpoint_url(public_url, self.id),
+            created_at: self.created_at,
+        }
+    }
+}
+
+/// Where a source's sender POSTs.
+pub fn endpoint_url(public_url: &str, id: SourceId) -> String {
+    format!("{}/deal-flow/settings/inbound-webhooks/{id}/receive", public_url.trim_end_matches('/'))
+}
+
+const COLUMNS: &str = "id, name, default_pipeline_id, is_published, secret, previous_secret, previous_valid_until, \
+                       created_at, updated_at";
+
+fn record(row: &Row<'_>) -> rusqlite::Result<SourceRecord> {
+    let previous: Option<String> = row.get(5)?;
+    let until: Option<i64> = row.get(6)?;
+    Ok(SourceRecord {
+        id: SourceId(row.get(0)?),
+        name: row.get(1)?,
+        default_pipeline_id: PipelineId(row.get(2)?),
+        is_published: row.get(3)?,
+        secret: row.get(4)?,
+        previous_secret: previous.zip(until.map(from_micros)),
+        created_at: from_micros(row.get(7)?),
+        updated_at: from_micros(row.get(8)?),
+    })
+}
+
+/// A source that is not deleted.
+pub fn find(conn: &Connection, id: SourceId) -> rusqlite::Result<Option<SourceRecord>> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM sources WHERE id = ?1 AND deleted_at IS NULL"))?
+        .query_row([id.0], record)
+        .optional()
+}
+
+/// Every source that is not deleted, by id.
+pub fn list(conn: &Connection) -> rusqlite::Result<Vec<SourceRecord>> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM sources WHERE deleted_at IS NULL ORDER BY id"))?
+        .query_map([], record)?
+        .collect()
+}
+
+/// Inserts or replaces a source's row.
+pub fn save(conn: &Connection, source: &SourceRecord) -> rusqlite::Result<()> {
+    let (previous, until) = match &source.previous_secret {
+        Some((sealed, until)) => (Some(sealed.as_str()), Some(until.timestamp_micros())),
+        None => (None, None),
+    };
+    conn.prepare_cached(&format!(
+        "INSERT OR REPLACE INTO sources ({COLUMNS}, deleted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL)"
+    ))?
+    .execute((
+        source.id.0,
+        &source.name,
+        source.default_pipeline_id.0,
+        source.is_published,
+        &source.secret,
+        previous,
+        until,
+        source.created_at.timestamp_micros(),
+        source.updated_at.timestamp_micros(),
+    ))?;
+    Ok(())
+}
+
+/// Marks a source deleted; its row (and sealed secrets) stay for the audit trail's sake, unusable.
+pub fn mark_deleted(conn: &Connection, id: SourceId, at: DateTime<Utc>) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE sources SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
+        .execute((id.0, at.timestamp_micros()))?;
+    Ok(())
+}

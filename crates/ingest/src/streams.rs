@@ -1,0 +1,62 @@
+//! Loading aggregates inside a write unit by folding their streams. Pipelines are read by every
+//! inbound request, so their folds are cached and reused while the stream's version is unchanged.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use domain::contact::Contact;
+use domain::deal::Deal;
+use domain::ids::{ContactId, DealId, PipelineId};
+use domain::pipeline::Pipeline;
+use domain::{DomainEvent, EventContext};
+use eventlog::{StorageError, Transaction};
+
+/// A stream's events decoded, with what folds need of each.
+fn decoded(tx: &Transaction<'_>, stream: &str) -> Result<Vec<(DomainEvent, EventContext)>, StorageError> {
+    tx.read_stream(stream, 1)?.iter().map(|event| Ok((event.decode()?, event.context()))).collect()
+}
+
+/// The deal as it stands in this transaction.
+pub fn load_deal(tx: &Transaction<'_>, id: DealId) -> Result<Option<Deal>, StorageError> {
+    let events = decoded(tx, id.stream().as_str())?;
+    Ok(Deal::fold(id, events.iter().map(|(e, c)| (e, c))))
+}
+
+/// The contact as it stands in this transaction.
+pub fn load_contact(tx: &Transaction<'_>, id: ContactId) -> Result<Option<Contact>, StorageError> {
+    let events = decoded(tx, id.stream().as_str())?;
+    Ok(Contact::fold(id, events.iter().map(|(e, c)| (e, c))))
+}
+
+/// Folded pipelines by id, valid while their stream's version is unchanged. Only the writer
+/// thread uses it, so the lock is never contended.
+#[derive(Default)]
+pub struct PipelineCache {
+    folded: Mutex<HashMap<PipelineId, Pipeline>>,
+}
+
+impl PipelineCache {
+    /// The pipeline as it stands in this transaction. Call [`PipelineCache::forget`] after
+    /// appending to a pipeline: a rolled-back append must not leave its fold behind.
+    pub fn load(&self, tx: &Transaction<'_>, id: PipelineId) -> Result<Option<Pipeline>, StorageError> {
+        let Some(version) = tx.stream_version(id.stream().as_str())? else { return Ok(None) };
+        if let Some(cached) = self.lock().get(&id).filter(|p| p.version == version) {
+            return Ok(Some(cached.clone()));
+        }
+        let events = decoded(tx, id.stream().as_str())?;
+        let pipeline = Pipeline::fold(id, events.iter().map(|(e, c)| (e, c.version)));
+        if let Some(pipeline) = &pipeline {
+            self.lock().insert(id, pipeline.clone());
+        }
+        Ok(pipeline)
+    }
+
+    /// Drops a pipeline's fold.
+    pub fn forget(&self, id: PipelineId) {
+        self.lock().remove(&id);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PipelineId, Pipeline>> {
+        self.folded.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
