@@ -1,6 +1,10 @@
 //! `dealflow-bench`: benchmark scenarios. Each prints a table and one JSON line.
 
 mod append;
+mod bare;
+mod ingest;
+mod load;
+mod process;
 mod stats;
 
 use clap::{Parser, Subcommand};
@@ -17,10 +21,17 @@ struct Cli {
 enum Scenario {
     /// Appends through the group-commit writer vs one transaction per append.
     Append(append::AppendArgs),
+    /// Signed inbound requests/s against `dealflow serve`, then checks every deal exists.
+    Ingest(ingest::IngestArgs),
+    /// (internal) the bare HMAC-and-parse baseline server used by `ingest --bare`.
+    #[command(hide = true)]
+    BareServer(bare::BareArgs),
 }
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().scenario {
         Scenario::Append(args) => append::run(&args),
+        Scenario::Ingest(args) => ingest::run(&args),
+        Scenario::BareServer(args) => bare::serve(args),
     }
 }

@@ -9,6 +9,7 @@
 //! - [`reader`] holds the queries; [`migrations`] applies the numbered SQL files;
 //!   [`CommitListener`] wakes tailers after commits.
 
+mod checkpointer;
 mod error;
 mod log;
 pub mod migrations;

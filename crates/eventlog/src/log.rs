@@ -68,6 +68,7 @@ pub struct SqliteEventLog {
 }
 
 struct Inner {
+    _checkpointer: crate::checkpointer::Checkpointer,
     path: PathBuf,
     readers: r2d2::Pool<SqliteConnectionManager>,
     writer: Sender<Job>,
@@ -85,7 +86,10 @@ pub fn open_connection(path: &Path) -> Result<Connection, StorageError> {
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+    // temp_store = MEMORY keeps the per-unit savepoint sub-journal off the disk.
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
+    )
 }
 
 impl SqliteEventLog {
@@ -94,6 +98,7 @@ impl SqliteEventLog {
     pub fn open(path: &Path, migrations: &[Migration], settings: LogSettings) -> Result<Self, StorageError> {
         let mut conn = open_connection(path)?;
         migrations::apply(&mut conn, migrations)?;
+        let checkpointer = crate::checkpointer::spawn(path)?;
         let notifier = Arc::new(Notifier::new(reader::head(&conn)?));
         let writer = writer::spawn(conn, settings.max_batch, notifier.clone())
             .map_err(|e| StorageError::CommitFailed(format!("cannot start the writer thread: {e}")))?;
@@ -104,7 +109,9 @@ impl SqliteEventLog {
                 conn.execute_batch("PRAGMA query_only = ON; PRAGMA cache_size = -16000;")
             });
         let readers = r2d2::Pool::builder().max_size(settings.readers.max(1)).build(manager)?;
-        Ok(Self { inner: Arc::new(Inner { path: path.to_owned(), readers, writer, notifier }) })
+        Ok(Self {
+            inner: Arc::new(Inner { _checkpointer: checkpointer, path: path.to_owned(), readers, writer, notifier }),
+        })
     }
 
     /// The database file.

@@ -22,6 +22,22 @@ pub fn load_deal(tx: &Transaction<'_>, id: DealId) -> Result<Option<Deal>, Stora
     Ok(Deal::fold(id, events.iter().map(|(e, c)| (e, c))))
 }
 
+/// The deal after events this unit just appended at versions `first_version`, … (folded in
+/// memory rather than read back).
+pub fn evolve_deal(
+    deal: Option<Deal>,
+    id: DealId,
+    events: &[DomainEvent],
+    first_version: u64,
+    tx: &Transaction<'_>,
+    actor: &domain::Actor,
+) -> Option<Deal> {
+    events.iter().zip(first_version..).fold(deal, |deal, (event, version)| {
+        let context = EventContext { version, recorded_at: tx.recorded_at(), actor: actor.clone() };
+        Deal::evolve(deal, id, event, &context)
+    })
+}
+
 /// The contact as it stands in this transaction.
 pub fn load_contact(tx: &Transaction<'_>, id: ContactId) -> Result<Option<Contact>, StorageError> {
     let events = decoded(tx, id.stream().as_str())?;

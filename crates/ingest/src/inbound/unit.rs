@@ -17,7 +17,7 @@ use super::payload::InboundPayload;
 use crate::CommandError;
 use crate::contacts::{self, ResolvedContact};
 use crate::lookups::{claim_external_id, deal_by_external_id};
-use crate::streams::{PipelineCache, load_deal};
+use crate::streams::{PipelineCache, evolve_deal, load_deal};
 
 /// One verified inbound request, parsed.
 pub struct InboundRequest {
@@ -57,14 +57,14 @@ pub fn receive(
         Some(input) => Some(contacts::find_or_create(tx, input, &request.metadata)?),
         None => None,
     };
-    let (deal_id, created, deal_changed) = match existing {
+    let created = existing.is_none();
+    let (deal, deal_changed) = match existing {
         Some(deal) => update(tx, &request, &target, deal, contact.as_ref())?,
-        None => create(tx, &request, &target, contact.as_ref())?,
+        None => (create(tx, &request, &target, contact.as_ref())?, true),
     };
     if deal_changed || contact.as_ref().is_some_and(|c| c.created) {
-        record_receipt(tx, &request, deal_id, contact.as_ref(), created)?;
+        record_receipt(tx, &request, deal.id, contact.as_ref(), created)?;
     }
-    let deal = load_deal(tx, deal_id)?.ok_or_else(|| CommandError::NotFound(format!("deal {deal_id} vanished")))?;
     let answer = answer(&deal, contact.as_ref(), created);
     remember(tx, &request, &answer)?;
     Ok(answer)
@@ -144,7 +144,7 @@ fn create(
     request: &InboundRequest,
     target: &Target,
     contact: Option<&ResolvedContact>,
-) -> Result<(DealId, bool, bool), CommandError> {
+) -> Result<Deal, CommandError> {
     let payload = &request.payload;
     let Some(title) = payload.title.clone() else { return Err(CommandError::invalid("title", "is required")) };
     let new = NewDeal {
@@ -164,7 +164,8 @@ fn create(
     if let Some(external_id) = &payload.external_id {
         claim_external_id(tx.sql(), request.source_id, external_id, id)?;
     }
-    Ok((id, true, true))
+    evolve_deal(None, id, &events, 1, tx, &request.metadata.actor)
+        .ok_or_else(|| CommandError::NotFound(format!("deal {id}")))
 }
 
 fn update(
@@ -173,7 +174,7 @@ fn update(
     target: &Target,
     deal: Deal,
     contact: Option<&ResolvedContact>,
-) -> Result<(DealId, bool, bool), CommandError> {
+) -> Result<(Deal, bool), CommandError> {
     let payload = &request.payload;
     let edit = DealEdit {
         title: payload.title.clone(),
@@ -191,11 +192,13 @@ fn update(
     if let Some(contact) = contact {
         events.extend(add_contact(&deal, contact.snapshot.clone()));
     }
-    if !events.is_empty() {
-        let expected = ExpectedVersion::Exact(deal.version);
-        tx.append(&deal.id.stream(), expected, &NewEvent::from_domain_all(&events, &request.metadata)?)?;
+    if events.is_empty() {
+        return Ok((deal, false));
     }
-    Ok((deal.id, false, !events.is_empty()))
+    let (id, version) = (deal.id, deal.version);
+    tx.append(&id.stream(), ExpectedVersion::Exact(version), &NewEvent::from_domain_all(&events, &request.metadata)?)?;
+    let deal = evolve_deal(Some(deal), id, &events, version + 1, tx, &request.metadata.actor);
+    Ok((deal.ok_or_else(|| CommandError::NotFound(format!("deal {id}")))?, true))
 }
 
 fn record_receipt(

@@ -1,0 +1,86 @@
+//! Starting the real `dealflow` binary (or the bare baseline) on a free loopback port.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The admin password of servers the benchmark starts.
+pub const ADMIN_PASSWORD: &str = "bench-admin-password";
+
+/// A child process killed when dropped.
+pub struct Running {
+    child: Child,
+    pub base_url: String,
+    pub database: Option<PathBuf>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A port that was free a moment ago.
+pub fn free_port() -> anyhow::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// The `dealflow` binary: the one given, or the one built beside this benchmark.
+pub fn dealflow_binary(given: Option<&Path>) -> anyhow::Result<PathBuf> {
+    if let Some(path) = given {
+        return Ok(path.to_owned());
+    }
+    let beside = std::env::current_exe()?.with_file_name("dealflow");
+    anyhow::ensure!(beside.exists(), "{} is missing: run `cargo build --release` first", beside.display());
+    Ok(beside)
+}
+
+/// Starts `dealflow serve` on a fresh database in `dir`, with extra environment variables.
+pub async fn start_dealflow(binary: &Path, dir: &Path, env: &[(&str, String)]) -> anyhow::Result<Running> {
+    let port = free_port()?;
+    let database = dir.join("dealflow.db");
+    let mut command = Command::new(binary);
+    command
+        .arg("serve")
+        .env("DEALFLOW_LISTEN", format!("127.0.0.1:{port}"))
+        .env("DEALFLOW_DATABASE", &database)
+        .env("DEALFLOW_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let running =
+        Running { child: command.spawn()?, base_url: format!("http://127.0.0.1:{port}"), database: Some(database) };
+    wait_until_healthy(&running.base_url).await?;
+    Ok(running)
+}
+
+/// Starts this benchmark's bare baseline server as a child process.
+pub async fn start_bare(secret: &str) -> anyhow::Result<Running> {
+    let port = free_port()?;
+    let child = Command::new(std::env::current_exe()?)
+        .args(["bare-server", "--port", &port.to_string(), "--secret", secret])
+        .stdout(Stdio::null())
+        .spawn()?;
+    let running = Running { child, base_url: format!("http://127.0.0.1:{port}"), database: None };
+    wait_until_healthy(&running.base_url).await?;
+    Ok(running)
+}
+
+async fn wait_until_healthy(base_url: &str) -> anyhow::Result<()> {
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(30) {
+        if let Ok(response) = client.get(format!("{base_url}/health")).send().await
+            && response.status().is_success()
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    anyhow::bail!("{base_url} did not become healthy within 30 s")
+}
