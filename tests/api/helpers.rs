@@ -177,3 +177,29 @@ pub fn sign(secret: &str, body: &[u8]) -> String {
     mac.update(body);
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
+
+impl TestApp {
+    /// Sends a JSON body as the admin and answers the response.
+    pub async fn send_json(&self, method: reqwest::Method, path: &str, body: &Value) -> Response {
+        self.as_admin(method, path).json(body).send().await.expect("request sent")
+    }
+
+    /// POSTs JSON as the admin and answers the JSON body, asserting the status.
+    pub async fn post_ok(&self, path: &str, body: &Value, status: u16) -> Value {
+        let response = self.send_json(reqwest::Method::POST, path, body).await;
+        assert_eq!(response.status().as_u16(), status, "POST {path} {body}");
+        json(response).await
+    }
+
+    /// GETs JSON as the admin, asserting 200.
+    pub async fn get_ok(&self, path: &str) -> Value {
+        let response = self.admin_get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        json(response).await
+    }
+
+    /// Creates a deal in the default pipeline and answers it.
+    pub async fn create_deal(&self, body: Value) -> Value {
+        self.post_ok("/api/deals/new", &body, 201).await["deal"].clone()
+    }
+}

@@ -4,6 +4,11 @@
 mod helpers;
 
 mod access;
+mod contacts;
+mod deals;
 mod health;
+mod history;
 mod inbound;
+mod pipelines;
+mod replay;
 mod sources;

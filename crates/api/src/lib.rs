@@ -5,16 +5,22 @@
 //!   [`Authenticated`] / [`Admin`] extractors.
 //! - [`request`]: the request id every answer echoes and every event records.
 //! - [`body`]: JSON bodies parsed with errors in the spec's format.
+//! - [`versions`]: `If-Match` and `ETag` for optimistic concurrency.
+//! - [`listing`]: list parameters (`start`, `limit`, `orderBy`, `orderByDir`, filters).
 //! - [`fields`]: typed fields read out of a JSON object, every problem recorded by name.
 
 pub mod body;
 pub mod error;
 pub mod fields;
+pub mod listing;
 pub mod principal;
 pub mod request;
+pub mod versions;
 
 pub use body::{JsonBody, parse_json_object};
 pub use error::ApiError;
 pub use fields::{Fields, path_id};
+pub use listing::{ListParams, Order, Page, like_pattern};
 pub use principal::{Admin, Authenticated, Principal, Role};
 pub use request::RequestId;
+pub use versions::{etag, if_match};

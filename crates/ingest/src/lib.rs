@@ -4,13 +4,16 @@
 //!
 //! - [`sources`]: inbound sources, their sealed secrets ([`secrets`]) and `/api/sources`.
 //! - [`inbound`]: the signed inbound endpoint.
+//! - [`commands`]: the admin commands on pipelines, deals and contacts (SPEC §6).
 //! - [`contacts`], [`lookups`], [`streams`]: contact look-up-or-create, the lookup tables, and
 //!   aggregates folded from their streams.
 //! - [`CommandError`]: why a command was refused, mapped once to status codes.
 
+pub mod commands;
 pub mod contacts;
 mod error;
 pub mod inbound;
+mod input;
 pub mod lookups;
 pub mod secrets;
 mod settings;

@@ -1,9 +1,10 @@
 //! What a fresh database receives at first start: the default pipeline of SPEC §3, as events.
 
 use domain::Metadata;
-use domain::ids::{IdKind, PipelineId};
-use domain::pipeline::{create_pipeline, default_pipeline};
-use eventlog::{AppendError, ExpectedVersion, NewEvent, SqliteEventLog, StorageError};
+use domain::ids::PipelineId;
+use domain::pipeline::default_pipeline;
+use eventlog::SqliteEventLog;
+use ingest::commands::pipelines;
 
 /// Appends `pipeline.created` for `Main Pipeline` unless a pipeline was ever created.
 pub async fn ensure_default_pipeline(log: &SqliteEventLog) -> anyhow::Result<()> {
@@ -13,15 +14,11 @@ pub async fn ensure_default_pipeline(log: &SqliteEventLog) -> anyhow::Result<()>
             if tx.stream_version(PipelineId(1).stream().as_str())?.is_some() {
                 return Ok(false);
             }
-            let id = PipelineId(tx.next_id(IdKind::Pipeline)?);
-            let mut ids = tx.ids();
-            let events = create_pipeline(default_pipeline(), &mut ids);
-            ids.finish()?;
-            let events = NewEvent::from_domain_all(&events, &Metadata::system()).map_err(StorageError::from)?;
-            tx.append(&id.stream(), ExpectedVersion::NoStream, &events)?;
-            Ok::<_, AppendError>(true)
+            pipelines::create(tx, default_pipeline(), &Metadata::system())?;
+            Ok::<_, ingest::CommandError>(true)
         })
-        .await?;
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot create the default pipeline: {e}"))?;
     if created {
         tracing::info!("created the default pipeline");
     }

@@ -5,7 +5,8 @@ use eventlog::Migration;
 /// All migrations, in version order.
 pub fn all() -> Vec<Migration> {
     let mut all: Vec<Migration> =
-        [eventlog::migrations::MIGRATIONS, crate::auth::MIGRATIONS, ingest::MIGRATIONS].concat();
+        [eventlog::migrations::MIGRATIONS, crate::auth::MIGRATIONS, ingest::MIGRATIONS, projection::MIGRATIONS]
+            .concat();
     all.sort_by_key(|m| m.version);
     all
 }

@@ -8,9 +8,11 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use eventlog::SqliteEventLog;
 use ingest::Ingest;
+use projection::Projector;
+use tokio::sync::watch;
 
 use crate::auth::{self, Authenticator};
-use crate::http::{conventions, health, metrics, users};
+use crate::http::{commands, conventions, health, metrics, users};
 use crate::settings::Settings;
 use crate::{bootstrap, migrations};
 
@@ -20,6 +22,8 @@ pub struct Application {
     public_url: String,
     log: SqliteEventLog,
     ingest: web::Data<Ingest>,
+    projector: Projector,
+    roles: crate::settings::RoleSettings,
     server: Option<Server>,
 }
 
@@ -47,7 +51,8 @@ impl Application {
         tracing::info!(address = %bound, %public_url, "listening");
         let ingest = web::Data::new(Ingest::new(log.clone(), settings.ingest.clone(), public_url.clone())?);
         let server = if settings.roles.http { Some(http_server(listener, &settings, &log, &ingest)?) } else { None };
-        Ok(Self { port: bound.port(), public_url, log, ingest, server })
+        let projector = Projector::new(log.clone());
+        Ok(Self { port: bound.port(), public_url, log, ingest, projector, roles: settings.roles.clone(), server })
     }
 
     /// The port actually bound.
@@ -70,14 +75,32 @@ impl Application {
         &self.ingest
     }
 
-    /// Runs until the HTTP server stops (SIGINT or SIGTERM).
+    /// The projector (tests drive it with `step()`).
+    pub fn projector(&self) -> &Projector {
+        &self.projector
+    }
+
+    /// Runs the HTTP server and the background roles until SIGINT or SIGTERM.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let maintenance = tokio::spawn(maintain(self.ingest.clone()));
+        let (stop, stopped) = watch::channel(false);
+        let until_stopped = move || {
+            let mut stopped = stopped.clone();
+            async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            }
+        };
+        let mut background = vec![tokio::spawn(maintain(self.ingest.clone()))];
+        if self.roles.projector {
+            background.push(tokio::spawn(self.projector.clone().run(until_stopped())));
+        }
         match self.server {
             Some(server) => server.await?,
             None => tokio::signal::ctrl_c().await?,
         }
-        maintenance.abort();
+        let _ = stop.send(true);
+        for task in background {
+            task.abort();
+        }
         Ok(())
     }
 }
@@ -126,6 +149,8 @@ fn http_server(
                     .wrap(from_fn(auth::authenticate))
                     .route("/users/self", web::get().to(users::current_user))
                     .configure(ingest::configure_api)
+                    .configure(commands::configure)
+                    .configure(projection::configure_api)
                     .default_service(web::to(conventions::not_found)),
             )
             .configure(ingest::configure_public)

@@ -11,7 +11,7 @@ mod pipeline;
 mod source;
 pub mod upcast;
 
-pub use catalogue::{DecodeError, DomainEvent, EVENT_TYPES};
+pub use catalogue::{DecodeError, DomainEvent, EVENT_TYPES, current_schema};
 pub use contact::*;
 pub use deal::*;
 pub use hook::*;

@@ -19,7 +19,7 @@ pub enum AmountError {
     Negative,
     #[error("must have at most {max} decimal places", max = Amount::MAX_SCALE)]
     TooPrecise,
-    #[error("must be less than 1,000,000,000,000,000")]
+    #[error("must be less than 100,000,000,000,000")]
     TooLarge,
 }
 
@@ -28,6 +28,10 @@ impl Amount {
     pub const MAX_SCALE: u32 = 4;
     /// Zero.
     pub const ZERO: Amount = Amount(Decimal::ZERO);
+    /// Every amount is below this (so that [`Amount::units`] fits in an `i64`).
+    const LIMIT: i64 = 100_000_000_000_000;
+    /// Units per whole amount in [`Amount::units`].
+    const UNITS_PER_WHOLE: i64 = 10_000;
 
     /// Parses the text of a JSON number (or a numeric string), keeping its scale: `19.90`
     /// stays `19.90`.
@@ -58,7 +62,7 @@ impl Amount {
         if decimal.normalize().scale() > Self::MAX_SCALE {
             return Err(AmountError::TooPrecise);
         }
-        if decimal >= Decimal::from(1_000_000_000_000_000_i64) {
+        if decimal >= Decimal::from(Self::LIMIT) {
             return Err(AmountError::TooLarge);
         }
         Ok(Self(decimal.abs()))
@@ -69,6 +73,13 @@ impl Amount {
         self.0
     }
 
+    /// The amount in ten-thousandths, exactly: an integer that orders and sums like the amount
+    /// (for SQL ordering and filtering, never for display).
+    pub fn units(self) -> i64 {
+        let scaled = self.0 * Decimal::from(Self::UNITS_PER_WHOLE);
+        i64::try_from(scaled.trunc()).unwrap_or(i64::MAX)
+    }
+
     /// The amount as a JSON number with exactly this text.
     pub fn to_json_number(self) -> serde_json::Number {
         number_from_decimal(self.0)
@@ -76,7 +87,7 @@ impl Amount {
 }
 
 /// A JSON number carrying a decimal's exact text (serde_json's arbitrary precision keeps it).
-pub(crate) fn number_from_decimal(decimal: Decimal) -> serde_json::Number {
+pub fn number_from_decimal(decimal: Decimal) -> serde_json::Number {
     serde_json::Number::from_str(&decimal.to_string()).unwrap_or_else(|_| serde_json::Number::from(0))
 }
 
@@ -129,5 +140,13 @@ mod tests {
         assert_eq!(Amount::parse("1.5e3").unwrap().decimal(), Decimal::from(1500));
         assert_eq!(Amount::parse("1.10000").unwrap().to_string(), "1.10000");
         assert_eq!(Amount::parse("15000").unwrap(), Amount::parse("15000.00").unwrap());
+    }
+
+    #[test]
+    fn units_are_exact_ten_thousandths_up_to_the_limit() {
+        assert_eq!(Amount::parse("19.99").unwrap().units(), 199_900);
+        assert_eq!(Amount::parse("0.0001").unwrap().units(), 1);
+        assert_eq!(Amount::parse("99999999999999.9999").unwrap().units(), 999_999_999_999_999_999);
+        assert_eq!(Amount::parse("100000000000000"), Err(AmountError::TooLarge));
     }
 }

@@ -9,7 +9,7 @@ mod field_errors;
 mod secret;
 mod text;
 
-pub use amount::{Amount, AmountError};
+pub use amount::{Amount, AmountError, number_from_decimal};
 pub use currency::{Currency, UnknownCurrency};
 pub use custom_fields::{CustomFields, CustomFieldsPatch};
 pub use date::{InvalidDate, parse_date};

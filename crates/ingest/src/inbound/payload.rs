@@ -4,8 +4,10 @@ use api::Fields;
 use chrono::NaiveDate;
 use domain::contact::NewContact;
 use domain::ids::PipelineId;
-use domain::values::{Amount, Currency, CustomFieldsPatch, Email, FieldErrors, Title, parse_date};
+use domain::values::{Amount, Currency, CustomFieldsPatch, FieldErrors, Title};
 use serde_json::{Map, Value};
+
+use crate::input;
 
 /// What an inbound request asks for. Absent fields are `None`: on an update they stay as they are.
 #[derive(Clone, Debug, Default)]
@@ -23,71 +25,23 @@ pub struct InboundPayload {
     pub pipeline_id: Option<PipelineId>,
 }
 
-const MAX_TEXT: usize = 255;
-
 impl InboundPayload {
-    /// Parses a JSON object; answers what parsed and every problem found.
+    /// Parses a JSON object; answers what parsed and every problem found. A missing title is
+    /// not reported here: only creations need one, and that is known once the deal is looked up.
     pub fn parse(map: &Map<String, Value>) -> (Self, FieldErrors) {
         let mut fields = Fields::new(map);
         let payload = Self {
-            title: title(&mut fields),
-            amount: fields.value("amount").and_then(|v| {
-                let parsed = Amount::from_json(v);
-                fields.check("amount", parsed)
-            }),
-            close_date: close_date(&mut fields),
-            currency: fields.optional_text("currency", 3).and_then(|c| {
-                let parsed = Currency::parse(&c.into_string());
-                fields.check("currency", parsed)
-            }),
-            custom_fields: fields.value("custom_fields").and_then(|v| match CustomFieldsPatch::parse(v) {
-                Ok(patch) => Some(patch),
-                Err(errors) => {
-                    fields.adopt(errors);
-                    None
-                }
-            }),
+            title: input::title(&mut fields, false),
+            amount: input::amount(&mut fields),
+            close_date: input::clearable_date(&mut fields, "close_date"),
+            currency: input::currency(&mut fields),
+            custom_fields: input::custom_fields(&mut fields),
             contact: contact(&mut fields),
-            external_id: scalar_text(&mut fields, "external_id"),
-            stage: scalar_text(&mut fields, "stage"),
+            external_id: input::identifier(&mut fields, "external_id"),
+            stage: input::identifier(&mut fields, "stage"),
             pipeline_id: fields.id("pipeline_id"),
         };
         (payload, fields.into_errors())
-    }
-}
-
-fn title(fields: &mut Fields<'_>) -> Option<Title> {
-    match fields.value("title")? {
-        Value::String(text) => {
-            let parsed = Title::parse(text);
-            fields.check("title", parsed)
-        }
-        _ => {
-            fields.error("title", "must be a string");
-            None
-        }
-    }
-}
-
-fn close_date(fields: &mut Fields<'_>) -> Option<Option<NaiveDate>> {
-    match fields.clearable_text("close_date", MAX_TEXT)? {
-        Some(text) => {
-            let parsed = parse_date(&text);
-            fields.check("close_date", parsed).map(Some)
-        }
-        None => Some(None),
-    }
-}
-
-/// A text or a number given as an identifier (senders often use numeric ids).
-fn scalar_text(fields: &mut Fields<'_>, name: &str) -> Option<String> {
-    match fields.value(name)? {
-        Value::Number(number) => Some(number.to_string()),
-        Value::String(_) => fields.optional_text(name, MAX_TEXT).map(|t| t.into_string()),
-        _ => {
-            fields.error(name, "must be a string or a number");
-            None
-        }
     }
 }
 
@@ -98,29 +52,13 @@ fn contact(fields: &mut Fields<'_>) -> Option<NewContact> {
         return None;
     };
     let mut contact = Fields::new(map);
-    let email = match contact.value("email") {
-        None => {
-            contact.error("email", "is required when a contact is given");
-            None
-        }
-        Some(Value::String(text)) => {
-            let parsed = Email::parse(text);
-            contact.check("email", parsed)
-        }
-        Some(_) => {
-            contact.error("email", "must be a string");
-            None
-        }
-    };
-    let first_name = contact.optional_text("first_name", MAX_TEXT).map(|t| t.into_string());
-    let last_name = contact.optional_text("last_name", MAX_TEXT).map(|t| t.into_string());
-    let company = contact.optional_text("company", MAX_TEXT).map(|t| t.into_string());
+    let parsed = input::new_contact(&mut contact);
     let errors = contact.into_errors();
-    if !errors.is_empty() {
-        fields.nested("contact", errors);
-        return None;
+    if errors.is_empty() {
+        return parsed;
     }
-    Some(NewContact { email: email?, first_name, last_name, company })
+    fields.nested("contact", errors);
+    None
 }
 
 #[cfg(test)]

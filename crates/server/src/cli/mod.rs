@@ -1,5 +1,6 @@
 //! The subcommands of `dealflow`.
 
+mod events;
 mod sources;
 mod users;
 
@@ -34,6 +35,12 @@ pub enum Command {
     /// Manage inbound sources.
     #[command(subcommand)]
     Sources(sources::SourcesCommand),
+    /// Read the event history.
+    #[command(subcommand)]
+    Events(events::EventsCommand),
+    /// Maintain the read models.
+    #[command(subcommand)]
+    Projections(events::ProjectionsCommand),
     /// Print the X-DealFlow-Signature header value for a body (FILE, or standard input).
     Sign {
         /// The source's secret.
@@ -61,5 +68,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             sources::run(command, &ingest).await
         }
         Command::Sign { secret, file } => sources::sign(&secret, file),
+        Command::Events(command) => events::run(command, &open_log(&settings)?).await,
+        Command::Projections(command) => events::rebuild(command, &open_log(&settings)?).await,
     }
 }

@@ -1,0 +1,164 @@
+//! List parameters shared by every list endpoint: `start`, `limit`, `orderBy`, `orderByDir` (as
+//! Mautic names them) and typed filters. A bad value is 400 naming the parameter.
+
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::ApiError;
+
+/// The raw query parameters, in order (keys may repeat, e.g. `ids[]`, `where[0][col]`).
+#[derive(Clone, Debug, Default)]
+pub struct ListParams(Vec<(String, String)>);
+
+/// Which slice of the results to answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    pub start: u64,
+    pub limit: u64,
+}
+
+/// How to order results: an allowed column (as SQL) and a direction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Order {
+    pub column: &'static str,
+    pub descending: bool,
+}
+
+impl Order {
+    /// `ORDER BY <column> ASC|DESC`.
+    pub fn sql(&self) -> String {
+        format!("{} {}", self.column, if self.descending { "DESC" } else { "ASC" })
+    }
+}
+
+impl ListParams {
+    /// Wraps parsed query pairs.
+    pub fn new(pairs: Vec<(String, String)>) -> Self {
+        Self(pairs)
+    }
+
+    /// The first value of a parameter, if given and not empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(key, _)| key == name).map(|(_, value)| value.trim()).filter(|v| !v.is_empty())
+    }
+
+    /// Every pair, in order.
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+
+    /// `start` (default 0) and `limit` (default `default_limit`, 1..=`max_limit`).
+    pub fn page(&self, default_limit: u64, max_limit: u64) -> Result<Page, ApiError> {
+        let start = match self.get("start") {
+            None => 0,
+            Some(text) => {
+                text.parse::<u64>().map_err(|_| ApiError::bad_field("start", "must be 0 or a positive integer"))?
+            }
+        };
+        let limit = match self.get("limit") {
+            None => default_limit,
+            Some(text) => match text.parse::<i64>() {
+                Ok(limit) if (1..=max_limit as i64).contains(&limit) => limit as u64,
+                Ok(limit) if limit > max_limit as i64 => {
+                    return Err(ApiError::bad_field("limit", format!("must be at most {max_limit}")));
+                }
+                _ => return Err(ApiError::bad_field("limit", format!("must be an integer from 1 to {max_limit}"))),
+            },
+        };
+        Ok(Page { start, limit })
+    }
+
+    /// `orderBy` among `allowed` (name → SQL column) and `orderByDir` (`asc` or `desc`).
+    pub fn order(&self, allowed: &[(&str, &'static str)], default: &'static str) -> Result<Order, ApiError> {
+        let column = match self.get("orderBy") {
+            None => default,
+            Some(name) => {
+                allowed.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, sql)| *sql).ok_or_else(|| {
+                    let names: Vec<&str> = allowed.iter().map(|(n, _)| *n).collect();
+                    ApiError::bad_field("orderBy", format!("cannot order by {name:?}; use one of {}", names.join(", ")))
+                })?
+            }
+        };
+        let descending = match self.get("orderByDir").map(str::to_ascii_lowercase).as_deref() {
+            None | Some("asc") => false,
+            Some("desc") => true,
+            Some(_) => return Err(ApiError::bad_field("orderByDir", "must be asc or desc")),
+        };
+        Ok(Order { column, descending })
+    }
+
+    /// A value parsed with `FromStr` (ids, enums); 400 when it does not parse.
+    pub fn parsed<T: FromStr>(&self, name: &str, expected: &str) -> Result<Option<T>, ApiError> {
+        self.get(name)
+            .map(|text| text.parse().map_err(|_| ApiError::bad_field(name, format!("must be {expected}"))))
+            .transpose()
+    }
+
+    /// A `YYYY-MM-DD` date.
+    pub fn date(&self, name: &str) -> Result<Option<NaiveDate>, ApiError> {
+        self.get(name)
+            .map(|text| domain::values::parse_date(text).map_err(|e| ApiError::bad_field(name, e.to_string())))
+            .transpose()
+    }
+
+    /// An RFC 3339 instant; `status` is the code to answer when it does not parse.
+    pub fn instant(&self, name: &str, status: actix_web::http::StatusCode) -> Result<Option<DateTime<Utc>>, ApiError> {
+        self.get(name)
+            .map(|text| {
+                DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(|_| {
+                    let message = "must be an RFC 3339 date-time such as 2026-03-25T14:30:00Z";
+                    ApiError::new(status, format!("{name}: {message}"))
+                        .with_details(serde_json::json!({ name: [message] }))
+                })
+            })
+            .transpose()
+    }
+
+    /// A boolean flag (`1`/`0`/`true`/`false`).
+    pub fn flag(&self, name: &str) -> Result<Option<bool>, ApiError> {
+        match self.get(name).map(str::to_ascii_lowercase).as_deref() {
+            None => Ok(None),
+            Some("1" | "true" | "yes") => Ok(Some(true)),
+            Some("0" | "false" | "no") => Ok(Some(false)),
+            Some(_) => Err(ApiError::bad_field(name, "must be true or false")),
+        }
+    }
+}
+
+/// `LIKE` pattern text with `%`, `_` and `\` escaped (use with `ESCAPE '\'`).
+pub fn like_pattern(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> ListParams {
+        ListParams::new(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    }
+
+    #[test]
+    fn pages_default_and_bounded() {
+        assert_eq!(params(&[]).page(30, 1000).unwrap(), Page { start: 0, limit: 30 });
+        assert!(params(&[("limit", "1001")]).page(30, 1000).unwrap_err().message.contains("at most 1000"));
+        assert!(params(&[("start", "-1")]).page(30, 1000).is_err());
+        assert!(params(&[("limit", "x")]).page(30, 1000).is_err());
+    }
+
+    #[test]
+    fn order_accepts_only_known_columns_and_directions() {
+        let allowed = [("id", "d.id"), ("title", "d.title")];
+        let order = params(&[("orderBy", "title"), ("orderByDir", "DESC")]).order(&allowed, "d.id").unwrap();
+        assert_eq!(order.sql(), "d.title DESC");
+        assert!(params(&[("orderBy", "password")]).order(&allowed, "d.id").is_err());
+        assert!(params(&[("orderByDir", "sideways")]).order(&allowed, "d.id").is_err());
+    }
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
+}

@@ -1,0 +1,29 @@
+//! dealflow's query side. The projector tails the log from its checkpoint and maintains read
+//! models of deals (with contacts, notes, tasks, custom fields), pipelines and stages, contacts
+//! and the board, saving its checkpoint in the same transaction as its writes.
+//!
+//! - [`projector`]: `step()`, the run loop, and rebuilding from the whole log.
+//! - [`writes`]: how each event changes the tables.
+//! - [`queries`]: reads of the read models.
+//! - [`history`]: events as analysts see them, a deal's history, a deal as of an instant.
+//! - [`configure_api`]: the `GET` routes.
+
+pub mod history;
+pub mod projector;
+pub mod queries;
+mod routes;
+pub mod writes;
+
+pub use projector::{CONSUMER, Projector, Step, rebuild};
+
+/// The read models' tables.
+pub const MIGRATIONS: &[eventlog::Migration] = &[eventlog::Migration {
+    version: 4,
+    name: "read_models",
+    sql: include_str!("../../../migrations/0004_read_models.sql"),
+}];
+
+/// Registers the query routes inside the authenticated `/api` scope (after command routes).
+pub fn configure_api(cfg: &mut actix_web::web::ServiceConfig) {
+    routes::configure(cfg);
+}

@@ -1,0 +1,69 @@
+//! Contacts from the read model.
+
+use api::{Order, Page, like_pattern};
+use domain::contact::Contact;
+use domain::ids::ContactId;
+use eventlog::from_micros;
+use rusqlite::{Connection, OptionalExtension, Row};
+
+use super::rows::{Conditions, text};
+
+/// `orderBy` names and their columns.
+pub const ORDER_COLUMNS: &[(&str, &str)] = &[
+    ("id", "id"),
+    ("email", "email COLLATE NOCASE"),
+    ("first_name", "first_name"),
+    ("last_name", "last_name"),
+    ("company", "company"),
+    ("created_at", "created_at"),
+    ("updated_at", "updated_at"),
+];
+
+const SELECT: &str =
+    "SELECT id, email, first_name, last_name, company, created_at, updated_at, version FROM rm_contacts";
+
+fn contact(row: &Row<'_>) -> rusqlite::Result<Contact> {
+    Ok(Contact {
+        id: ContactId(row.get(0)?),
+        email: row.get(1)?,
+        first_name: row.get(2)?,
+        last_name: row.get(3)?,
+        company: row.get(4)?,
+        created_at: from_micros(row.get(5)?),
+        updated_at: from_micros(row.get(6)?),
+        version: row.get(7)?,
+    })
+}
+
+/// One contact.
+pub fn find(conn: &Connection, id: ContactId) -> rusqlite::Result<Option<Contact>> {
+    conn.prepare_cached(&format!("{SELECT} WHERE id = ?1"))?.query_row([id.0], contact).optional()
+}
+
+/// A page of contacts matching `search` (in email, names or company) and the total matching.
+pub fn list(
+    conn: &Connection,
+    search: Option<&str>,
+    order: Order,
+    page: Page,
+) -> rusqlite::Result<(u64, Vec<Contact>)> {
+    let mut conditions = Conditions::default();
+    if let Some(search) = search {
+        let pattern = like_pattern(search);
+        conditions.push(
+            "(email LIKE ? ESCAPE '\\' OR first_name LIKE ? ESCAPE '\\' OR last_name LIKE ? ESCAPE '\\'
+              OR company LIKE ? ESCAPE '\\' OR (coalesce(first_name, '') || ' ' || coalesce(last_name, '')) LIKE ? ESCAPE '\\')",
+            std::iter::repeat_n(text(pattern), 5),
+        );
+    }
+    let total: u64 = conn
+        .prepare(&format!("SELECT count(*) FROM rm_contacts{}", conditions.sql()))?
+        .query_row(rusqlite::params_from_iter(&conditions.params), |row| row.get(0))?;
+    let sql =
+        format!("{SELECT}{} ORDER BY {}, id LIMIT {} OFFSET {}", conditions.sql(), order.sql(), page.limit, page.start);
+    let contacts = conn
+        .prepare(&sql)?
+        .query_map(rusqlite::params_from_iter(&conditions.params), contact)?
+        .collect::<Result<_, _>>()?;
+    Ok((total, contacts))
+}

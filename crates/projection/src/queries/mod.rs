@@ -1,0 +1,7 @@
+//! Reads of the read models (never of the log, except `asOf` and history, which are folds and
+//! reads of the log by definition).
+
+pub mod contacts;
+pub mod deals;
+pub mod pipelines;
+mod rows;

@@ -1,0 +1,77 @@
+//! `GET /api/deals`, `GET /api/deals/{id}` (also `?asOf=`), `GET /api/deals/{id}/history`.
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use actix_web::http::header::ETAG;
+use actix_web::web::{self, Data, Path, Query};
+use api::{ApiError, Authenticated, etag, path_id};
+use domain::events::DealStatus;
+use domain::ids::{ContactId, DealId, PipelineId, SourceId, StageId};
+use eventlog::{SqliteEventLog, StorageError, reader};
+use serde_json::json;
+
+use super::{params, read};
+use crate::history;
+use crate::queries::deals::{self, DealFilters, ORDER_COLUMNS};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/deals").route(web::get().to(list)))
+        .service(web::resource("/deals/{id}").route(web::get().to(get_one)))
+        .service(web::resource("/deals/{id}/history").route(web::get().to(history)));
+}
+
+async fn list(
+    log: Data<SqliteEventLog>,
+    _: Authenticated,
+    query: Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, ApiError> {
+    let params = params(query);
+    let page = params.page(30, 1000)?;
+    let order = params.order(ORDER_COLUMNS, "d.id")?;
+    let filters = DealFilters {
+        search: params.get("search").map(str::to_owned),
+        pipeline_id: params.parsed::<PipelineId>("pipeline_id", "a pipeline id")?,
+        stage_id: params.parsed::<StageId>("stage_id", "a stage id")?,
+        status: params
+            .get("status")
+            .map(|s| DealStatus::parse(s).ok_or_else(|| ApiError::bad_field("status", "must be open, won or lost")))
+            .transpose()?,
+        source_id: params.parsed::<SourceId>("source_id", "a source id")?,
+        contact_id: params.parsed::<ContactId>("contact_id", "a contact id")?,
+        close_date_from: params.date("close_date_from")?,
+        close_date_to: params.date("close_date_to")?,
+    };
+    let (total, found) = read(&log, move |conn| Ok(deals::list(conn, &filters, order, page)?)).await?;
+    let items: Vec<_> = found.iter().map(deals::list_item).collect();
+    Ok(HttpResponse::Ok().json(json!({ "total": total, "deals": items })))
+}
+
+async fn get_one(
+    log: Data<SqliteEventLog>,
+    _: Authenticated,
+    id: Path<String>,
+    query: Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, ApiError> {
+    let id: DealId = path_id(&id)?;
+    let params = params(query);
+    if let Some(at) = params.instant("asOf", StatusCode::UNPROCESSABLE_ENTITY)? {
+        let deal = read(&log, move |conn| history::deal_as_of(conn, id, at)).await?;
+        let deal =
+            deal.ok_or_else(|| ApiError::not_found(format!("deal {id} did not exist at {}", at.to_rfc3339())))?;
+        return Ok(HttpResponse::Ok().json(json!({ "deal": deal })));
+    }
+    let deal = read(&log, move |conn| Ok(deals::find(conn, id)?)).await?;
+    let deal = deal.ok_or_else(|| ApiError::not_found(format!("deal {id} does not exist")))?;
+    Ok(HttpResponse::Ok().insert_header((ETAG, etag(deal.version))).json(json!({ "deal": deal })))
+}
+
+async fn history(log: Data<SqliteEventLog>, _: Authenticated, id: Path<String>) -> Result<HttpResponse, ApiError> {
+    let id: DealId = path_id(&id)?;
+    let body = read(&log, move |conn| {
+        let events = reader::read_stream(conn, id.stream().as_str(), 1)?;
+        let entries = history::deal_history(&events)?;
+        Ok::<_, StorageError>((!entries.is_empty()).then(|| json!({ "total": entries.len(), "events": entries })))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(body.ok_or_else(|| ApiError::not_found(format!("deal {id} does not exist")))?))
+}

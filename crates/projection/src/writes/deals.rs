@@ -1,0 +1,141 @@
+use std::str::FromStr;
+
+use domain::events::*;
+use domain::ids::DealId;
+use rusqlite::{Connection, OptionalExtension};
+use rust_decimal::Decimal;
+
+use super::{BoardDelta, Stored};
+
+fn json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
+}
+
+/// Every deal event moves `updated_at` and `version`.
+fn touch(conn: &Connection, id: DealId, stored: &Stored) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE rm_deals SET updated_at = ?2, version = ?3 WHERE id = ?1")?.execute((
+        id.0,
+        stored.at(),
+        stored.version,
+    ))?;
+    Ok(())
+}
+
+pub fn created(
+    conn: &Connection,
+    id: DealId,
+    e: &DealCreated,
+    stored: &Stored,
+    board: &mut BoardDelta,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO rm_deals (id, title, amount, amount_units, currency, close_date, status, pipeline_id,
+             stage_id, custom_fields, source_id, external_id, created_at, updated_at, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
+    )?
+    .execute(rusqlite::params![
+        id.0,
+        &e.title,
+        e.amount.to_string(),
+        e.amount.units(),
+        e.currency.code(),
+        e.close_date.map(|d| d.to_string()),
+        e.status.as_str(),
+        e.pipeline.id.0,
+        e.stage.id.0,
+        json(&e.custom_fields),
+        e.source_id.map(|s| s.0),
+        &e.external_id,
+        stored.at(),
+        stored.version,
+    ])?;
+    board.add(e.stage.id, 1, e.amount.decimal());
+    Ok(())
+}
+
+pub fn updated(
+    conn: &Connection,
+    id: DealId,
+    e: &DealUpdated,
+    stored: &Stored,
+    board: &mut BoardDelta,
+) -> rusqlite::Result<()> {
+    let c = &e.changes;
+    if let Some(title) = &c.title {
+        conn.prepare_cached("UPDATE rm_deals SET title = ?2 WHERE id = ?1")?.execute((id.0, &title.new))?;
+    }
+    if let Some(amount) = &c.amount {
+        let stage: Option<u64> = conn
+            .prepare_cached("UPDATE rm_deals SET amount = ?2, amount_units = ?3 WHERE id = ?1 RETURNING stage_id")?
+            .query_row((id.0, amount.new.to_string(), amount.new.units()), |row| row.get(0))
+            .optional()?;
+        if let Some(stage) = stage {
+            board.add(domain::ids::StageId(stage), 0, amount.new.decimal() - amount.old.decimal());
+        }
+    }
+    if let Some(currency) = &c.currency {
+        conn.prepare_cached("UPDATE rm_deals SET currency = ?2 WHERE id = ?1")?.execute((id.0, currency.new.code()))?;
+    }
+    if let Some(date) = &c.close_date {
+        conn.prepare_cached("UPDATE rm_deals SET close_date = ?2 WHERE id = ?1")?
+            .execute((id.0, date.new.map(|d| d.to_string())))?;
+    }
+    if let Some(fields) = &c.custom_fields {
+        conn.prepare_cached("UPDATE rm_deals SET custom_fields = ?2 WHERE id = ?1")?
+            .execute((id.0, json(&fields.new)))?;
+    }
+    touch(conn, id, stored)
+}
+
+pub fn stage_changed(
+    conn: &Connection,
+    id: DealId,
+    e: &DealStageChanged,
+    stored: &Stored,
+    board: &mut BoardDelta,
+) -> rusqlite::Result<()> {
+    let amount: Option<String> = conn
+        .prepare_cached(
+            "UPDATE rm_deals SET stage_id = ?2, pipeline_id = ?3, status = ?4, updated_at = ?5, version = ?6
+             WHERE id = ?1 RETURNING amount",
+        )?
+        .query_row((id.0, e.to.id.0, e.pipeline.id.0, e.status.as_str(), stored.at(), stored.version), |row| row.get(0))
+        .optional()?;
+    if let Some(amount) = amount {
+        let amount = Decimal::from_str(&amount).unwrap_or_default();
+        board.add(e.from.id, -1, -amount);
+        board.add(e.to.id, 1, amount);
+    }
+    Ok(())
+}
+
+pub fn contact_added(conn: &Connection, id: DealId, e: &DealContactAdded, stored: &Stored) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO rm_deal_contacts (deal_id, contact_id, position)
+         VALUES (?1, ?2, (SELECT count(*) FROM rm_deal_contacts WHERE deal_id = ?1))",
+    )?
+    .execute((id.0, e.contact.id.0))?;
+    touch(conn, id, stored)
+}
+
+pub fn note_added(conn: &Connection, id: DealId, e: &DealNoteAdded, stored: &Stored) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO rm_deal_notes (id, deal_id, text, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute((e.note.id.0, id.0, &e.note.text, stored.at(), json(&stored.actor)))?;
+    touch(conn, id, stored)
+}
+
+pub fn task_added(conn: &Connection, id: DealId, e: &DealTaskAdded, stored: &Stored) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO rm_deal_tasks (id, deal_id, title, due_date, completed, created_at) VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+    )?
+    .execute((e.task.id.0, id.0, &e.task.title, e.task.due_date.map(|d| d.to_string()), stored.at()))?;
+    touch(conn, id, stored)
+}
+
+pub fn task_completed(conn: &Connection, id: DealId, e: &DealTaskCompleted, stored: &Stored) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE rm_deal_tasks SET completed = 1, completed_at = ?2 WHERE id = ?1")?
+        .execute((e.task_id.0, stored.at()))?;
+    touch(conn, id, stored)
+}

@@ -1,0 +1,189 @@
+//! `POST /api/deals/new`, `PATCH|PUT /api/deals/{id}/edit`, `POST /api/deals/{id}/stage`,
+//! `POST /api/deals/{id}/contacts/add`, `POST /api/deals/{id}/notes/new`,
+//! `POST /api/deals/{id}/tasks/new`, `POST /api/deals/{id}/tasks/{taskId}/complete`.
+
+use actix_web::http::header::{ETAG, LOCATION};
+use actix_web::web::{self, Bytes, Data, Path};
+use actix_web::{HttpRequest, HttpResponse};
+use api::{Admin, ApiError, RequestId, etag, if_match, parse_json_object, path_id};
+use domain::deal::Deal;
+use domain::ids::{DealId, TaskId};
+use eventlog::{SqliteEventLog, StorageError};
+use ingest::commands::deals;
+use ingest::{Ingest, user_metadata};
+use serde_json::json;
+
+use super::read_after;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/deals/new").route(web::post().to(create)))
+        .service(web::resource("/deals/{id}/edit").route(web::patch().to(edit)).route(web::put().to(edit)))
+        .service(web::resource("/deals/{id}/stage").route(web::post().to(move_stage)))
+        .service(web::resource("/deals/{id}/contacts/add").route(web::post().to(add_contact)))
+        .service(web::resource("/deals/{id}/notes/new").route(web::post().to(add_note)))
+        .service(web::resource("/deals/{id}/tasks/new").route(web::post().to(add_task)))
+        .service(web::resource("/deals/{id}/tasks/{task_id}/complete").route(web::post().to(complete_task)));
+}
+
+/// The deal as the read models show it once they hold `position` (folded from the log if they
+/// are too far behind).
+async fn deal_after(log: &SqliteEventLog, id: DealId, position: u64) -> Result<Deal, ApiError> {
+    let deal = read_after(log, position, move |conn| {
+        if projection_reached(conn, position)? {
+            Ok(projection::queries::deals::find(conn, id)?)
+        } else {
+            projection::history::deal_as_of(conn, id, chrono::Utc::now())
+        }
+    })
+    .await?;
+    deal.ok_or_else(|| ApiError::not_found(format!("deal {id} does not exist")))
+}
+
+fn projection_reached(conn: &rusqlite::Connection, position: u64) -> Result<bool, StorageError> {
+    Ok(eventlog::reader::checkpoint(conn, projection::CONSUMER)? >= position)
+}
+
+fn deal_answer(status: actix_web::http::StatusCode, deal: &Deal) -> HttpResponse {
+    HttpResponse::build(status).insert_header((ETAG, etag(deal.version))).json(json!({ "deal": deal }))
+}
+
+struct Request {
+    id: DealId,
+    expected: Option<u64>,
+    metadata: domain::Metadata,
+    body: serde_json::Map<String, serde_json::Value>,
+}
+
+fn request(
+    user: &api::Principal,
+    request: &RequestId,
+    req: &HttpRequest,
+    id: &str,
+    body: &Bytes,
+) -> Result<Request, ApiError> {
+    Ok(Request {
+        id: path_id(id)?,
+        expected: if_match(req)?,
+        metadata: user_metadata(user, request),
+        body: if body.is_empty() { serde_json::Map::new() } else { parse_json_object(body)? },
+    })
+}
+
+async fn create(
+    ingest: Data<Ingest>,
+    Admin(user): Admin,
+    request_id: RequestId,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let input = deals::parse_new(&parse_json_object(&body)?, ingest.default_currency)?;
+    let (cache, metadata) = (ingest.pipelines.clone(), user_metadata(&user, &request_id));
+    let written = ingest.log.write(move |tx| deals::create(tx, &cache, input, &metadata)).await?;
+    let deal = deal_after(&ingest.log, written.id, written.position).await?;
+    let mut response = deal_answer(actix_web::http::StatusCode::CREATED, &deal);
+    response.headers_mut().insert(LOCATION, format!("/api/deals/{}", deal.id).parse().map_err(ApiError::internal)?);
+    Ok(response)
+}
+
+async fn edit(
+    ingest: Data<Ingest>,
+    Admin(user): Admin,
+    id: RequestId,
+    req: HttpRequest,
+    deal: Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let r = request(&user, &id, &req, &deal, &body)?;
+    let edit = deals::parse_edit(&r.body)?;
+    let written = ingest.log.write(move |tx| deals::edit(tx, r.id, r.expected, edit, &r.metadata)).await?;
+    Ok(deal_answer(actix_web::http::StatusCode::OK, &deal_after(&ingest.log, written.id, written.position).await?))
+}
+
+async fn move_stage(
+    ingest: Data<Ingest>,
+    Admin(user): Admin,
+    id: RequestId,
+    req: HttpRequest,
+    deal: Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let r = request(&user, &id, &req, &deal, &body)?;
+    let target = deals::parse_move(&r.body)?;
+    let cache = ingest.pipelines.clone();
+    let written =
+        ingest.log.write(move |tx| deals::move_to_stage(tx, &cache, r.id, r.expected, target, &r.metadata)).await?;
+    Ok(deal_answer(actix_web::http::StatusCode::OK, &deal_after(&ingest.log, written.id, written.position).await?))
+}
+
+async fn add_contact(
+    ingest: Data<Ingest>,
+    Admin(user): Admin,
+    id: RequestId,
+    req: HttpRequest,
+    deal: Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let r = request(&user, &id, &req, &deal, &body)?;
+    let contact = deals::parse_contact(&r.body)?;
+    let written = ingest.log.write(move |tx| deals::add_contact(tx, r.id, r.expected, contact, &r.metadata)).await?;
+    Ok(deal_answer(actix_web::http::StatusCode::OK, &deal_after(&ingest.log, written.id, written.position).await?))
+}
+
+async fn add_note(
+    ingest: Data<Ingest>,
+    Admin(user): Admin,
+    id: RequestId,
+    req: HttpRequest,
+    deal: Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let r = request(&user, &id, &req, &deal, &body)?;
+    let text = deals::parse_note(&r.body)?;
+    let written = ingest.log.write(move |tx| deals::add_note(tx, r.id, r.expected, text, &r.metadata)).await?;
+    let ((deal_id, note_id), position) = (written.id, written.position);
+    let deal = deal_after(&ingest.log, deal_id, position).await?;
+    let note = deal.notes.iter().find(|n| n.id == note_id);
+    Ok(HttpResponse::Created()
+        .insert_header((ETAG, etag(deal.version)))
+        .json(json!({ "note": note, "deal_id": deal_id })))
+}
+
+async fn add_task(
+    ingest: Data<Ingest>,
+    Admin(user): Admin,
+    id: RequestId,
+    req: HttpRequest,
+    deal: Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let r = request(&user, &id, &req, &deal, &body)?;
+    let task = deals::parse_task(&r.body)?;
+    let written = ingest.log.write(move |tx| deals::add_task(tx, r.id, r.expected, task, &r.metadata)).await?;
+    task_answer(&ingest.log, written.id, written.position, actix_web::http::StatusCode::CREATED).await
+}
+
+async fn complete_task(
+    ingest: Data<Ingest>,
+    Admin(user): Admin,
+    id: RequestId,
+    req: HttpRequest,
+    path: Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (deal, task) = path.into_inner();
+    let r = request(&user, &id, &req, &deal, &Bytes::new())?;
+    let task: TaskId = path_id(&task)?;
+    let written = ingest.log.write(move |tx| deals::complete_task(tx, r.id, task, r.expected, &r.metadata)).await?;
+    task_answer(&ingest.log, written.id, written.position, actix_web::http::StatusCode::OK).await
+}
+
+async fn task_answer(
+    log: &SqliteEventLog,
+    (deal_id, task_id): (DealId, TaskId),
+    position: u64,
+    status: actix_web::http::StatusCode,
+) -> Result<HttpResponse, ApiError> {
+    let deal = deal_after(log, deal_id, position).await?;
+    let task = deal.tasks.iter().find(|t| t.id == task_id);
+    Ok(HttpResponse::build(status)
+        .insert_header((ETAG, etag(deal.version)))
+        .json(json!({ "task": task, "deal_id": deal_id })))
+}

@@ -1,0 +1,40 @@
+//! The admin commands of SPEC §6 over HTTP. Each runs the command side's write unit, waits until
+//! the read models have caught up with it (read-your-writes, bounded), and answers with the
+//! changed entity as the read models show it — exactly what a following GET returns.
+
+mod contacts;
+mod deals;
+mod pipelines;
+
+use std::time::Duration;
+
+use actix_web::web;
+use api::ApiError;
+use eventlog::{SqliteEventLog, StorageError};
+
+/// How long a command waits for the read models before answering anyway.
+const CATCH_UP: Duration = Duration::from_secs(5);
+
+/// Registers the command routes inside the `/api` scope, before the query routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    pipelines::configure(cfg);
+    deals::configure(cfg);
+    contacts::configure(cfg);
+}
+
+/// Waits until the projector has applied `position`.
+async fn caught_up(log: &SqliteEventLog, position: u64) {
+    if !log.wait_for_checkpoint(projection::CONSUMER, position, CATCH_UP).await {
+        tracing::warn!(position, "the read models did not catch up in time; answering from what they hold");
+    }
+}
+
+/// Reads the read models after a command.
+async fn read_after<T: Send + 'static>(
+    log: &SqliteEventLog,
+    position: u64,
+    read: impl FnOnce(&rusqlite::Connection) -> Result<T, StorageError> + Send + 'static,
+) -> Result<T, ApiError> {
+    caught_up(log, position).await;
+    Ok(log.read_async(read).await?)
+}

@@ -1,0 +1,73 @@
+//! `POST /api/pipelines/new`, `PATCH|PUT /api/pipelines/{id}/edit`, `DELETE /api/pipelines/{id}/delete`.
+
+use actix_web::http::header::LOCATION;
+use actix_web::web::{self, Bytes, Data, Path};
+use actix_web::{HttpRequest, HttpResponse};
+use api::{Admin, ApiError, RequestId, if_match, parse_json_object, path_id};
+use domain::ids::PipelineId;
+use eventlog::SqliteEventLog;
+use ingest::commands::pipelines;
+use ingest::{Ingest, user_metadata};
+use projection::queries::pipelines as views;
+use serde_json::json;
+
+use super::read_after;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/pipelines/new").route(web::post().to(create)))
+        .service(web::resource("/pipelines/{id}/edit").route(web::patch().to(edit)).route(web::put().to(edit)))
+        .service(web::resource("/pipelines/{id}/delete").route(web::delete().to(delete)));
+}
+
+async fn answer(log: &SqliteEventLog, id: PipelineId, position: u64) -> Result<serde_json::Value, ApiError> {
+    let view = read_after(log, position, move |conn| Ok(views::find(conn, id)?)).await?;
+    let view = view.ok_or_else(|| ApiError::internal(format!("pipeline {id} is not in the read models yet")))?;
+    Ok(json!({ "pipeline": view }))
+}
+
+async fn create(
+    ingest: Data<Ingest>,
+    Admin(user): Admin,
+    request: RequestId,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let input = pipelines::parse_new(&parse_json_object(&body)?)?;
+    let metadata = user_metadata(&user, &request);
+    let written = ingest.log.write(move |tx| pipelines::create(tx, input, &metadata)).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((LOCATION, format!("/api/pipelines/{}", written.id)))
+        .json(answer(&ingest.log, written.id, written.position).await?))
+}
+
+async fn edit(
+    ingest: Data<Ingest>,
+    Admin(user): Admin,
+    request: RequestId,
+    req: HttpRequest,
+    id: Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let id: PipelineId = path_id(&id)?;
+    let expected = if_match(&req)?;
+    let edit = pipelines::parse_edit(&parse_json_object(&body)?)?;
+    let (cache, metadata) = (ingest.pipelines.clone(), user_metadata(&user, &request));
+    let written = ingest.log.write(move |tx| pipelines::edit(tx, &cache, id, expected, edit, &metadata)).await?;
+    Ok(HttpResponse::Ok().json(answer(&ingest.log, id, written.position).await?))
+}
+
+async fn delete(
+    ingest: Data<Ingest>,
+    log: Data<SqliteEventLog>,
+    Admin(user): Admin,
+    request: RequestId,
+    req: HttpRequest,
+    id: Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id: PipelineId = path_id(&id)?;
+    let expected = if_match(&req)?;
+    let before = log.read_async(move |conn| Ok::<_, eventlog::StorageError>(views::find(conn, id)?)).await?;
+    let (cache, metadata) = (ingest.pipelines.clone(), user_metadata(&user, &request));
+    let written = ingest.log.write(move |tx| pipelines::delete(tx, &cache, id, expected, &metadata)).await?;
+    super::caught_up(&ingest.log, written.position).await;
+    Ok(HttpResponse::Ok().json(json!({ "pipeline": before })))
+}
