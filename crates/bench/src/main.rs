@@ -5,6 +5,7 @@ mod bare;
 mod ingest;
 mod load;
 mod process;
+mod replay;
 mod stats;
 
 use clap::{Parser, Subcommand};
@@ -23,6 +24,8 @@ enum Scenario {
     Append(append::AppendArgs),
     /// Signed inbound requests/s against `dealflow serve`, then checks every deal exists.
     Ingest(ingest::IngestArgs),
+    /// Times `dealflow projections rebuild` over a log of N realistic events.
+    Replay(replay::ReplayArgs),
     /// (internal) the bare HMAC-and-parse baseline server used by `ingest --bare`.
     #[command(hide = true)]
     BareServer(bare::BareArgs),
@@ -32,6 +35,7 @@ fn main() -> anyhow::Result<()> {
     match Cli::parse().scenario {
         Scenario::Append(args) => append::run(&args),
         Scenario::Ingest(args) => ingest::run(&args),
+        Scenario::Replay(args) => replay::run(&args),
         Scenario::BareServer(args) => bare::serve(args),
     }
 }

@@ -133,9 +133,19 @@ pub async fn rebuild(command: ProjectionsCommand, log: &SqliteEventLog) -> anyho
     .map_err(|e: StorageError| anyhow::anyhow!("rebuild failed: {e}"))?;
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
+    let peak = peak_rss_mib().map(|mib| format!(", peak RSS {mib:.1} MiB")).unwrap_or_default();
     println!(
-        "rebuilt the read models from {replayed} events in {seconds:.2} s ({:.0} events/s)",
+        "rebuilt the read models from {replayed} events in {seconds:.2} s ({:.0} events/s{peak})",
         replayed as f64 / seconds.max(f64::EPSILON)
     );
     Ok(())
+}
+
+/// This process's peak resident memory (Linux's `VmHWM`), to show that a rebuild's memory stays
+/// flat whatever the log's size.
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
 }
