@@ -51,13 +51,14 @@ async fn events_written_under_an_old_schema_are_read_in_the_current_one() {
     let app = spawn_app().await;
     let deal = app.create_deal(json!({ "title": "Old note" })).await;
     let stream = domain::ids::StreamName(format!("deal-{}", deal["id"]));
-    let old = eventlog::NewEvent {
-        event_id: uuid::Uuid::now_v7(),
-        event_type: "deal.note_added".into(),
-        schema: 1,
-        data: r#"{"note_id": 900, "text": "written by an old version"}"#.into(),
-        metadata: serde_json::to_string(&domain::Metadata::system()).unwrap(),
-    };
+    let old = eventlog::NewEvent::raw(
+        uuid::Uuid::now_v7(),
+        "deal.note_added",
+        1,
+        r#"{"note_id": 900, "text": "written by an old version"}"#.into(),
+        serde_json::to_string(&domain::Metadata::system()).unwrap(),
+    )
+    .unwrap();
     eventlog::EventLog::append(&app.log, stream, eventlog::ExpectedVersion::Exact(1), vec![old]).await.unwrap();
 
     let history = app.get_ok(&format!("/api/deals/{}/history", deal["id"])).await;

@@ -72,15 +72,12 @@ pub fn run(args: &AppendArgs) -> anyhow::Result<()> {
 
 /// A realistic event of about 400 bytes (data and metadata together).
 fn event(stream: usize, n: usize, metadata: &str) -> NewEvent {
-    NewEvent {
-        event_id: uuid::Uuid::now_v7(),
-        event_type: "deal.updated".into(),
-        schema: 1,
-        data: json!({"changes": {"title": {"old": format!("Deal {stream}-{n}"), "new": format!("Deal {stream}-{}", n + 1)},
-            "amount": {"old": 15000, "new": 15250.5}, "custom_fields": {"old": {"source_system": "typeform"},
-            "new": {"source_system": "typeform", "form_id": format!("form-{n:06}")}}}}).to_string(),
-        metadata: metadata.to_owned(),
-    }
+    let data = json!({"changes": {"title": {"old": format!("Deal {stream}-{n}"), "new": format!("Deal {stream}-{}", n + 1)},
+        "amount": {"old": 15000, "new": 15250.5}, "custom_fields": {"old": {"source_system": "typeform"},
+        "new": {"source_system": "typeform", "form_id": format!("form-{n:06}")}}}});
+    // Built from serde_json values, so this cannot fail.
+    NewEvent::raw(uuid::Uuid::now_v7(), "deal.updated", 1, data.to_string(), metadata.to_owned())
+        .unwrap_or_else(|e| unreachable!("{e}"))
 }
 
 async fn one_run(path: PathBuf, max_batch: usize, concurrency: usize, events: usize) -> anyhow::Result<RunResult> {

@@ -30,6 +30,9 @@ pub struct IngestArgs {
     /// Also run the same load against a bare HMAC-and-parse actix-web handler.
     #[arg(long)]
     bare: bool,
+    /// Environment for the server, e.g. `--server-env DEALFLOW_WORKERS=1` (repeatable).
+    #[arg(long = "server-env", value_name = "NAME=VALUE")]
+    server_env: Vec<String>,
     /// Share of requests whose contact email was seen before (0–1).
     #[arg(long, default_value_t = 0.5)]
     existing_contacts: f64,
@@ -37,6 +40,8 @@ pub struct IngestArgs {
 
 struct RunFigures {
     per_second: f64,
+    /// Server CPU time per request, in microseconds (steadier than throughput on a shared machine).
+    cpu_us: f64,
     p50: f64,
     p90: f64,
     p99: f64,
@@ -85,7 +90,9 @@ fn payloads(args: &IngestArgs, run: usize) -> Vec<String> {
 async fn one_dealflow_run(args: &IngestArgs, run: usize) -> anyhow::Result<RunFigures> {
     let dir = tempfile::tempdir()?;
     let binary = process::dealflow_binary(args.dealflow.as_deref())?;
-    let server = process::start_dealflow(&binary, dir.path(), &[]).await?;
+    let env: Vec<(&str, String)> =
+        args.server_env.iter().filter_map(|pair| pair.split_once('=')).map(|(k, v)| (k, v.to_owned())).collect();
+    let server = process::start_dealflow(&binary, dir.path(), &env).await?;
     let client = reqwest::Client::new();
     let created: Value = client
         .post(format!("{}/api/sources/new", server.base_url))
@@ -101,7 +108,9 @@ async fn one_dealflow_run(args: &IngestArgs, run: usize) -> anyhow::Result<RunFi
         .into_iter()
         .map(|body| Prepared { headers: vec![("X-DealFlow-Signature", sign(&secret, &body))], url: url.clone(), body })
         .collect();
+    let cpu_before = server.cpu_seconds().unwrap_or_default();
     let result = load::run(requests, args.concurrency).await;
+    let cpu_us = (server.cpu_seconds().unwrap_or_default() - cpu_before) * 1e6 / result.outcomes.len() as f64;
     anyhow::ensure!(
         result.failures() == 0,
         "{} requests failed, e.g. {:?}",
@@ -114,6 +123,7 @@ async fn one_dealflow_run(args: &IngestArgs, run: usize) -> anyhow::Result<RunFi
     let latencies = result.latencies();
     Ok(RunFigures {
         per_second: result.per_second(),
+        cpu_us,
         p50: latencies.percentile_ms(50.0),
         p90: latencies.percentile_ms(90.0),
         p99: latencies.percentile_ms(99.0),
@@ -143,11 +153,14 @@ async fn one_bare_run(args: &IngestArgs) -> anyhow::Result<RunFigures> {
         .into_iter()
         .map(|body| Prepared { headers: vec![("X-DealFlow-Signature", sign(secret, &body))], url: url.clone(), body })
         .collect();
+    let cpu_before = server.cpu_seconds().unwrap_or_default();
     let result = load::run(requests, args.concurrency).await;
+    let cpu_us = (server.cpu_seconds().unwrap_or_default() - cpu_before) * 1e6 / result.outcomes.len() as f64;
     anyhow::ensure!(result.failures() == 0, "{} bare requests failed", result.failures());
     let latencies = result.latencies();
     Ok(RunFigures {
         per_second: result.per_second(),
+        cpu_us,
         p50: latencies.percentile_ms(50.0),
         p90: latencies.percentile_ms(90.0),
         p99: latencies.percentile_ms(99.0),
@@ -156,20 +169,27 @@ async fn one_bare_run(args: &IngestArgs) -> anyhow::Result<RunFigures> {
 
 fn medians(runs: &[RunFigures]) -> Value {
     let pick = |f: fn(&RunFigures) -> f64| (median(&runs.iter().map(f).collect::<Vec<_>>()) * 100.0).round() / 100.0;
-    json!({ "requests_per_s": pick(|r| r.per_second).round(), "p50_ms": pick(|r| r.p50), "p90_ms": pick(|r| r.p90), "p99_ms": pick(|r| r.p99),
+    json!({ "requests_per_s": pick(|r| r.per_second).round(), "server_cpu_us_per_request": pick(|r| r.cpu_us).round(), "p50_ms": pick(|r| r.p50), "p90_ms": pick(|r| r.p90), "p99_ms": pick(|r| r.p99),
             "runs_requests_per_s": runs.iter().map(|r| r.per_second.round()).collect::<Vec<_>>() })
 }
 
 fn report(args: &IngestArgs, dealflow: &[RunFigures], bare: &[RunFigures]) {
-    println!("{:>10} {:>14} {:>9} {:>9} {:>9}", "server", "requests/s", "p50 ms", "p90 ms", "p99 ms");
+    println!(
+        "{:>10} {:>12} {:>14} {:>9} {:>9} {:>9}",
+        "server", "requests/s", "CPU µs/req", "p50 ms", "p90 ms", "p99 ms"
+    );
     let mut results = json!({ "dealflow": medians(dealflow) });
     if !bare.is_empty() {
         results["bare_actix"] = medians(bare);
     }
     for (name, figures) in results.as_object().into_iter().flatten() {
         println!(
-            "{name:>10} {:>14} {:>9} {:>9} {:>9}",
-            figures["requests_per_s"], figures["p50_ms"], figures["p90_ms"], figures["p99_ms"]
+            "{name:>10} {:>12} {:>14} {:>9} {:>9} {:>9}",
+            figures["requests_per_s"],
+            figures["server_cpu_us_per_request"],
+            figures["p50_ms"],
+            figures["p90_ms"],
+            figures["p99_ms"]
         );
     }
     println!(

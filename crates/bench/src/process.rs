@@ -16,9 +16,30 @@ pub struct Running {
 }
 
 impl Drop for Running {
+    /// Stops the process with SIGTERM (so that profilers wrapping it write their output), then
+    /// SIGKILL if it has not exited within ten seconds.
     fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+impl Running {
+    /// CPU seconds (user + system) the process has used so far, from `/proc/<pid>/stat`.
+    pub fn cpu_seconds(&self) -> Option<f64> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
+        // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+        Some(ticks / 100.0)
     }
 }
 
@@ -74,7 +95,7 @@ pub async fn start_bare(secret: &str) -> anyhow::Result<Running> {
 async fn wait_until_healthy(base_url: &str) -> anyhow::Result<()> {
     let client = reqwest::Client::new();
     let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(30) {
+    while started.elapsed() < Duration::from_secs(120) {
         if let Ok(response) = client.get(format!("{base_url}/health")).send().await
             && response.status().is_success()
         {
@@ -82,5 +103,5 @@ async fn wait_until_healthy(base_url: &str) -> anyhow::Result<()> {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    anyhow::bail!("{base_url} did not become healthy within 30 s")
+    anyhow::bail!("{base_url} did not become healthy within 120 s")
 }

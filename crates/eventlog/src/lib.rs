@@ -17,13 +17,14 @@ mod model;
 mod notify;
 pub mod reader;
 mod rows;
+mod sequences;
 mod transaction;
 mod writer;
 
 pub use error::{AppendError, StorageError};
 pub use log::{EventLog, LogSettings, SqliteEventLog, open_connection};
 pub use migrations::Migration;
-pub use model::{Appended, EventFilter, ExpectedVersion, NewEvent, RecordedEvent};
+pub use model::{Appended, EventFilter, ExpectedVersion, InvalidEvent, NewEvent, RecordedEvent};
 pub use notify::CommitListener;
 pub use rows::{from_micros, to_micros};
 pub use transaction::{Transaction, TxIds};

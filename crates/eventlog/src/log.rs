@@ -76,6 +76,7 @@ struct Inner {
 }
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+const STATEMENT_CACHE: usize = 256;
 
 /// Opens a connection with the pragmas every dealflow connection uses.
 pub fn open_connection(path: &Path) -> Result<Connection, StorageError> {
@@ -86,6 +87,9 @@ pub fn open_connection(path: &Path) -> Result<Connection, StorageError> {
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // The writer runs the statements of every feature; at rusqlite's default of 16 cached
+    // statements they evict each other and are parsed again and again.
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     // temp_store = MEMORY keeps the per-unit savepoint sub-journal off the disk.
     conn.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
@@ -98,6 +102,9 @@ impl SqliteEventLog {
     pub fn open(path: &Path, migrations: &[Migration], settings: LogSettings) -> Result<Self, StorageError> {
         let mut conn = open_connection(path)?;
         migrations::apply(&mut conn, migrations)?;
+        // The checkpointer thread copies most WAL frames; the writer checkpoints (and so lets the
+        // WAL restart) only once the WAL reaches this many pages (~32 MB).
+        conn.execute_batch("PRAGMA wal_autocheckpoint = 1000")?;
         let checkpointer = crate::checkpointer::spawn(path)?;
         let notifier = Arc::new(Notifier::new(reader::head(&conn)?));
         let writer = writer::spawn(conn, settings.max_batch, notifier.clone())
@@ -106,6 +113,7 @@ impl SqliteEventLog {
             .with_flags(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .with_init(|conn| {
                 conn.busy_timeout(BUSY_TIMEOUT)?;
+                conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
                 conn.execute_batch("PRAGMA query_only = ON; PRAGMA cache_size = -16000;")
             });
         let readers = r2d2::Pool::builder().max_size(settings.readers.max(1)).build(manager)?;
@@ -119,10 +127,10 @@ impl SqliteEventLog {
         &self.inner.path
     }
 
-    fn submit(&self, unit: writer::Unit) -> oneshot::Receiver<Reply> {
+    fn submit(&self, unit: writer::Unit, isolated: bool) -> oneshot::Receiver<Reply> {
         let (reply, answer) = oneshot::channel();
         // A send error means the writer is gone; the dropped reply reports it.
-        let _ = self.inner.writer.send(Job { unit, reply });
+        let _ = self.inner.writer.send(Job { unit, reply, isolated });
         answer
     }
 
@@ -134,7 +142,22 @@ impl SqliteEventLog {
         T: Send + 'static,
         E: From<StorageError> + Send + 'static,
     {
-        let answer = self.submit(erase(unit));
+        let answer = self.submit(erase(unit), true);
+        unerase(answer.await.unwrap_or(Err(StorageError::WriterStopped)))
+    }
+
+    /// Like [`SqliteEventLog::write`], for units that read and decide before they write and can
+    /// only fail after their first write through a storage error. They run without their own
+    /// savepoint, which spares SQLite a copy of every page they touch. Should one fail after
+    /// writing anyway, the whole group commit is rolled back (every unit in it fails) rather than
+    /// half of it stored.
+    pub async fn write_decided<T, E, F>(&self, unit: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut Transaction<'_>) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StorageError> + Send + 'static,
+    {
+        let answer = self.submit(erase(unit), false);
         unerase(answer.await.unwrap_or(Err(StorageError::WriterStopped)))
     }
 
@@ -145,7 +168,7 @@ impl SqliteEventLog {
         T: Send + 'static,
         E: From<StorageError> + Send + 'static,
     {
-        let answer = self.submit(erase(unit));
+        let answer = self.submit(erase(unit), true);
         unerase(answer.blocking_recv().unwrap_or(Err(StorageError::WriterStopped)))
     }
 

@@ -31,32 +31,74 @@ impl ExpectedVersion {
     }
 }
 
-/// An event about to be appended; data and metadata are serialised by the caller, so the
-/// single writer thread only inserts text.
+/// An event about to be appended. Its data and metadata are serialised by the caller, so the
+/// single writer thread only inserts text; they are valid JSON objects by construction, which is
+/// why the table needs no JSON check.
 #[derive(Clone, Debug)]
 pub struct NewEvent {
-    pub event_id: Uuid,
-    pub event_type: String,
-    pub schema: u32,
-    pub data: String,
-    pub metadata: String,
+    event_id: Uuid,
+    event_type: String,
+    schema: u32,
+    data: String,
+    metadata: String,
+}
+
+/// Event data or metadata that is not a JSON object.
+#[derive(Debug, thiserror::Error)]
+#[error("event {field} must be a JSON object: {reason}")]
+pub struct InvalidEvent {
+    field: &'static str,
+    reason: String,
 }
 
 impl NewEvent {
     /// A domain event with a fresh UUID v7.
     pub fn from_domain(event: &DomainEvent, metadata: &Metadata) -> Result<Self, serde_json::Error> {
-        Ok(Self {
-            event_id: Uuid::now_v7(),
-            event_type: event.event_type().to_owned(),
-            schema: event.schema(),
-            data: event.encode_data()?,
-            metadata: serde_json::to_string(metadata)?,
-        })
+        Self::from_domain_all(std::slice::from_ref(event), metadata).map(|mut events| events.remove(0))
     }
 
-    /// Several domain events sharing one metadata, each with its own id.
+    /// Several domain events sharing one metadata (serialised once), each with its own id.
     pub fn from_domain_all(events: &[DomainEvent], metadata: &Metadata) -> Result<Vec<Self>, serde_json::Error> {
-        events.iter().map(|event| Self::from_domain(event, metadata)).collect()
+        let metadata = serde_json::to_string(metadata)?;
+        events
+            .iter()
+            .map(|event| {
+                Ok(Self {
+                    event_id: Uuid::now_v7(),
+                    event_type: event.event_type().to_owned(),
+                    schema: event.schema(),
+                    data: event.encode_data()?,
+                    metadata: metadata.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// An event of any type from JSON text, checked to be JSON objects.
+    pub fn raw(
+        event_id: Uuid,
+        event_type: &str,
+        schema: u32,
+        data: String,
+        metadata: String,
+    ) -> Result<Self, InvalidEvent> {
+        for (field, text) in [("data", &data), ("metadata", &metadata)] {
+            match serde_json::from_str::<serde_json::Value>(text) {
+                Ok(serde_json::Value::Object(_)) => {}
+                Ok(_) => return Err(InvalidEvent { field, reason: "not an object".into() }),
+                Err(error) => return Err(InvalidEvent { field, reason: error.to_string() }),
+            }
+        }
+        Ok(Self { event_id, event_type: event_type.to_owned(), schema, data, metadata })
+    }
+
+    /// The event's id.
+    pub fn event_id(&self) -> Uuid {
+        self.event_id
+    }
+
+    pub(crate) fn columns(&self) -> (&str, u32, &str, &str) {
+        (&self.event_type, self.schema, &self.data, &self.metadata)
     }
 }
 
@@ -73,7 +115,8 @@ pub struct RecordedEvent {
     pub schema: u32,
     /// JSON text in the event's stored schema.
     pub data: String,
-    pub metadata: Metadata,
+    /// The metadata's JSON text (see [`RecordedEvent::metadata`]); most readers only pass it on.
+    pub metadata_json: String,
     pub recorded_at: DateTime<Utc>,
 }
 
@@ -83,9 +126,14 @@ impl RecordedEvent {
         DomainEvent::decode(&self.event_type, self.schema, &self.data)
     }
 
+    /// The metadata, parsed.
+    pub fn metadata(&self) -> Result<Metadata, serde_json::Error> {
+        serde_json::from_str(&self.metadata_json)
+    }
+
     /// What folds need besides the data.
-    pub fn context(&self) -> EventContext {
-        EventContext { version: self.version, recorded_at: self.recorded_at, actor: self.metadata.actor.clone() }
+    pub fn context(&self) -> Result<EventContext, serde_json::Error> {
+        Ok(EventContext { version: self.version, recorded_at: self.recorded_at, actor: self.metadata()?.actor })
     }
 }
 

@@ -21,6 +21,10 @@ pub fn read_all(
     limit: usize,
     filter: &EventFilter,
 ) -> Result<Vec<RecordedEvent>, StorageError> {
+    let after = match filter.since {
+        Some(since) => after.max(position_before(conn, to_micros(since))?),
+        None => after,
+    };
     let mut sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE position > ?");
     let mut params: Vec<Value> = vec![Value::Integer(i64::try_from(after).unwrap_or(i64::MAX))];
     push_type_condition(&mut sql, &mut params, &filter.types);
@@ -41,6 +45,25 @@ pub fn read_all(
     let mut query = conn.prepare_cached(&sql)?;
     let events = query.query_map(rusqlite::params_from_iter(params), recorded_event)?.collect::<Result<_, _>>()?;
     Ok(events)
+}
+
+/// Commits by another process may interleave slightly out of time order; start this much early.
+const CLOCK_SLACK_MICROS: i64 = 60_000_000;
+
+/// A position before every event recorded at or after `micros`: `recorded_at` rises with
+/// position (allowing for [`CLOCK_SLACK_MICROS`]), so a binary search on the primary key finds it
+/// without an index on time.
+fn position_before(conn: &Connection, micros: i64) -> Result<u64, StorageError> {
+    let target = micros.saturating_sub(CLOCK_SLACK_MICROS);
+    let mut recorded_at = conn.prepare_cached("SELECT recorded_at FROM events WHERE position = ?1")?;
+    let (mut low, mut high) = (0_u64, head(conn)?);
+    // Invariant: events at or before `low` were recorded before `target` (position 0: none).
+    while low < high {
+        let middle = low + (high - low).div_ceil(2);
+        let at: i64 = recorded_at.query_row([middle], |row| row.get(0))?;
+        if at < target { low = middle } else { high = middle - 1 }
+    }
+    Ok(low)
 }
 
 fn push_type_condition(sql: &mut String, params: &mut Vec<Value>, types: &[String]) {
@@ -73,4 +96,46 @@ pub fn head(conn: &Connection) -> Result<u64, StorageError> {
 pub fn checkpoint(conn: &Connection, name: &str) -> Result<u64, StorageError> {
     let mut query = conn.prepare_cached("SELECT coalesce(max(position), 0) FROM checkpoints WHERE name = ?1")?;
     Ok(query.query_row([name], |row| row.get(0))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Events one hour apart, at positions 1..=n.
+    fn hourly_log(n: i64) -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::migrations::apply(&mut conn, crate::migrations::MIGRATIONS).unwrap();
+        for position in 1..=n {
+            conn.execute(
+                "INSERT INTO events (event_id, stream, version, type, schema, data, metadata, recorded_at)
+                 VALUES (?1, 's-1', ?2, 't', 1, '{}', '{}', ?3)",
+                (format!("00000000-0000-7000-8000-{position:012}"), position, position * 3_600_000_000),
+            )
+            .unwrap();
+        }
+        conn
+    }
+
+    #[test]
+    fn the_binary_search_lands_just_before_the_first_event_of_a_time() {
+        let conn = hourly_log(1000);
+        for target in [1_i64, 2, 500, 999, 1000] {
+            // Every event at or after hour `target` lies after the position found, and the search
+            // starts at most the one minute of slack early.
+            let found = position_before(&conn, target * 3_600_000_000).unwrap();
+            assert_eq!(found, target as u64 - 1, "hour {target}");
+        }
+        assert_eq!(position_before(&conn, 0).unwrap(), 0);
+        assert_eq!(position_before(&conn, i64::MAX).unwrap(), 1000);
+    }
+
+    #[test]
+    fn since_and_until_select_exactly_their_range() {
+        let conn = hourly_log(100);
+        let hour = |h: i64| crate::rows::from_micros(h * 3_600_000_000);
+        let filter = EventFilter { since: Some(hour(40)), until: Some(hour(43)), ..EventFilter::default() };
+        let positions: Vec<u64> = read_all(&conn, 0, 100, &filter).unwrap().iter().map(|e| e.position).collect();
+        assert_eq!(positions, [40, 41, 42]);
+    }
 }

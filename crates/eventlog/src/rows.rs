@@ -15,7 +15,6 @@ pub(crate) fn recorded_event(row: &Row<'_>) -> rusqlite::Result<RecordedEvent> {
         rusqlite::Error::FromSqlConversionFailure(index, Type::Text, error)
     };
     let event_id: String = row.get(1)?;
-    let metadata: String = row.get(7)?;
     Ok(RecordedEvent {
         position: row.get(0)?,
         event_id: event_id.parse().map_err(|e| conversion(1, Box::new(e)))?,
@@ -24,7 +23,7 @@ pub(crate) fn recorded_event(row: &Row<'_>) -> rusqlite::Result<RecordedEvent> {
         event_type: row.get(4)?,
         schema: row.get(5)?,
         data: row.get(6)?,
-        metadata: serde_json::from_str(&metadata).map_err(|e| conversion(7, Box::new(e)))?,
+        metadata_json: row.get(7)?,
         recorded_at: from_micros(row.get(8)?),
     })
 }

@@ -7,15 +7,20 @@ use rusqlite::{Connection, OptionalExtension};
 use uuid::Uuid;
 
 use crate::rows::from_micros;
+use crate::sequences::Sequences;
 use crate::{AppendError, Appended, ExpectedVersion, NewEvent, RecordedEvent, StorageError};
 
 /// One unit's view of the group transaction.
 pub struct Transaction<'c> {
     conn: &'c Connection,
+    sequences: &'c mut Sequences,
     recorded_at: i64,
     head: u64,
     appended: u64,
     saved_checkpoints: Vec<(String, u64)>,
+    /// Set when an append failed after inserting some of its events: the unit must roll back
+    /// even if it goes on, so that nothing of a failed append is stored.
+    poisoned: bool,
 }
 
 /// Where a unit started, so that a rolled-back unit leaves no trace in memory either.
@@ -24,21 +29,39 @@ pub(crate) struct Mark {
     head: u64,
     appended: u64,
     checkpoints: usize,
+    ids: usize,
 }
 
 impl<'c> Transaction<'c> {
-    pub(crate) fn new(conn: &'c Connection, recorded_at: i64, head: u64) -> Self {
-        Self { conn, recorded_at, head, appended: 0, saved_checkpoints: Vec::new() }
+    pub(crate) fn new(conn: &'c Connection, sequences: &'c mut Sequences, recorded_at: i64, head: u64) -> Self {
+        Self { conn, sequences, recorded_at, head, appended: 0, saved_checkpoints: Vec::new(), poisoned: false }
     }
 
     pub(crate) fn mark(&self) -> Mark {
-        Mark { head: self.head, appended: self.appended, checkpoints: self.saved_checkpoints.len() }
+        Mark {
+            head: self.head,
+            appended: self.appended,
+            checkpoints: self.saved_checkpoints.len(),
+            ids: self.sequences.mark(),
+        }
     }
 
     pub(crate) fn reset(&mut self, mark: Mark) {
         self.head = mark.head;
         self.appended = mark.appended;
         self.saved_checkpoints.truncate(mark.checkpoints);
+        self.sequences.undo_to(mark.ids);
+        self.poisoned = false;
+    }
+
+    /// Whether an append of the current unit failed halfway (see the `poisoned` field).
+    pub(crate) fn poisoned(&self) -> bool {
+        self.poisoned
+    }
+
+    /// Writes the batch's sequence values; called once before the commit.
+    pub(crate) fn persist_sequences(&mut self) -> Result<(), StorageError> {
+        Ok(self.sequences.persist(self.conn)?)
     }
 
     /// The head, the number of events appended and the checkpoints saved by committed units.
@@ -79,12 +102,13 @@ impl<'c> Transaction<'c> {
                 duplicate: false,
             });
         };
-        if let Some(position) = self.position_of(first.event_id)? {
-            return self.repeated(events, position);
-        }
         let current = self.stream_version(stream.as_str())?;
         if !expected.admits(current) {
-            return Err(AppendError::Conflict { stream: stream.to_string(), expected, actual: current });
+            // A retried append whose stream has moved on is a repeat, not a conflict.
+            return match self.position_of(first.event_id())? {
+                Some(position) => self.repeated(events, position),
+                None => Err(AppendError::Conflict { stream: stream.to_string(), expected, actual: current }),
+            };
         }
         let mut insert = self.conn.prepare_cached(
             "INSERT INTO events (event_id, stream, version, type, schema, data, metadata, recorded_at)
@@ -94,17 +118,28 @@ impl<'c> Transaction<'c> {
         let mut first_position = None;
         for event in events {
             version += 1;
-            let id = event.event_id.to_string();
-            insert.execute((
-                &id,
-                stream.as_str(),
-                version,
-                &event.event_type,
-                event.schema,
-                &event.data,
-                &event.metadata,
-                self.recorded_at,
-            ))?;
+            let id = event.event_id().to_string();
+            let (event_type, schema, data, metadata) = event.columns();
+            let inserted =
+                insert.execute((&id, stream.as_str(), version, event_type, schema, data, metadata, self.recorded_at));
+            match inserted {
+                Ok(_) => {}
+                // The common path skips looking the id up first: the unique index finds repeats.
+                Err(error) if first_position.is_none() && is_repeated_id(&error) => {
+                    drop(insert);
+                    let position =
+                        self.position_of(first.event_id())?.ok_or(AppendError::PartialRepeat(first.event_id()))?;
+                    return self.repeated(events, position);
+                }
+                Err(error) => {
+                    self.poisoned |= first_position.is_some();
+                    return Err(if is_repeated_id(&error) {
+                        AppendError::PartialRepeat(event.event_id())
+                    } else {
+                        error.into()
+                    });
+                }
+            }
             self.head = u64::try_from(self.conn.last_insert_rowid()).unwrap_or_default();
             self.appended += 1;
             first_position.get_or_insert(self.head);
@@ -120,7 +155,7 @@ impl<'c> Transaction<'c> {
     fn repeated(&self, events: &[NewEvent], first_position: u64) -> Result<Appended, AppendError> {
         let mut last_position = first_position;
         for event in &events[1..] {
-            last_position = self.position_of(event.event_id)?.ok_or(AppendError::PartialRepeat(event.event_id))?;
+            last_position = self.position_of(event.event_id())?.ok_or(AppendError::PartialRepeat(event.event_id()))?;
         }
         let mut query = self.conn.prepare_cached("SELECT stream FROM events WHERE position = ?1")?;
         let stream: String = query.query_row([first_position], |row| row.get(0))?;
@@ -144,17 +179,13 @@ impl<'c> Transaction<'c> {
         crate::reader::read_stream(self.conn, stream, from_version)
     }
 
-    /// The next id of a kind, from its sequence; rolled back with the transaction.
-    pub fn next_id(&self, kind: IdKind) -> Result<u64, StorageError> {
-        let mut next = self.conn.prepare_cached(
-            "INSERT INTO sequences (name, value) VALUES (?1, 1)
-             ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
-        )?;
-        Ok(next.query_row([kind.sequence()], |row| row.get(0))?)
+    /// The next id of a kind, from its sequence; undone if the unit rolls back.
+    pub fn next_id(&mut self, kind: IdKind) -> Result<u64, StorageError> {
+        Ok(self.sequences.next(self.conn, kind.sequence())?)
     }
 
     /// An id allocator for the pure decisions of `domain`; check [`TxIds::finish`] after deciding.
-    pub fn ids(&self) -> TxIds<'_, 'c> {
+    pub fn ids(&mut self) -> TxIds<'_, 'c> {
         TxIds { tx: self, error: None }
     }
 
@@ -172,7 +203,7 @@ impl<'c> Transaction<'c> {
 
 /// Allocates ids inside a transaction; the first storage error is kept for [`TxIds::finish`].
 pub struct TxIds<'t, 'c> {
-    tx: &'t Transaction<'c>,
+    tx: &'t mut Transaction<'c>,
     error: Option<StorageError>,
 }
 
@@ -193,4 +224,10 @@ impl TxIds<'_, '_> {
     pub fn finish(self) -> Result<(), StorageError> {
         self.error.map_or(Ok(()), Err)
     }
+}
+
+/// Whether an insert failed because its `event_id` is already stored.
+fn is_repeated_id(error: &rusqlite::Error) -> bool {
+    matches!(error, rusqlite::Error::SqliteFailure(failure, Some(message))
+        if failure.code == rusqlite::ErrorCode::ConstraintViolation && message.contains("events.event_id"))
 }

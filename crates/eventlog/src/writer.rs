@@ -13,6 +13,7 @@ use rusqlite::Connection;
 use tokio::sync::oneshot;
 
 use crate::notify::Notifier;
+use crate::sequences::Sequences;
 use crate::transaction::Transaction;
 use crate::{StorageError, reader};
 
@@ -26,6 +27,8 @@ pub(crate) type Reply = Result<UnitResult, StorageError>;
 pub(crate) struct Job {
     pub(crate) unit: Unit,
     pub(crate) reply: oneshot::Sender<Reply>,
+    /// Whether the unit runs in its own savepoint (see `SqliteEventLog::write_decided`).
+    pub(crate) isolated: bool,
 }
 
 /// Starts the writer thread; it stops when every sender is dropped.
@@ -39,6 +42,7 @@ pub(crate) fn spawn(conn: Connection, max_batch: usize, notifier: Arc<Notifier>)
 
 fn run(conn: &Connection, receiver: &Receiver<Job>, max_batch: usize, notifier: &Notifier) {
     let mut clock = 0_i64;
+    let mut sequences = Sequences::default();
     while let Ok(first) = receiver.recv() {
         let mut jobs = vec![first];
         while jobs.len() < max_batch {
@@ -48,33 +52,43 @@ fn run(conn: &Connection, receiver: &Receiver<Job>, max_batch: usize, notifier: 
             }
         }
         clock = Utc::now().timestamp_micros().max(clock);
-        commit_batch(conn, jobs, clock, notifier);
+        commit_batch(conn, &mut sequences, jobs, clock, notifier);
     }
 }
 
-fn commit_batch(conn: &Connection, jobs: Vec<Job>, recorded_at: i64, notifier: &Notifier) {
+fn commit_batch(conn: &Connection, sequences: &mut Sequences, jobs: Vec<Job>, recorded_at: i64, notifier: &Notifier) {
     let started = Instant::now();
     let batch_size = jobs.len();
-    let head = match begin(conn) {
+    let head = match begin(conn, sequences) {
         Ok(head) => head,
-        Err(error) => return fail_all(jobs, &error),
+        Err(error) => {
+            sequences.forget();
+            return fail_all(jobs, &error);
+        }
     };
-    let mut tx = Transaction::new(conn, recorded_at, head);
+    let mut tx = Transaction::new(conn, sequences, recorded_at, head);
     let mut answered = Vec::with_capacity(jobs.len());
     for job in jobs {
-        match run_unit(&mut tx, job.unit) {
+        let ran = if job.isolated { run_unit(&mut tx, job.unit) } else { run_decided_unit(&mut tx, job.unit) };
+        match ran {
             Ok(reply) => answered.push((job.reply, reply)),
             Err(error) => {
-                let _ = conn.execute_batch("ROLLBACK");
+                drop(tx);
+                abort(conn, sequences);
                 let replies = answered.into_iter().map(|(reply, _)| reply).chain(std::iter::once(job.reply));
                 return fail_replies(replies, &error);
             }
         }
     }
+    if let Err(error) = tx.persist_sequences() {
+        drop(tx);
+        abort(conn, sequences);
+        return fail_replies(answered.into_iter().map(|(reply, _)| reply), &error);
+    }
     let (head, appended, checkpoints) = tx.into_effects();
-    if let Err(error) = conn.execute_batch("COMMIT") {
-        let _ = conn.execute_batch("ROLLBACK");
-        return fail_replies(answered.into_iter().map(|(reply, _)| reply), &error.into());
+    if let Err(error) = execute(conn, "COMMIT") {
+        abort(conn, sequences);
+        return fail_replies(answered.into_iter().map(|(reply, _)| reply), &error);
     }
     record_metrics(batch_size, appended, started);
     for (reply, answer) in answered {
@@ -86,17 +100,29 @@ fn commit_batch(conn: &Connection, jobs: Vec<Job>, recorded_at: i64, notifier: &
     }
 }
 
-fn begin(conn: &Connection) -> Result<u64, StorageError> {
-    conn.execute_batch("BEGIN IMMEDIATE")?;
+/// Runs a statement without parameters, prepared once per connection.
+fn execute(conn: &Connection, sql: &str) -> Result<(), StorageError> {
+    conn.prepare_cached(sql)?.execute([])?;
+    Ok(())
+}
+
+fn abort(conn: &Connection, sequences: &mut Sequences) {
+    let _ = conn.execute_batch("ROLLBACK");
+    sequences.forget();
+}
+
+fn begin(conn: &Connection, sequences: &mut Sequences) -> Result<u64, StorageError> {
+    execute(conn, "BEGIN IMMEDIATE")?;
     // Read after taking the lock: another process may have appended since our last batch.
-    reader::head(conn).inspect_err(|_| {
+    let started = sequences.begin(conn).map_err(StorageError::from).and_then(|()| reader::head(conn));
+    started.inspect_err(|_| {
         let _ = conn.execute_batch("ROLLBACK");
     })
 }
 
 /// Runs one unit in a savepoint. `Err` means the whole transaction is unusable.
 fn run_unit(tx: &mut Transaction<'_>, unit: Unit) -> Result<Reply, StorageError> {
-    tx.sql().prepare_cached("SAVEPOINT unit")?.execute([])?;
+    execute(tx.sql(), "SAVEPOINT unit")?;
     let mark = tx.mark();
     let outcome = catch_unwind(AssertUnwindSafe(|| unit(tx)));
     if tx.sql().is_autocommit() {
@@ -104,8 +130,15 @@ fn run_unit(tx: &mut Transaction<'_>, unit: Unit) -> Result<Reply, StorageError>
         return Err(StorageError::CommitFailed("SQLite aborted the transaction".into()));
     }
     match outcome {
+        Ok(Ok(_)) if tx.poisoned() => {
+            roll_back_unit(tx)?;
+            tx.reset(mark);
+            Ok(Err(StorageError::CommitFailed(
+                "an append failed halfway and its unit went on; the unit was rolled back".into(),
+            )))
+        }
         Ok(Ok(value)) => {
-            tx.sql().prepare_cached("RELEASE unit")?.execute([])?;
+            execute(tx.sql(), "RELEASE unit")?;
             Ok(Ok(Ok(value)))
         }
         Ok(Err(refusal)) => {
@@ -122,9 +155,36 @@ fn run_unit(tx: &mut Transaction<'_>, unit: Unit) -> Result<Reply, StorageError>
     }
 }
 
+/// Runs a unit that decides before it writes, without a savepoint (which spares SQLite from
+/// copying every page the unit touches into the statement journal). A refusal before any write
+/// rolls nothing back; a failure after writing makes the whole group fail (`Err`), so that half a
+/// unit is never committed.
+fn run_decided_unit(tx: &mut Transaction<'_>, unit: Unit) -> Result<Reply, StorageError> {
+    let mark = tx.mark();
+    let changes_before = tx.sql().total_changes();
+    let outcome = catch_unwind(AssertUnwindSafe(|| unit(tx)));
+    let wrote = tx.sql().total_changes() != changes_before;
+    match outcome {
+        Ok(Ok(value)) if !tx.poisoned() => Ok(Ok(Ok(value))),
+        _ if wrote || tx.sql().is_autocommit() => {
+            Err(StorageError::CommitFailed("a unit failed after writing; its group was rolled back".into()))
+        }
+        Ok(Ok(_)) => unreachable!("a poisoned unit has written"),
+        Ok(Err(refusal)) => {
+            tx.reset(mark);
+            Ok(Ok(Err(refusal)))
+        }
+        Err(_panic) => {
+            tx.reset(mark);
+            tracing::error!("a write unit panicked before writing");
+            Ok(Err(StorageError::UnitPanicked))
+        }
+    }
+}
+
 fn roll_back_unit(tx: &Transaction<'_>) -> Result<(), StorageError> {
-    tx.sql().prepare_cached("ROLLBACK TO unit")?.execute([])?;
-    tx.sql().prepare_cached("RELEASE unit")?.execute([])?;
+    execute(tx.sql(), "ROLLBACK TO unit")?;
+    execute(tx.sql(), "RELEASE unit")?;
     Ok(())
 }
 

@@ -16,13 +16,13 @@ fn open(path: &Path) -> SqliteEventLog {
 }
 
 fn event(n: u64) -> NewEvent {
-    NewEvent {
-        event_id: Uuid::now_v7(),
-        event_type: "test.happened".into(),
-        schema: 1,
-        data: format!(r#"{{"n":{n},"padding":"{}"}}"#, "x".repeat(300)),
-        metadata: serde_json::to_string(&Metadata::new(Actor::system(), None)).unwrap(),
-    }
+    typed_event("test.happened", n)
+}
+
+fn typed_event(event_type: &str, n: u64) -> NewEvent {
+    let data = format!(r#"{{"n":{n},"padding":"{}"}}"#, "x".repeat(300));
+    let metadata = serde_json::to_string(&Metadata::new(Actor::system(), None)).unwrap();
+    NewEvent::raw(Uuid::now_v7(), event_type, 1, data, metadata).unwrap()
 }
 
 fn stream(name: &str) -> StreamName {
@@ -115,6 +115,15 @@ fn concurrent_appends_leave_gapless_positions_and_contiguous_versions() {
     }
 }
 
+#[test]
+fn event_data_and_metadata_must_be_json_objects() {
+    let metadata = serde_json::to_string(&Metadata::system()).unwrap();
+    assert!(NewEvent::raw(Uuid::now_v7(), "x.y", 1, "{not json".into(), metadata.clone()).is_err());
+    assert!(NewEvent::raw(Uuid::now_v7(), "x.y", 1, "[1]".into(), metadata.clone()).is_err());
+    assert!(NewEvent::raw(Uuid::now_v7(), "x.y", 1, "{}".into(), "null".into()).is_err());
+    assert!(NewEvent::raw(Uuid::now_v7(), "x.y", 1, "{}".into(), metadata).is_ok());
+}
+
 #[tokio::test]
 async fn the_database_rejects_update_and_delete_of_events() {
     let dir = tempfile::tempdir().unwrap();
@@ -199,8 +208,7 @@ async fn subscribers_wake_after_a_commit() {
 async fn read_all_filters_by_type_stream_and_time() {
     let dir = tempfile::tempdir().unwrap();
     let log = open(&dir.path().join("log.db"));
-    let mut typed = event(1);
-    typed.event_type = "deal.stage_changed".into();
+    let typed = typed_event("deal.stage_changed", 1);
     log.append(stream("deal-1"), ExpectedVersion::Any, vec![typed, event(2)]).await.unwrap();
     log.append(stream("deal-2"), ExpectedVersion::Any, vec![event(3)]).await.unwrap();
 
@@ -238,7 +246,7 @@ fn append_until_killed(path: &str) -> ! {
         std::thread::spawn(move || {
             for i in 0.. {
                 let event = event(i);
-                let id = event.event_id;
+                let id = event.event_id();
                 let target = stream(&format!("deal-{t}"));
                 let appended =
                     log.write_blocking(move |tx| tx.append(&target, ExpectedVersion::Any, &[event])).unwrap();
@@ -294,4 +302,92 @@ fn acknowledged_appends_survive_sigkill() {
     let mut seen: Vec<u64> = stored.values().copied().collect();
     seen.sort_unstable();
     assert_eq!(seen, positions, "positions stay gapless after the crash");
+}
+
+#[tokio::test]
+async fn ids_continue_after_reopening_and_never_repeat_between_two_writers() {
+    use domain::ids::IdKind;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.db");
+    let (first, second) = (open(&path), open(&path));
+    let mut seen = Vec::new();
+    for round in 0..20 {
+        let log = if round % 3 == 0 { &second } else { &first };
+        seen.push(log.write(|tx| tx.next_id(IdKind::Deal)).await.unwrap());
+    }
+    drop((first, second));
+    seen.push(open(&path).write(|tx| tx.next_id(IdKind::Deal)).await.unwrap());
+
+    assert_eq!(seen, (1..=21).collect::<Vec<u64>>());
+}
+
+#[tokio::test]
+async fn a_rolled_back_unit_gives_its_ids_back() {
+    use domain::ids::IdKind;
+    let dir = tempfile::tempdir().unwrap();
+    let log = open(&dir.path().join("log.db"));
+    log.write(|tx| tx.next_id(IdKind::Contact)).await.unwrap();
+
+    let refused: Result<u64, StorageError> = log
+        .write(|tx| {
+            tx.next_id(IdKind::Contact)?;
+            Err(StorageError::WriterStopped)
+        })
+        .await;
+    let next = log.write(|tx| tx.next_id(IdKind::Contact)).await.unwrap();
+
+    assert!(refused.is_err());
+    assert_eq!(next, 2);
+}
+
+#[tokio::test]
+async fn an_append_that_fails_halfway_stores_nothing_even_if_its_unit_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = open(&dir.path().join("log.db"));
+    let stored = event(1);
+    log.append(stream("deal-1"), ExpectedVersion::Any, vec![stored.clone()]).await.unwrap();
+
+    let careless: Result<bool, AppendError> = log
+        .write(move |tx| {
+            let failed = tx.append(&stream("deal-2"), ExpectedVersion::NoStream, &[event(2), stored]).is_err();
+            Ok(failed)
+        })
+        .await;
+
+    assert!(matches!(careless, Err(AppendError::Storage(_))), "{careless:?}");
+    assert_eq!(log.head().unwrap(), 1);
+    assert!(log.read_stream("deal-2", 1).unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_decided_unit_refused_before_writing_fails_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = open(&dir.path().join("log.db"));
+    let (other, refused) = tokio::join!(
+        log.write(|tx| tx.append(&stream("deal-1"), ExpectedVersion::Any, &[event(1)])),
+        log.write_decided(|tx| {
+            tx.stream_version("deal-2")?;
+            Err::<(), AppendError>(AppendError::PartialRepeat(Uuid::nil()))
+        }),
+    );
+
+    assert!(other.is_ok() && refused.is_err());
+    assert_eq!(log.head().unwrap(), 1);
+}
+
+#[tokio::test]
+async fn a_decided_unit_that_fails_after_writing_rolls_back_its_whole_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = open(&dir.path().join("log.db"));
+    let careless = log.write_decided(|tx| {
+        tx.append(&stream("deal-2"), ExpectedVersion::Any, &[event(2)])?;
+        Err::<(), AppendError>(AppendError::PartialRepeat(Uuid::nil()))
+    });
+
+    let refused = careless.await;
+
+    assert!(matches!(refused, Err(AppendError::Storage(_))), "{refused:?}");
+    assert_eq!(log.head().unwrap(), 0, "nothing of the unit was committed");
+    log.append(stream("deal-3"), ExpectedVersion::Any, vec![event(3)]).await.unwrap();
+    assert_eq!(log.head().unwrap(), 1, "the writer goes on after the rolled-back group");
 }

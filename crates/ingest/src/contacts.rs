@@ -2,10 +2,10 @@
 //! concurrent requests (every write unit runs on the one writer thread, so the lookup and the
 //! claim cannot interleave with another unit's).
 
-use domain::Metadata;
 use domain::contact::{Contact, ContactEdit, NewContact, create_contact, edit_contact};
 use domain::events::ContactSnapshot;
 use domain::ids::{ContactId, IdKind};
+use domain::{EventContext, Metadata};
 use eventlog::{ExpectedVersion, NewEvent, Transaction};
 
 use crate::CommandError;
@@ -46,7 +46,10 @@ pub fn create(tx: &mut Transaction<'_>, input: NewContact, metadata: &Metadata) 
     let events = create_contact(input);
     tx.append(&id.stream(), ExpectedVersion::NoStream, &NewEvent::from_domain_all(&events, metadata)?)?;
     claim_email(tx.sql(), &key, id)?;
-    existing(tx, id)
+    // Folded in memory: reading back what was just written would only decode it again.
+    let context = EventContext { version: 1, recorded_at: tx.recorded_at(), actor: metadata.actor.clone() };
+    Contact::fold(id, events.iter().map(|e| (e, &context)))
+        .ok_or_else(|| CommandError::NotFound(format!("contact {id} was not created")))
 }
 
 /// Edits a contact, moving its email claim when the address changes; nothing when nothing changes.

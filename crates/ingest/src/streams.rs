@@ -13,7 +13,7 @@ use eventlog::{StorageError, Transaction};
 
 /// A stream's events decoded, with what folds need of each.
 fn decoded(tx: &Transaction<'_>, stream: &str) -> Result<Vec<(DomainEvent, EventContext)>, StorageError> {
-    tx.read_stream(stream, 1)?.iter().map(|event| Ok((event.decode()?, event.context()))).collect()
+    tx.read_stream(stream, 1)?.iter().map(|event| Ok((event.decode()?, event.context()?))).collect()
 }
 
 /// The deal as it stands in this transaction.

@@ -4,10 +4,10 @@
 use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
+use domain::Actor;
 use domain::deal::Deal;
 use domain::events::{current_schema, upcast};
 use domain::ids::DealId;
-use domain::{Actor, Metadata};
 use eventlog::{EventFilter, RecordedEvent, StorageError, reader};
 use rusqlite::Connection;
 use serde::Serialize;
@@ -25,7 +25,7 @@ pub struct EventView<'a> {
     pub event_type: &'a str,
     pub schema: u32,
     pub data: Box<RawValue>,
-    pub metadata: &'a Metadata,
+    pub metadata: &'a RawValue,
     pub recorded_at: DateTime<Utc>,
 }
 
@@ -45,7 +45,7 @@ pub fn view(event: &RecordedEvent) -> Result<EventView<'_>, StorageError> {
         event_type: &event.event_type,
         schema,
         data: RawValue::from_string(data.into_owned())?,
-        metadata: &event.metadata,
+        metadata: serde_json::from_str(&event.metadata_json)?,
         recorded_at: event.recorded_at,
     })
 }
@@ -78,8 +78,8 @@ pub struct HistoryEntry<'a> {
     #[serde(rename = "type")]
     pub event_type: &'a str,
     pub data: Box<RawValue>,
-    pub changed_by: &'a Actor,
-    pub request_id: Option<&'a str>,
+    pub changed_by: Actor,
+    pub request_id: Option<String>,
     pub recorded_at: DateTime<Utc>,
 }
 
@@ -89,14 +89,15 @@ pub fn deal_history(events: &[RecordedEvent]) -> Result<Vec<HistoryEntry<'_>>, S
         .iter()
         .map(|event| {
             let view = view(event)?;
+            let metadata = event.metadata()?;
             Ok(HistoryEntry {
                 position: event.position,
                 event_id: event.event_id,
                 version: event.version,
                 event_type: &event.event_type,
                 data: view.data,
-                changed_by: &event.metadata.actor,
-                request_id: event.metadata.request_id.as_deref(),
+                changed_by: metadata.actor,
+                request_id: metadata.request_id,
                 recorded_at: event.recorded_at,
             })
         })
@@ -108,7 +109,7 @@ pub fn deal_as_of(conn: &Connection, id: DealId, at: DateTime<Utc>) -> Result<Op
     let events = reader::read_stream(conn, id.stream().as_str(), 1)?;
     let mut deal = None;
     for event in events.iter().take_while(|e| e.recorded_at <= at) {
-        deal = Deal::evolve(deal, id, &event.decode()?, &event.context());
+        deal = Deal::evolve(deal, id, &event.decode()?, &event.context()?);
     }
     Ok(deal)
 }

@@ -112,31 +112,32 @@ impl Projector {
     }
 }
 
-/// Decodes events for the read models. Types unknown to this build (another consumer's, or a
-/// newer version's) are skipped; an event that cannot be read is logged and skipped rather than
-/// stopping every read model.
+/// Decodes the events the read models use; others (inbound records, sources, hooks, types of a
+/// newer version) are not even parsed. An event that cannot be read is logged and skipped rather
+/// than stopping every read model.
 fn decode_all(events: &[RecordedEvent]) -> Vec<(u64, Option<DomainEvent>, Stored)> {
-    events
-        .iter()
-        .map(|event| {
-            let decoded = match event.decode() {
-                Ok(decoded) => Some(decoded),
-                Err(DecodeError::UnknownType(_)) => None,
-                Err(error) => {
-                    tracing::error!(position = event.position, %error, "skipping an event the read models cannot read");
-                    metrics::counter!("dealflow_projection_skipped_events_total").increment(1);
-                    None
-                }
-            };
-            let stored = Stored {
-                stream: event.stream.clone(),
-                version: event.version,
-                recorded_at: event.recorded_at,
-                actor: event.metadata.actor.clone(),
-            };
-            (event.position, decoded, stored)
-        })
-        .collect()
+    events.iter().map(|event| (event.position, decode(event), stored(event))).collect()
+}
+
+fn decode(event: &RecordedEvent) -> Option<DomainEvent> {
+    if !writes::applies_to(&event.event_type) {
+        return None;
+    }
+    match event.decode() {
+        Ok(decoded) => Some(decoded),
+        Err(DecodeError::UnknownType(_)) => None,
+        Err(error) => {
+            tracing::error!(position = event.position, %error, "skipping an event the read models cannot read");
+            metrics::counter!("dealflow_projection_skipped_events_total").increment(1);
+            None
+        }
+    }
+}
+
+fn stored(event: &RecordedEvent) -> Stored {
+    // Only notes record who wrote them; parsing every event's metadata would be wasted work.
+    let author = (event.event_type == "deal.note_added").then(|| event.metadata().ok().map(|m| m.actor)).flatten();
+    Stored { stream: event.stream.clone(), version: event.version, recorded_at: event.recorded_at, author }
 }
 
 /// Drops every read model and rebuilds it from the whole log in batches of `batch` events,

@@ -132,6 +132,10 @@ impl Settings {
         if let Some(listen) = env("DEALFLOW_LISTEN") {
             self.server.listen = listen;
         }
+        if let Some(workers) = env("DEALFLOW_WORKERS") {
+            let parsed = workers.trim().parse().ok().filter(|n| *n > 0);
+            self.server.workers = Some(parsed.ok_or(SettingsError::Invalid("DEALFLOW_WORKERS", workers))?);
+        }
         if let Some(url) = env("DEALFLOW_PUBLIC_URL") {
             self.server.public_url = Some(url);
         }

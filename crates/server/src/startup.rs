@@ -89,7 +89,7 @@ impl Application {
                 let _ = stopped.wait_for(|stop| *stop).await;
             }
         };
-        let mut background = vec![tokio::spawn(maintain(self.ingest.clone()))];
+        let mut background = vec![tokio::spawn(maintain(self.ingest.clone())), tokio::spawn(metrics::run_upkeep())];
         if self.roles.projector {
             background.push(tokio::spawn(self.projector.clone().run(until_stopped())));
         }

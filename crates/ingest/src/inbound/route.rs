@@ -55,9 +55,11 @@ async fn receive(
         ),
     };
     let pipelines = ingest.pipelines.clone();
-    let answer = ingest.log.write(move |tx| unit::receive(tx, &pipelines, request)).await.inspect_err(|error| {
-        metrics::counter!("dealflow_inbound_requests_total", "outcome" => outcome_of(error)).increment(1);
-    })?;
+    // The unit reads and decides before it writes, so it needs no savepoint of its own.
+    let answer =
+        ingest.log.write_decided(move |tx| unit::receive(tx, &pipelines, request)).await.inspect_err(|error| {
+            metrics::counter!("dealflow_inbound_requests_total", "outcome" => outcome_of(error)).increment(1);
+        })?;
     let outcome = if answer.replayed {
         "replayed"
     } else if answer.status == 201 {
@@ -67,7 +69,7 @@ async fn receive(
     };
     metrics::counter!("dealflow_inbound_requests_total", "outcome" => outcome).increment(1);
     let status = actix_web::http::StatusCode::from_u16(answer.status).unwrap_or(actix_web::http::StatusCode::OK);
-    Ok(HttpResponse::build(status).content_type("application/json").body(answer.body))
+    Ok(HttpResponse::build(status).content_type("application/json").body(answer.into_body()))
 }
 
 async fn find_source(ingest: &Ingest, raw_id: &str) -> Result<std::sync::Arc<ActiveSource>, ApiError> {

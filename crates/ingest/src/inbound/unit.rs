@@ -10,7 +10,6 @@ use domain::ids::{DealId, IdKind, PipelineId, SourceId};
 use domain::pipeline::Pipeline;
 use domain::values::{Currency, CustomFields, FieldErrors};
 use eventlog::{ExpectedVersion, NewEvent, Transaction};
-use serde_json::{Value, json};
 
 use super::idempotency::{self, StoredAnswer};
 use super::payload::InboundPayload;
@@ -34,12 +33,28 @@ pub struct InboundRequest {
     pub metadata: Metadata,
 }
 
-/// The answer to send: status and JSON body.
+/// The answer to send. Its JSON is built off the writer thread unless it had to be stored for
+/// an idempotency key.
 pub struct InboundAnswer {
     pub status: u16,
-    pub body: String,
     /// True when this repeats the first answer to the same idempotency key.
     pub replayed: bool,
+    body: Body,
+}
+
+enum Body {
+    Json(String),
+    Decided { deal: Box<Deal>, contact: Option<ResolvedContact>, created: bool },
+}
+
+impl InboundAnswer {
+    /// The JSON body.
+    pub fn into_body(self) -> String {
+        match self.body {
+            Body::Json(json) => json,
+            Body::Decided { deal, contact, created } => answer_json(&deal, contact.as_ref(), created),
+        }
+    }
 }
 
 /// Decides and appends what one inbound request asks for.
@@ -65,9 +80,12 @@ pub fn receive(
     if deal_changed || contact.as_ref().is_some_and(|c| c.created) {
         record_receipt(tx, &request, deal.id, contact.as_ref(), created)?;
     }
-    let answer = answer(&deal, contact.as_ref(), created);
-    remember(tx, &request, &answer)?;
-    Ok(answer)
+    let status = if created { 201 } else { 200 };
+    let body = match &request.idempotency_key {
+        Some(key) => Body::Json(remember(tx, &request, key, status, answer_json(&deal, contact.as_ref(), created))?),
+        None => Body::Decided { deal: Box::new(deal), contact, created },
+    };
+    Ok(InboundAnswer { status, replayed: false, body })
 }
 
 fn earlier_answer(tx: &Transaction<'_>, request: &InboundRequest) -> Result<Option<InboundAnswer>, CommandError> {
@@ -83,7 +101,7 @@ fn earlier_answer(tx: &Transaction<'_>, request: &InboundRequest) -> Result<Opti
             "this key was already used for a different body; use a new key for a new request",
         ));
     }
-    Ok(Some(InboundAnswer { status: stored.status, body: stored.response, replayed: true }))
+    Ok(Some(InboundAnswer { status: stored.status, body: Body::Json(stored.response), replayed: true }))
 }
 
 fn existing_deal(tx: &Transaction<'_>, request: &InboundRequest) -> Result<Option<Deal>, CommandError> {
@@ -225,34 +243,58 @@ fn record_receipt(
     Ok(())
 }
 
-fn answer(deal: &Deal, contact: Option<&ResolvedContact>, created: bool) -> InboundAnswer {
-    let contact: Value = match contact {
-        Some(c) => json!({ "id": c.snapshot.id, "email": c.snapshot.email, "created": c.created }),
-        None => Value::Null,
-    };
-    let body = json!({
-        "deal": {
-            "id": deal.id,
-            "title": deal.title,
-            "amount": deal.amount,
-            "status": deal.status,
-            "stage": deal.stage,
-            "pipeline": deal.pipeline,
+/// The answer of SPEC §5, serialised straight from the deal (no intermediate JSON tree).
+fn answer_json(deal: &Deal, contact: Option<&ResolvedContact>, created: bool) -> String {
+    #[derive(serde::Serialize)]
+    struct Answer<'a> {
+        deal: DealSummary<'a>,
+        contact: Option<ContactSummary<'a>>,
+        created: bool,
+    }
+    #[derive(serde::Serialize)]
+    struct DealSummary<'a> {
+        id: DealId,
+        title: &'a str,
+        amount: domain::values::Amount,
+        status: domain::events::DealStatus,
+        stage: &'a domain::events::StageRef,
+        pipeline: &'a domain::events::PipelineRef,
+    }
+    #[derive(serde::Serialize)]
+    struct ContactSummary<'a> {
+        id: domain::ids::ContactId,
+        email: &'a str,
+        created: bool,
+    }
+    let answer = Answer {
+        deal: DealSummary {
+            id: deal.id,
+            title: &deal.title,
+            amount: deal.amount,
+            status: deal.status,
+            stage: &deal.stage,
+            pipeline: &deal.pipeline,
         },
-        "contact": contact,
-        "created": created,
-    });
-    InboundAnswer { status: if created { 201 } else { 200 }, body: body.to_string(), replayed: false }
+        contact: contact.map(|c| ContactSummary { id: c.snapshot.id, email: &c.snapshot.email, created: c.created }),
+        created,
+    };
+    serde_json::to_string(&answer).unwrap_or_default()
 }
 
-fn remember(tx: &Transaction<'_>, request: &InboundRequest, answer: &InboundAnswer) -> Result<(), CommandError> {
-    let Some(key) = &request.idempotency_key else { return Ok(()) };
+/// Stores the answer under the request's idempotency key and gives it back.
+fn remember(
+    tx: &Transaction<'_>,
+    request: &InboundRequest,
+    key: &str,
+    status: u16,
+    body: String,
+) -> Result<String, CommandError> {
     let stored = StoredAnswer {
         body_sha256: request.body_sha256.clone(),
-        status: answer.status,
-        response: answer.body.clone(),
+        status,
+        response: body,
         created_at: tx.recorded_at().timestamp_micros(),
     };
     idempotency::save(tx.sql(), request.source_id, key, &stored)?;
-    Ok(())
+    Ok(stored.response)
 }

@@ -1,5 +1,5 @@
-//! The board read model: per stage, how many deals and the exact sum of their amounts. Changes
-//! are summed in memory over a batch of events and written once per stage at its end.
+//! Changes summed in memory over a batch of events and written once at its end: the board (per
+//! stage, how many deals and the exact sum of their amounts) and each deal's latest version.
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -8,13 +8,19 @@ use domain::ids::StageId;
 use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;
 
-/// Changes to the board not yet written.
+/// Changes to the board and deal versions not yet written.
 #[derive(Default)]
 pub struct BoardDelta {
     stages: HashMap<StageId, (i64, Decimal)>,
+    touched: HashMap<u64, (u64, i64)>,
 }
 
 impl BoardDelta {
+    /// Records that a deal reached `version` at `at` (its `updated_at`); written once per deal.
+    pub fn touch(&mut self, deal: domain::ids::DealId, version: u64, at: i64) {
+        self.touched.insert(deal.0, (version, at));
+    }
+
     /// Adds (or with a negative count, removes) deals and their amount to a stage.
     pub fn add(&mut self, stage: StageId, count: i64, amount: Decimal) {
         let entry = self.stages.entry(stage).or_insert((0, Decimal::ZERO));
@@ -24,6 +30,10 @@ impl BoardDelta {
 
     /// Writes the accumulated changes and starts over.
     pub fn flush(&mut self, conn: &Connection) -> rusqlite::Result<()> {
+        for (deal, (version, at)) in self.touched.drain() {
+            conn.prepare_cached("UPDATE rm_deals SET updated_at = ?2, version = ?3 WHERE id = ?1")?
+                .execute((deal, at, version))?;
+        }
         for (stage, (count, amount)) in self.stages.drain() {
             let current: Option<(i64, String)> = conn
                 .prepare_cached("SELECT deal_count, amount_sum FROM rm_board WHERE stage_id = ?1")?

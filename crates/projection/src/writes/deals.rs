@@ -11,13 +11,9 @@ fn json(value: &impl serde::Serialize) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".into())
 }
 
-/// Every deal event moves `updated_at` and `version`.
-fn touch(conn: &Connection, id: DealId, stored: &Stored) -> rusqlite::Result<()> {
-    conn.prepare_cached("UPDATE rm_deals SET updated_at = ?2, version = ?3 WHERE id = ?1")?.execute((
-        id.0,
-        stored.at(),
-        stored.version,
-    ))?;
+/// Every deal event moves `updated_at` and `version` (written once per deal per batch).
+fn touch(board: &mut BoardDelta, id: DealId, stored: &Stored) -> rusqlite::Result<()> {
+    board.touch(id, stored.version, stored.at());
     Ok(())
 }
 
@@ -84,7 +80,7 @@ pub fn updated(
         conn.prepare_cached("UPDATE rm_deals SET custom_fields = ?2 WHERE id = ?1")?
             .execute((id.0, json(&fields.new)))?;
     }
-    touch(conn, id, stored)
+    touch(board, id, stored)
 }
 
 pub fn stage_changed(
@@ -96,11 +92,11 @@ pub fn stage_changed(
 ) -> rusqlite::Result<()> {
     let amount: Option<String> = conn
         .prepare_cached(
-            "UPDATE rm_deals SET stage_id = ?2, pipeline_id = ?3, status = ?4, updated_at = ?5, version = ?6
-             WHERE id = ?1 RETURNING amount",
+            "UPDATE rm_deals SET stage_id = ?2, pipeline_id = ?3, status = ?4 WHERE id = ?1 RETURNING amount",
         )?
-        .query_row((id.0, e.to.id.0, e.pipeline.id.0, e.status.as_str(), stored.at(), stored.version), |row| row.get(0))
+        .query_row((id.0, e.to.id.0, e.pipeline.id.0, e.status.as_str()), |row| row.get(0))
         .optional()?;
+    board.touch(id, stored.version, stored.at());
     if let Some(amount) = amount {
         let amount = Decimal::from_str(&amount).unwrap_or_default();
         board.add(e.from.id, -1, -amount);
@@ -109,33 +105,63 @@ pub fn stage_changed(
     Ok(())
 }
 
-pub fn contact_added(conn: &Connection, id: DealId, e: &DealContactAdded, stored: &Stored) -> rusqlite::Result<()> {
+pub fn contact_added(
+    conn: &Connection,
+    id: DealId,
+    board: &mut BoardDelta,
+    e: &DealContactAdded,
+    stored: &Stored,
+) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT OR IGNORE INTO rm_deal_contacts (deal_id, contact_id, position)
          VALUES (?1, ?2, (SELECT count(*) FROM rm_deal_contacts WHERE deal_id = ?1))",
     )?
     .execute((id.0, e.contact.id.0))?;
-    touch(conn, id, stored)
+    touch(board, id, stored)
 }
 
-pub fn note_added(conn: &Connection, id: DealId, e: &DealNoteAdded, stored: &Stored) -> rusqlite::Result<()> {
+pub fn note_added(
+    conn: &Connection,
+    id: DealId,
+    board: &mut BoardDelta,
+    e: &DealNoteAdded,
+    stored: &Stored,
+) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT OR REPLACE INTO rm_deal_notes (id, deal_id, text, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
-    .execute((e.note.id.0, id.0, &e.note.text, stored.at(), json(&stored.actor)))?;
-    touch(conn, id, stored)
+    .execute((
+        e.note.id.0,
+        id.0,
+        &e.note.text,
+        stored.at(),
+        json(&stored.author.clone().unwrap_or_else(domain::Actor::system)),
+    ))?;
+    touch(board, id, stored)
 }
 
-pub fn task_added(conn: &Connection, id: DealId, e: &DealTaskAdded, stored: &Stored) -> rusqlite::Result<()> {
+pub fn task_added(
+    conn: &Connection,
+    id: DealId,
+    board: &mut BoardDelta,
+    e: &DealTaskAdded,
+    stored: &Stored,
+) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT OR REPLACE INTO rm_deal_tasks (id, deal_id, title, due_date, completed, created_at) VALUES (?1, ?2, ?3, ?4, 0, ?5)",
     )?
     .execute((e.task.id.0, id.0, &e.task.title, e.task.due_date.map(|d| d.to_string()), stored.at()))?;
-    touch(conn, id, stored)
+    touch(board, id, stored)
 }
 
-pub fn task_completed(conn: &Connection, id: DealId, e: &DealTaskCompleted, stored: &Stored) -> rusqlite::Result<()> {
+pub fn task_completed(
+    conn: &Connection,
+    id: DealId,
+    board: &mut BoardDelta,
+    e: &DealTaskCompleted,
+    stored: &Stored,
+) -> rusqlite::Result<()> {
     conn.prepare_cached("UPDATE rm_deal_tasks SET completed = 1, completed_at = ?2 WHERE id = ?1")?
         .execute((e.task_id.0, stored.at()))?;
-    touch(conn, id, stored)
+    touch(board, id, stored)
 }

@@ -20,7 +20,13 @@ pub struct Stored {
     pub stream: String,
     pub version: u64,
     pub recorded_at: DateTime<Utc>,
-    pub actor: Actor,
+    /// Who caused it; read only for the events that record it (notes).
+    pub author: Option<Actor>,
+}
+
+/// Whether the read models use events of this type (others need not be decoded).
+pub fn applies_to(event_type: &str) -> bool {
+    ["deal.", "pipeline.", "contact."].iter().any(|prefix| event_type.starts_with(prefix))
 }
 
 impl Stored {
@@ -38,10 +44,10 @@ pub fn apply(conn: &Connection, event: &DomainEvent, stored: &Stored, board: &mu
         (DomainEvent::DealCreated(e), Some(id), _, _) => deals::created(conn, id, e, stored, board),
         (DomainEvent::DealUpdated(e), Some(id), _, _) => deals::updated(conn, id, e, stored, board),
         (DomainEvent::DealStageChanged(e), Some(id), _, _) => deals::stage_changed(conn, id, e, stored, board),
-        (DomainEvent::DealContactAdded(e), Some(id), _, _) => deals::contact_added(conn, id, e, stored),
-        (DomainEvent::DealNoteAdded(e), Some(id), _, _) => deals::note_added(conn, id, e, stored),
-        (DomainEvent::DealTaskAdded(e), Some(id), _, _) => deals::task_added(conn, id, e, stored),
-        (DomainEvent::DealTaskCompleted(e), Some(id), _, _) => deals::task_completed(conn, id, e, stored),
+        (DomainEvent::DealContactAdded(e), Some(id), _, _) => deals::contact_added(conn, id, board, e, stored),
+        (DomainEvent::DealNoteAdded(e), Some(id), _, _) => deals::note_added(conn, id, board, e, stored),
+        (DomainEvent::DealTaskAdded(e), Some(id), _, _) => deals::task_added(conn, id, board, e, stored),
+        (DomainEvent::DealTaskCompleted(e), Some(id), _, _) => deals::task_completed(conn, id, board, e, stored),
         (DomainEvent::PipelineCreated(e), _, Some(id), _) => pipelines::created(conn, id, e, stored),
         (DomainEvent::PipelineUpdated(e), _, Some(id), _) => pipelines::updated(conn, id, e, stored),
         (DomainEvent::PipelineStageAdded(e), _, Some(id), _) => pipelines::stage_added(conn, id, e, stored),

@@ -1,7 +1,9 @@
 //! `GET /metrics` in the Prometheus text format, and the per-request metrics middleware.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::OnceLock;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -29,6 +31,17 @@ pub fn recorder() -> &'static PrometheusHandle {
     })
 }
 
+/// Drains recorded histogram samples into their buckets every few seconds. Without it the
+/// exporter keeps every raw sample until a scrape (it runs no upkeep of its own when installed
+/// without its HTTP listener), so memory would grow with traffic between scrapes.
+pub async fn run_upkeep() {
+    let mut every = tokio::time::interval(Duration::from_secs(5));
+    loop {
+        every.tick().await;
+        recorder().run_upkeep();
+    }
+}
+
 /// `GET /metrics`: refreshes the log gauges, then renders everything recorded.
 pub async fn render(log: web::Data<SqliteEventLog>) -> HttpResponse {
     let log = log.into_inner();
@@ -53,13 +66,39 @@ pub async fn record_request(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
-    let method = req.method().to_string();
     let response = next.call(req).await?;
-    let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
-    let status = response.status().as_u16().to_string();
-    metrics::counter!("dealflow_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)
-        .increment(1);
-    metrics::histogram!("dealflow_http_request_duration_seconds", "method" => method, "route" => route)
-        .record(started.elapsed().as_secs_f64());
+    let request = response.request();
+    let key = (
+        request.method().clone(),
+        request.match_pattern().unwrap_or_else(|| "unmatched".to_owned()),
+        response.status().as_u16(),
+    );
+    let (count, duration) = request_metrics(key);
+    count.increment(1);
+    duration.record(started.elapsed().as_secs_f64());
     Ok(response)
+}
+
+type RequestKey = (actix_web::http::Method, String, u16);
+
+/// The handles of one (method, route, status), looked up in the registry once per worker thread:
+/// building labels and finding the handle on every request cost more than the rest of the
+/// middleware stack.
+fn request_metrics(key: RequestKey) -> (metrics::Counter, metrics::Histogram) {
+    thread_local! {
+        static HANDLES: RefCell<HashMap<RequestKey, (metrics::Counter, metrics::Histogram)>> = RefCell::new(HashMap::new());
+    }
+    HANDLES.with(|handles| {
+        handles
+            .borrow_mut()
+            .entry(key)
+            .or_insert_with_key(|(method, route, status)| {
+                let (method, route) = (method.to_string(), route.clone());
+                (
+                    metrics::counter!("dealflow_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status.to_string()),
+                    metrics::histogram!("dealflow_http_request_duration_seconds", "method" => method, "route" => route),
+                )
+            })
+            .clone()
+    })
 }
