@@ -35,6 +35,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     settings.server.workers = Some(2);
     settings.database.path = dir.path().join("dealflow.db");
     settings.auth.admin_password = Some(domain::values::Secret::new(ADMIN_PASSWORD));
+    // Hooks in tests deliver to receivers on loopback.
+    settings.webhooks.allow_private_targets = true;
     configure(&mut settings);
     let database = settings.database.path.clone();
     let app = Application::build(settings).await.expect("the application builds");
@@ -202,4 +204,16 @@ impl TestApp {
     pub async fn create_deal(&self, body: Value) -> Value {
         self.post_ok("/api/deals/new", &body, 201).await["deal"].clone()
     }
+}
+
+impl TestApp {
+    /// Creates a hook as the admin and answers the `hook` object.
+    pub async fn create_hook(&self, body: Value) -> Value {
+        self.post_ok("/api/hooks/new", &body, 201).await["hook"].clone()
+    }
+}
+
+/// A minimal valid hook body.
+pub fn hook_body(name: &str, url: &str, triggers: &[&str]) -> Value {
+    serde_json::json!({ "name": name, "webhookUrl": url, "triggers": triggers })
 }

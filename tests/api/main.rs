@@ -8,6 +8,7 @@ mod contacts;
 mod deals;
 mod health;
 mod history;
+mod hooks;
 mod inbound;
 mod pipelines;
 mod replay;

@@ -1,5 +1,6 @@
 //! HTTP conventions shared by the feature crates, so that every route answers alike.
 //!
+//! - [`command`]: [`CommandError`], why a write unit refused a command.
 //! - [`error`]: [`ApiError`], the `{"errors": [...]}` body of SPEC §9 for every failure.
 //! - [`principal`]: the authenticated user (set by the server's auth middleware) and the
 //!   [`Authenticated`] / [`Admin`] extractors.
@@ -10,14 +11,17 @@
 //! - [`fields`]: typed fields read out of a JSON object, every problem recorded by name.
 
 pub mod body;
+pub mod command;
 pub mod error;
 pub mod fields;
 pub mod listing;
+pub mod php_form;
 pub mod principal;
 pub mod request;
 pub mod versions;
 
-pub use body::{JsonBody, parse_json_object};
+pub use body::{BodyValue, JsonBody, ObjectBody, parse_json_object};
+pub use command::CommandError;
 pub use error::ApiError;
 pub use fields::{Fields, path_id};
 pub use listing::{ListParams, Order, Page, like_pattern};

@@ -4,8 +4,8 @@ use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
-use domain::Actor;
 use domain::ids::UserId;
+use domain::{Actor, Metadata};
 
 use crate::ApiError;
 
@@ -50,6 +50,11 @@ impl Principal {
     /// The user as the actor of the events they cause.
     pub fn actor(&self) -> Actor {
         Actor::user(self.user_id.0, self.display_name.clone())
+    }
+
+    /// The metadata of the events this user's request causes.
+    pub fn metadata(&self, request: &crate::RequestId) -> Metadata {
+        Metadata::new(self.actor(), Some(request.0.clone()).filter(|id| !id.is_empty()))
     }
 }
 

@@ -1,1 +1,22 @@
-//! placeholder
+//! dealflow's outbound side.
+//!
+//! - [`hooks`]: the Mautic-compatible hooks API (list, get, create, PUT/PATCH, delete, batch,
+//!   triggers) and categories.
+//! - [`targets`]: which URLs hooks may deliver to.
+
+pub mod hooks;
+mod settings;
+pub mod targets;
+
+pub use hooks::HooksApi;
+pub use settings::WebhookSettings;
+pub use targets::TargetPolicy;
+
+/// The dispatcher's tables.
+pub const MIGRATIONS: &[eventlog::Migration] =
+    &[eventlog::Migration { version: 5, name: "hooks", sql: include_str!("../../../migrations/0005_hooks.sql") }];
+
+/// Registers the hooks routes inside the authenticated `/api` scope.
+pub fn configure_api(cfg: &mut actix_web::web::ServiceConfig) {
+    hooks::configure(cfg);
+}

@@ -11,7 +11,6 @@
 
 pub mod commands;
 pub mod contacts;
-mod error;
 pub mod inbound;
 mod input;
 pub mod lookups;
@@ -21,7 +20,7 @@ pub mod sources;
 mod state;
 pub mod streams;
 
-pub use error::CommandError;
+pub use api::CommandError;
 pub use settings::IngestSettings;
 pub use state::{Ingest, user_metadata};
 

@@ -57,5 +57,5 @@ impl Ingest {
 
 /// The metadata of events caused by an authenticated user's request.
 pub fn user_metadata(user: &Principal, request_id: &RequestId) -> Metadata {
-    Metadata::new(user.actor(), Some(request_id.0.clone()).filter(|id| !id.is_empty()))
+    user.metadata(request_id)
 }

@@ -4,9 +4,14 @@ use eventlog::Migration;
 
 /// All migrations, in version order.
 pub fn all() -> Vec<Migration> {
-    let mut all: Vec<Migration> =
-        [eventlog::migrations::MIGRATIONS, crate::auth::MIGRATIONS, ingest::MIGRATIONS, projection::MIGRATIONS]
-            .concat();
+    let mut all: Vec<Migration> = [
+        eventlog::migrations::MIGRATIONS,
+        crate::auth::MIGRATIONS,
+        ingest::MIGRATIONS,
+        projection::MIGRATIONS,
+        dispatcher::MIGRATIONS,
+    ]
+    .concat();
     all.sort_by_key(|m| m.version);
     all
 }

@@ -16,6 +16,7 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub roles: RoleSettings,
     pub ingest: ingest::IngestSettings,
+    pub webhooks: dispatcher::WebhookSettings,
 }
 
 /// The HTTP listener.
@@ -147,6 +148,12 @@ impl Settings {
         }
         if let Some(key) = env("DEALFLOW_MASTER_KEY") {
             self.ingest.master_key = Some(Secret::new(key));
+        }
+        if let Some(mode) = env("DEALFLOW_QUEUE_MODE") {
+            self.webhooks.queue_mode = mode;
+        }
+        if let Some(allow) = env("DEALFLOW_ALLOW_PRIVATE_TARGETS") {
+            self.webhooks.allow_private_targets = parse_flag("DEALFLOW_ALLOW_PRIVATE_TARGETS", &allow)?;
         }
         self.server.listen_addr()?;
         Ok(())

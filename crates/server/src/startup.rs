@@ -6,6 +6,7 @@ use std::net::TcpListener;
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
+use dispatcher::{HooksApi, TargetPolicy};
 use eventlog::SqliteEventLog;
 use ingest::Ingest;
 use projection::Projector;
@@ -50,7 +51,10 @@ impl Application {
         let public_url = settings.server.public_url(bound);
         tracing::info!(address = %bound, %public_url, "listening");
         let ingest = web::Data::new(Ingest::new(log.clone(), settings.ingest.clone(), public_url.clone())?);
-        let server = if settings.roles.http { Some(http_server(listener, &settings, &log, &ingest)?) } else { None };
+        let targets = TargetPolicy { allow_private: settings.webhooks.allow_private_targets };
+        let hooks = web::Data::new(HooksApi { log: log.clone(), targets, changes: Default::default() });
+        let server =
+            if settings.roles.http { Some(http_server(listener, &settings, &log, &ingest, &hooks)?) } else { None };
         let projector = Projector::new(log.clone());
         Ok(Self { port: bound.port(), public_url, log, ingest, projector, roles: settings.roles.clone(), server })
     }
@@ -123,8 +127,9 @@ fn http_server(
     settings: &Settings,
     log: &SqliteEventLog,
     ingest: &web::Data<Ingest>,
+    hooks: &web::Data<HooksApi>,
 ) -> anyhow::Result<Server> {
-    let ingest = ingest.clone();
+    let (ingest, hooks) = (ingest.clone(), hooks.clone());
     let log = web::Data::new(log.clone());
     let authenticator = web::Data::new(Authenticator::new(log.get_ref().clone()));
     let readiness = web::Data::new(health::Readiness { log: log.get_ref().clone(), migrations: migrations::all() });
@@ -138,6 +143,7 @@ fn http_server(
             .app_data(authenticator.clone())
             .app_data(readiness.clone())
             .app_data(ingest.clone())
+            .app_data(hooks.clone())
             .app_data(conventions::query_config())
             .app_data(conventions::path_config())
             .app_data(conventions::json_config(1 << 20))
@@ -151,6 +157,7 @@ fn http_server(
                     .configure(ingest::configure_api)
                     .configure(commands::configure)
                     .configure(projection::configure_api)
+                    .configure(dispatcher::configure_api)
                     .default_service(web::to(conventions::not_found)),
             )
             .configure(ingest::configure_public)

@@ -1,6 +1,7 @@
-//! Why a command was refused, mapped once to the spec's status codes.
+//! Why a command was refused, mapped once to the spec's status codes; shared by every crate
+//! whose write units refuse commands.
 
-use api::ApiError;
+use crate::ApiError;
 use domain::values::FieldErrors;
 use eventlog::{AppendError, StorageError};
 

@@ -1,0 +1,43 @@
+//! The hooks API: Mautic's `/api/hooks` REST contract (SPEC §7) and a minimal categories API.
+
+mod answers;
+mod batch;
+pub mod categories;
+pub mod commands;
+pub mod health;
+pub mod input;
+pub mod listing;
+pub mod model;
+mod routes;
+pub mod store;
+pub mod triggers;
+
+use std::sync::Arc;
+
+use eventlog::SqliteEventLog;
+use tokio::sync::Notify;
+
+use crate::targets::TargetPolicy;
+
+pub use model::{Hook, OrderDir, PayloadFormat, SignatureFormat};
+
+/// What the hooks API's handlers share.
+pub struct HooksApi {
+    pub log: SqliteEventLog,
+    pub targets: TargetPolicy,
+    /// Woken whenever hooks change, so that delivery picks the change up at once.
+    pub changes: Arc<Notify>,
+}
+
+impl HooksApi {
+    /// Tells delivery that hooks changed.
+    pub fn hooks_changed(&self) {
+        self.changes.notify_waiters();
+    }
+}
+
+/// Registers the routes inside the authenticated `/api` scope.
+pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
+    routes::configure(cfg);
+    categories::configure(cfg);
+}

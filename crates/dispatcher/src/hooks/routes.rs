@@ -1,0 +1,138 @@
+//! The single-hook routes of Mautic's `/api/hooks` contract, the list and the triggers.
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::web::{self, Data, Path, Query};
+use api::{Admin, ApiError, CommandError, ListParams, ObjectBody, RequestId, path_id};
+use domain::ids::HookId;
+use eventlog::StorageError;
+use serde_json::json;
+
+use super::answers::{HookList, Ordered};
+use super::commands::{self, Editor};
+use super::input::HookInput;
+use super::listing::HookQuery;
+use super::model::Hook;
+use super::{HooksApi, health, store, triggers};
+
+/// Registers the routes inside the `/api` scope; fixed paths before `/hooks/{id}`.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/hooks").route(web::get().to(list)))
+        .service(web::resource("/hooks/triggers").route(web::get().to(list_triggers)))
+        .service(web::resource("/hooks/new").route(web::post().to(create)));
+    super::batch::configure(cfg);
+    cfg.service(web::resource("/hooks/{id}").route(web::get().to(get_one)))
+        .service(web::resource("/hooks/{id}/edit").route(web::put().to(replace)).route(web::patch().to(patch)))
+        .service(web::resource("/hooks/{id}/delete").route(web::delete().to(delete)));
+}
+
+/// The editor and metadata of an admin's request.
+pub fn editor(user: &api::Principal) -> Editor {
+    Editor { id: user.user_id.0, name: user.display_name.clone() }
+}
+
+/// Parses a body into a hook input (400 not an object, 422 bad fields).
+pub fn input(api: &HooksApi, body: &serde_json::Map<String, serde_json::Value>) -> Result<HookInput, ApiError> {
+    HookInput::parse(body, &api.targets).map_err(ApiError::validation)
+}
+
+/// `{"hook": …}` with the hook's health, read after the change.
+pub async fn answer(api: &HooksApi, hook: Hook, status: StatusCode) -> Result<HttpResponse, ApiError> {
+    let id = hook.id;
+    let health =
+        api.log.read_async(move |conn| health::of(conn, std::slice::from_ref(&hook)).map(|h| (hook, h))).await?;
+    let (hook, mut health) = health;
+    let mut response = HttpResponse::build(status);
+    if status == StatusCode::CREATED {
+        response.insert_header((LOCATION, format!("/api/hooks/{id}")));
+    }
+    Ok(response.json(json!({ "hook": hook.view(health.remove(&id), false) })))
+}
+
+async fn list(api: Data<HooksApi>, _: Admin, query: Query<Vec<(String, String)>>) -> Result<HttpResponse, ApiError> {
+    let query = HookQuery::parse(&ListParams::new(query.into_inner()), chrono::Utc::now())?;
+    let minimal = query.minimal;
+    let (total, hooks, health) = api
+        .log
+        .read_async(move |conn| {
+            let (total, hooks) = store::list(conn, &query)?;
+            let health = health::of(conn, &hooks)?;
+            Ok::<_, StorageError>((total, hooks, health))
+        })
+        .await?;
+    let views =
+        hooks.iter().map(|hook| (hook.id.to_string(), hook.view(health.get(&hook.id).cloned(), minimal))).collect();
+    Ok(HttpResponse::Ok().json(HookList { total, hooks: Ordered(views) }))
+}
+
+async fn list_triggers(_: Admin) -> HttpResponse {
+    let entries = triggers::TRIGGERS
+        .iter()
+        .map(|t| (t.name.to_owned(), json!({ "label": t.label, "description": t.description })))
+        .collect();
+    HttpResponse::Ok().json(json!({ "triggers": Ordered(entries) }))
+}
+
+async fn get_one(api: Data<HooksApi>, _: Admin, id: Path<String>) -> Result<HttpResponse, ApiError> {
+    let id: HookId = path_id(&id)?;
+    let hook = api.log.read_async(move |conn| Ok::<_, StorageError>(store::find(conn, id)?)).await?;
+    let hook = hook.ok_or_else(|| ApiError::not_found(format!("hook {id} does not exist")))?;
+    answer(&api, hook, StatusCode::OK).await
+}
+
+async fn create(
+    api: Data<HooksApi>,
+    Admin(user): Admin,
+    request: RequestId,
+    body: ObjectBody,
+) -> Result<HttpResponse, ApiError> {
+    let input = input(&api, &body.0)?;
+    let (editor, metadata) = (editor(&user), user.metadata(&request));
+    let hook = api.log.write(move |tx| commands::create(tx, input, &editor, &metadata)).await?;
+    api.hooks_changed();
+    answer(&api, hook, StatusCode::CREATED).await
+}
+
+async fn replace(
+    api: Data<HooksApi>,
+    Admin(user): Admin,
+    request: RequestId,
+    id: Path<String>,
+    body: ObjectBody,
+) -> Result<HttpResponse, ApiError> {
+    let id: HookId = path_id(&id)?;
+    let input = input(&api, &body.0)?;
+    let (editor, metadata) = (editor(&user), user.metadata(&request));
+    let (hook, created) = api.log.write(move |tx| commands::replace(tx, id, input, &editor, &metadata)).await?;
+    api.hooks_changed();
+    answer(&api, hook, if created { StatusCode::CREATED } else { StatusCode::OK }).await
+}
+
+async fn patch(
+    api: Data<HooksApi>,
+    Admin(user): Admin,
+    request: RequestId,
+    id: Path<String>,
+    body: ObjectBody,
+) -> Result<HttpResponse, ApiError> {
+    let id: HookId = path_id(&id)?;
+    let input = input(&api, &body.0)?;
+    let (editor, metadata) = (editor(&user), user.metadata(&request));
+    let hook = api.log.write(move |tx| commands::patch(tx, id, input, &editor, &metadata)).await?;
+    api.hooks_changed();
+    answer(&api, hook, StatusCode::OK).await
+}
+
+async fn delete(
+    api: Data<HooksApi>,
+    Admin(user): Admin,
+    request: RequestId,
+    id: Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id: HookId = path_id(&id)?;
+    let metadata = user.metadata(&request);
+    let hook: Hook = api.log.write(move |tx| commands::delete(tx, id, &metadata)).await.map_err(|e: CommandError| e)?;
+    api.hooks_changed();
+    Ok(HttpResponse::Ok().json(json!({ "hook": hook.view(None, false) })))
+}

@@ -1,0 +1,178 @@
+//! The `hooks` and `categories` tables.
+
+use chrono::{DateTime, Utc};
+use domain::ids::HookId;
+use eventlog::from_micros;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::model::{Category, Hook, OrderDir, PayloadFormat, SignatureFormat};
+
+/// The columns `hook` reads, hooks aliased `h`, categories `c`.
+pub const SELECT: &str =
+    "SELECT h.id, h.name, h.description, h.webhook_url, h.secret, h.events_orderby_dir, h.is_published,
+        h.publish_up, h.publish_down, h.date_added, h.created_by, h.created_by_user, h.date_modified, h.modified_by,
+        h.modified_by_user, h.triggers, h.payload_format, h.signature_format, h.unpublished_reason, h.created_position,
+        c.id, c.title, c.alias, c.description, c.color, c.bundle, c.created_by_user
+    FROM hooks h LEFT JOIN categories c ON c.id = h.category_id";
+
+fn micros(time: Option<i64>) -> Option<DateTime<Utc>> {
+    time.map(from_micros)
+}
+
+/// Reads a row selected with [`SELECT`].
+pub fn hook(row: &Row<'_>) -> rusqlite::Result<Hook> {
+    let direction: Option<String> = row.get(5)?;
+    let triggers: String = row.get(15)?;
+    let payload: String = row.get(16)?;
+    let signature: String = row.get(17)?;
+    let category = match row.get::<_, Option<u64>>(20)? {
+        Some(id) => Some(Category {
+            created_by_user: row.get(26)?,
+            modified_by_user: None,
+            id,
+            title: row.get(21)?,
+            alias: row.get(22)?,
+            description: row.get(23)?,
+            color: row.get(24)?,
+            bundle: row.get(25)?,
+        }),
+        None => None,
+    };
+    Ok(Hook {
+        id: HookId(row.get(0)?),
+        name: row.get(1)?,
+        description: row.get(2)?,
+        webhook_url: row.get(3)?,
+        secret: row.get(4)?,
+        events_orderby_dir: direction.as_deref().and_then(OrderDir::parse),
+        is_published: row.get(6)?,
+        publish_up: micros(row.get(7)?),
+        publish_down: micros(row.get(8)?),
+        date_added: from_micros(row.get(9)?),
+        created_by: row.get(10)?,
+        created_by_user: row.get(11)?,
+        date_modified: micros(row.get(12)?),
+        modified_by: row.get(13)?,
+        modified_by_user: row.get(14)?,
+        category,
+        triggers: serde_json::from_str(&triggers).unwrap_or_default(),
+        payload_format: PayloadFormat::parse(&payload).unwrap_or_default(),
+        signature_format: SignatureFormat::parse(&signature).unwrap_or_default(),
+        unpublished_reason: row.get(18)?,
+        created_position: row.get(19)?,
+    })
+}
+
+/// One hook.
+pub fn find(conn: &Connection, id: HookId) -> rusqlite::Result<Option<Hook>> {
+    conn.prepare_cached(&format!("{SELECT} WHERE h.id = ?1"))?.query_row([id.0], hook).optional()
+}
+
+/// Inserts or replaces a hook's row.
+pub fn save(conn: &Connection, hook: &Hook) -> rusqlite::Result<()> {
+    let time = |t: Option<DateTime<Utc>>| t.map(|t| t.timestamp_micros());
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO hooks (id, name, description, webhook_url, secret, events_orderby_dir, is_published,
+             publish_up, publish_down, date_added, created_by, created_by_user, date_modified, modified_by, modified_by_user,
+             category_id, triggers, payload_format, signature_format, unpublished_reason, created_position)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+    )?
+    .execute(params![
+        hook.id.0,
+        hook.name,
+        hook.description,
+        hook.webhook_url,
+        hook.secret,
+        hook.events_orderby_dir.map(OrderDir::as_str),
+        hook.is_published,
+        time(hook.publish_up),
+        time(hook.publish_down),
+        hook.date_added.timestamp_micros(),
+        hook.created_by,
+        hook.created_by_user,
+        time(hook.date_modified),
+        hook.modified_by,
+        hook.modified_by_user,
+        hook.category.as_ref().map(|c| c.id),
+        serde_json::to_string(&hook.triggers).unwrap_or_else(|_| "[]".into()),
+        hook.payload_format.as_str(),
+        hook.signature_format.as_str(),
+        hook.unpublished_reason,
+        hook.created_position,
+    ])?;
+    Ok(())
+}
+
+/// A page of hooks matching a list query, and the total matching.
+pub fn list(conn: &Connection, query: &super::listing::HookQuery) -> rusqlite::Result<(u64, Vec<Hook>)> {
+    let (where_sql, values) = query.where_sql();
+    let total: u64 = conn
+        .prepare(&format!("SELECT count(*) FROM hooks h{where_sql}"))?
+        .query_row(rusqlite::params_from_iter(values), |row| row.get(0))?;
+    let sql = format!(
+        "{SELECT}{where_sql} ORDER BY {}, h.id LIMIT {} OFFSET {}",
+        query.order.sql(),
+        query.page.limit,
+        query.page.start
+    );
+    let hooks = conn.prepare(&sql)?.query_map(rusqlite::params_from_iter(values), hook)?.collect::<Result<_, _>>()?;
+    Ok((total, hooks))
+}
+
+/// Deletes a hook's row.
+pub fn delete(conn: &Connection, id: HookId) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM hooks WHERE id = ?1")?.execute([id.0])?;
+    Ok(())
+}
+
+/// Every hook, by id (for matching and delivery).
+pub fn all(conn: &Connection) -> rusqlite::Result<Vec<Hook>> {
+    conn.prepare_cached(&format!("{SELECT} ORDER BY h.id"))?.query_map([], hook)?.collect()
+}
+
+fn category(row: &Row<'_>) -> rusqlite::Result<Category> {
+    Ok(Category {
+        id: row.get(0)?,
+        title: row.get(1)?,
+        alias: row.get(2)?,
+        description: row.get(3)?,
+        color: row.get(4)?,
+        bundle: row.get(5)?,
+        created_by_user: row.get(6)?,
+        modified_by_user: None,
+    })
+}
+
+const CATEGORY: &str = "SELECT id, title, alias, description, color, bundle, created_by_user FROM categories";
+
+/// One category.
+pub fn find_category(conn: &Connection, id: u64) -> rusqlite::Result<Option<Category>> {
+    conn.prepare_cached(&format!("{CATEGORY} WHERE id = ?1"))?.query_row([id], category).optional()
+}
+
+/// Every category, by id.
+pub fn categories(conn: &Connection) -> rusqlite::Result<Vec<Category>> {
+    conn.prepare_cached(&format!("{CATEGORY} ORDER BY id"))?.query_map([], category)?.collect()
+}
+
+/// The id the next category gets.
+pub fn next_category_id(conn: &Connection) -> rusqlite::Result<u64> {
+    conn.query_row("SELECT coalesce(max(id), 0) + 1 FROM categories", [], |row| row.get(0))
+}
+
+/// Inserts a category.
+pub fn insert_category(conn: &Connection, category: &Category) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO categories (id, title, alias, description, color, bundle, created_by_user) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        category.id,
+        category.title,
+        category.alias,
+        category.description,
+        category.color,
+        category.bundle,
+        category.created_by_user
+    ])?;
+    Ok(())
+}
