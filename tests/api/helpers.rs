@@ -17,6 +17,8 @@ pub struct TestApp {
     pub address: String,
     pub client: Client,
     pub log: SqliteEventLog,
+    /// The delivery engine; tests that drive it with `step()` start the app without its loop.
+    pub dispatcher: dispatcher::Engine,
     pub database: PathBuf,
     pub _dir: tempfile::TempDir,
 }
@@ -24,6 +26,11 @@ pub struct TestApp {
 /// Starts the application with test settings.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
+}
+
+/// Starts the application without its delivery loop: the test drives delivery with `step()`.
+pub async fn spawn_driven_app() -> TestApp {
+    spawn_app_with(|settings| settings.roles.dispatcher = false).await
 }
 
 /// Starts the application with test settings changed by `configure`.
@@ -42,8 +49,9 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let app = Application::build(settings).await.expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let log = app.log().clone();
+    let dispatcher = app.dispatcher().clone();
     tokio::spawn(app.run_until_stopped());
-    TestApp { address, client: Client::new(), log, database, _dir: dir }
+    TestApp { address, client: Client::new(), log, dispatcher, database, _dir: dir }
 }
 
 impl TestApp {
@@ -78,10 +86,18 @@ impl TestApp {
 
     /// Runs the real `dealflow` binary against this application's database.
     pub fn run_cli(&self, args: &[&str]) -> Output {
+        self.run_cli_with(args, &[])
+    }
+
+    /// Runs the real `dealflow` binary with extra environment variables (hooks in tests deliver
+    /// to loopback, so private targets are allowed unless `envs` says otherwise).
+    pub fn run_cli_with(&self, args: &[&str], envs: &[(&str, &str)]) -> Output {
         std::process::Command::new(env!("CARGO_BIN_EXE_dealflow"))
             .args(args)
             .env("DEALFLOW_DATABASE", &self.database)
+            .env("DEALFLOW_ALLOW_PRIVATE_TARGETS", "true")
             .env("RUST_LOG", "warn")
+            .envs(envs.iter().copied())
             .output()
             .expect("dealflow runs")
     }
@@ -216,4 +232,18 @@ impl TestApp {
 /// A minimal valid hook body.
 pub fn hook_body(name: &str, url: &str, triggers: &[&str]) -> Value {
     serde_json::json!({ "name": name, "webhookUrl": url, "triggers": triggers })
+}
+
+impl TestApp {
+    /// PATCHes the webhook settings as the admin and answers them.
+    pub async fn patch_settings(&self, body: Value) -> Value {
+        let response = self.send_json(reqwest::Method::PATCH, "/api/settings/webhooks", &body).await;
+        assert_eq!(response.status(), 200, "PATCH /api/settings/webhooks {body}");
+        json(response).await["settings"].clone()
+    }
+
+    /// A hook's `health` field.
+    pub async fn health_of(&self, hook_id: &Value) -> Value {
+        self.get_ok(&format!("/api/hooks/{hook_id}")).await["hook"]["health"].clone()
+    }
 }

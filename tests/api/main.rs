@@ -2,14 +2,19 @@
 //! temporary directory and talks HTTP to it.
 
 mod helpers;
+mod receiver;
 
 mod access;
 mod contacts;
+mod crash;
 mod deals;
+mod delivery;
+mod delivery_ops;
 mod health;
 mod history;
 mod hooks;
 mod inbound;
 mod pipelines;
 mod replay;
+mod retries;
 mod sources;

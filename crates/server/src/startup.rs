@@ -6,7 +6,7 @@ use std::net::TcpListener;
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
-use dispatcher::{HooksApi, TargetPolicy};
+use dispatcher::{Engine, HooksApi, TargetPolicy};
 use eventlog::SqliteEventLog;
 use ingest::Ingest;
 use projection::Projector;
@@ -24,6 +24,7 @@ pub struct Application {
     log: SqliteEventLog,
     ingest: web::Data<Ingest>,
     projector: Projector,
+    dispatcher: Engine,
     roles: crate::settings::RoleSettings,
     server: Option<Server>,
 }
@@ -52,11 +53,26 @@ impl Application {
         tracing::info!(address = %bound, %public_url, "listening");
         let ingest = web::Data::new(Ingest::new(log.clone(), settings.ingest.clone(), public_url.clone())?);
         let targets = TargetPolicy { allow_private: settings.webhooks.allow_private_targets };
-        let hooks = web::Data::new(HooksApi { log: log.clone(), targets, changes: Default::default() });
-        let server =
-            if settings.roles.http { Some(http_server(listener, &settings, &log, &ingest, &hooks)?) } else { None };
+        let changes = std::sync::Arc::new(tokio::sync::Notify::new());
+        let hooks = web::Data::new(HooksApi { log: log.clone(), targets, changes: changes.clone() });
+        let dispatcher = web::Data::new(dispatcher_engine(&log, &settings, public_url.clone(), changes)?);
+        let server = if settings.roles.http {
+            Some(http_server(listener, &settings, &log, &ingest, &hooks, &dispatcher)?)
+        } else {
+            None
+        };
         let projector = Projector::new(log.clone());
-        Ok(Self { port: bound.port(), public_url, log, ingest, projector, roles: settings.roles.clone(), server })
+        let dispatcher = dispatcher.get_ref().clone();
+        Ok(Self {
+            port: bound.port(),
+            public_url,
+            log,
+            ingest,
+            projector,
+            dispatcher,
+            roles: settings.roles.clone(),
+            server,
+        })
     }
 
     /// The port actually bound.
@@ -84,6 +100,11 @@ impl Application {
         &self.projector
     }
 
+    /// The delivery engine (tests drive it with `step()`).
+    pub fn dispatcher(&self) -> &Engine {
+        &self.dispatcher
+    }
+
     /// Runs the HTTP server and the background roles until SIGINT or SIGTERM.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let (stop, stopped) = watch::channel(false);
@@ -97,6 +118,9 @@ impl Application {
         if self.roles.projector {
             background.push(tokio::spawn(self.projector.clone().run(until_stopped())));
         }
+        if self.roles.dispatcher {
+            background.push(tokio::spawn(self.dispatcher.clone().run(until_stopped())));
+        }
         match self.server {
             Some(server) => server.await?,
             None => tokio::signal::ctrl_c().await?,
@@ -107,6 +131,16 @@ impl Application {
         }
         Ok(())
     }
+}
+
+/// The delivery engine for the configured `[webhooks]` defaults.
+pub fn dispatcher_engine(
+    log: &SqliteEventLog,
+    settings: &Settings,
+    public_url: String,
+    changes: std::sync::Arc<tokio::sync::Notify>,
+) -> anyhow::Result<Engine> {
+    Engine::new(log.clone(), &settings.webhooks, public_url, changes)
 }
 
 /// Hourly housekeeping: forgets expired inbound idempotency answers.
@@ -128,8 +162,9 @@ fn http_server(
     log: &SqliteEventLog,
     ingest: &web::Data<Ingest>,
     hooks: &web::Data<HooksApi>,
+    dispatcher: &web::Data<Engine>,
 ) -> anyhow::Result<Server> {
-    let (ingest, hooks) = (ingest.clone(), hooks.clone());
+    let (ingest, hooks, dispatcher) = (ingest.clone(), hooks.clone(), dispatcher.clone());
     let log = web::Data::new(log.clone());
     let authenticator = web::Data::new(Authenticator::new(log.get_ref().clone()));
     let readiness = web::Data::new(health::Readiness { log: log.get_ref().clone(), migrations: migrations::all() });
@@ -144,6 +179,7 @@ fn http_server(
             .app_data(readiness.clone())
             .app_data(ingest.clone())
             .app_data(hooks.clone())
+            .app_data(dispatcher.clone())
             .app_data(conventions::query_config())
             .app_data(conventions::path_config())
             .app_data(conventions::json_config(1 << 20))

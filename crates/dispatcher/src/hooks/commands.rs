@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use api::CommandError;
 use domain::Metadata;
-use domain::events::{DomainEvent, HookChanged, HookDeleted};
+use domain::events::{DomainEvent, HookChanged, HookDeleted, HookUnpublished};
 use domain::ids::{HookId, IdKind};
 use domain::values::Change;
 use eventlog::{ExpectedVersion, NewEvent, Transaction};
@@ -118,8 +118,21 @@ pub fn patch(
 pub fn delete(tx: &mut Transaction<'_>, id: HookId, metadata: &Metadata) -> Result<Hook, CommandError> {
     let hook = existing(tx, id)?;
     store::delete(tx.sql(), id)?;
+    crate::delivery::queue::forget_hook(tx.sql(), id)?;
     append(tx, id, DomainEvent::HookDeleted(HookDeleted { name: hook.name.clone() }), metadata)?;
     Ok(hook)
+}
+
+/// dealflow unpublishes a hook itself (a 410 answer, a long failing streak) and records why. Its
+/// events keep queueing until someone publishes it again. Answers whether it was published.
+pub fn unpublish(tx: &mut Transaction<'_>, id: HookId, reason: String) -> Result<bool, CommandError> {
+    let Some(mut hook) = store::find(tx.sql(), id)?.filter(|h| h.is_published) else { return Ok(false) };
+    hook.is_published = false;
+    hook.unpublished_reason = Some(reason.clone());
+    hook.date_modified = Some(tx.recorded_at());
+    store::save(tx.sql(), &hook)?;
+    append(tx, id, DomainEvent::HookUnpublished(HookUnpublished { reason }), &Metadata::system())?;
+    Ok(true)
 }
 
 /// The hook, or 404.

@@ -68,6 +68,11 @@ impl BoundedText {
         }
     }
 
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
     /// Unwraps the text.
     pub fn into_string(self) -> String {
         self.0

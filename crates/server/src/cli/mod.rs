@@ -1,5 +1,6 @@
 //! The subcommands of `dealflow`.
 
+mod dispatch;
 mod events;
 mod sources;
 mod users;
@@ -41,6 +42,9 @@ pub enum Command {
     /// Maintain the read models.
     #[command(subcommand)]
     Projections(events::ProjectionsCommand),
+    /// Send the queued webhook deliveries once and exit (for system cron), like Mautic's
+    /// `mautic:webhooks:process`.
+    Dispatch(dispatch::DispatchArgs),
     /// Print the X-DealFlow-Signature header value for a body (FILE, or standard input).
     Sign {
         /// The source's secret.
@@ -67,6 +71,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let ingest = ingest::Ingest::new(open_log(&settings)?, settings.ingest.clone(), public_url)?;
             sources::run(command, &ingest).await
         }
+        Command::Dispatch(args) => dispatch::run(args, &settings).await,
         Command::Sign { secret, file } => sources::sign(&secret, file),
         Command::Events(command) => events::run(command, &open_log(&settings)?).await,
         Command::Projections(command) => events::rebuild(command, &open_log(&settings)?).await,

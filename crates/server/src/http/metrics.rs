@@ -52,6 +52,11 @@ pub async fn render(log: web::Data<SqliteEventLog>) -> HttpResponse {
 fn refresh_log_gauges(log: &SqliteEventLog) {
     let Ok(head) = log.head() else { return };
     metrics::gauge!("dealflow_log_head_position").set(head as f64);
+    if let Ok(counts) = log.read(|conn| Ok::<_, eventlog::StorageError>(dispatcher::delivery::queue::counts(conn)?)) {
+        let (pending, failed) = counts.values().fold((0, 0), |(p, f), (pending, failed)| (p + pending, f + failed));
+        metrics::gauge!("dealflow_delivery_queue_depth", "status" => "pending").set(pending as f64);
+        metrics::gauge!("dealflow_delivery_queue_depth", "status" => "failed").set(failed as f64);
+    }
     if let Ok(consumers) = super::health::consumer_positions(log) {
         for (name, position) in consumers {
             metrics::gauge!("dealflow_consumer_lag_events", "consumer" => name)

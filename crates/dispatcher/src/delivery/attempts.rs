@@ -1,0 +1,92 @@
+//! The delivery log: every attempt, newest kept up to `log_max` per hook.
+
+use chrono::{DateTime, Utc};
+use domain::ids::HookId;
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+/// One attempt, for the log.
+#[derive(Clone, Debug)]
+pub struct Attempt {
+    pub hook_id: HookId,
+    pub delivery_id: String,
+    pub event_ids: Vec<String>,
+    pub attempt: u32,
+    pub status_code: Option<u16>,
+    pub runtime_ms: u64,
+    pub note: Option<String>,
+    pub is_test: bool,
+    pub at: DateTime<Utc>,
+}
+
+/// An attempt as `GET /api/hooks/{id}/logs` shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct LogEntry {
+    pub id: u64,
+    pub delivery_id: String,
+    pub event_ids: Vec<String>,
+    pub attempt: u32,
+    pub status_code: Option<u16>,
+    pub runtime_ms: u64,
+    pub note: Option<String>,
+    pub test: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Logs an attempt (see [`trim_log`]).
+pub fn record(conn: &Connection, attempt: &Attempt) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO delivery_log (hook_id, delivery_id, event_ids, attempt, status_code, runtime_ms, note, is_test, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        attempt.hook_id.0,
+        attempt.delivery_id,
+        serde_json::to_string(&attempt.event_ids).unwrap_or_else(|_| "[]".into()),
+        attempt.attempt,
+        attempt.status_code,
+        attempt.runtime_ms,
+        attempt.note,
+        attempt.is_test,
+        attempt.at.timestamp_micros(),
+    ])?;
+    Ok(())
+}
+
+/// Keeps only the newest `log_max` entries of a hook's log.
+pub fn trim_log(conn: &Connection, hook: HookId, log_max: u32) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "DELETE FROM delivery_log WHERE hook_id = ?1 AND id <= (
+             SELECT id FROM delivery_log WHERE hook_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
+    )?
+    .execute(params![hook.0, log_max])?;
+    Ok(())
+}
+
+/// A page of a hook's log, newest first, and the total kept.
+pub fn logs(conn: &Connection, hook: HookId, start: u64, limit: u64) -> rusqlite::Result<(u64, Vec<LogEntry>)> {
+    let total: u64 = conn
+        .prepare_cached("SELECT count(*) FROM delivery_log WHERE hook_id = ?1")?
+        .query_row([hook.0], |r| r.get(0))?;
+    let entries = conn
+        .prepare_cached(
+            "SELECT id, delivery_id, event_ids, attempt, status_code, runtime_ms, note, is_test, created_at FROM delivery_log
+             WHERE hook_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3",
+        )?
+        .query_map(params![hook.0, limit as i64, start as i64], |row| {
+            let ids: String = row.get(2)?;
+            Ok(LogEntry {
+                id: row.get(0)?,
+                delivery_id: row.get(1)?,
+                event_ids: serde_json::from_str(&ids).unwrap_or_default(),
+                attempt: row.get(3)?,
+                status_code: row.get(4)?,
+                runtime_ms: row.get(5)?,
+                note: row.get(6)?,
+                test: row.get(7)?,
+                created_at: eventlog::from_micros(row.get(8)?),
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok((total, entries))
+}

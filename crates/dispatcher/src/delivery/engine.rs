@@ -1,0 +1,278 @@
+//! The delivery engine: the matcher tailing the log, and the lanes that send each hook's queue —
+//! as events commit (immediate mode) or when the dispatch job runs (queue mode).
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use api::CommandError;
+use chrono::{DateTime, Utc};
+use domain::ids::HookId;
+use eventlog::{EventLog, SqliteEventLog, StorageError};
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+use tokio::sync::Notify;
+use uuid::Uuid;
+
+use super::client::Sender;
+use super::lane::{self, Context, Turn};
+use super::matcher::{MatchStep, Matcher};
+use super::settings::{DeliverySettings, QueueMode};
+use super::{queue, schedule};
+use crate::{TargetPolicy, WebhookSettings};
+
+/// What a dispatch run did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Requests answered with a 2xx.
+    pub deliveries: usize,
+    /// Events in those requests.
+    pub events: usize,
+    /// Hooks whose turn ended with a failed delivery.
+    pub failures: usize,
+}
+
+/// Matches events to hooks and delivers them. Cheap to clone.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    context: Context,
+    matcher: Matcher,
+    items_ready: Arc<Notify>,
+    /// Woken when hooks or settings change.
+    changes: Arc<Notify>,
+}
+
+/// How long an idle lane waits for new items before it ends (the engine restarts it on demand).
+const LANE_IDLE: Duration = Duration::from_secs(5);
+/// How often the engine looks for due work when nothing wakes it.
+const POLL: Duration = Duration::from_secs(1);
+
+impl Engine {
+    /// An engine delivering with the configuration's defaults, identifying itself to receivers
+    /// with `origin` (`X-Origin-Base-URL`); `changes` is woken when hooks or settings change.
+    pub fn new(
+        log: SqliteEventLog,
+        config: &WebhookSettings,
+        origin: String,
+        changes: Arc<Notify>,
+    ) -> anyhow::Result<Self> {
+        let defaults = DeliverySettings::from_config(config)
+            .map_err(|errors| anyhow::anyhow!("the [webhooks] configuration is invalid: {errors}"))?;
+        let sender = Sender::new(TargetPolicy { allow_private: config.allow_private_targets }, origin)?;
+        let hours = i64::try_from(config.unpublish_after_hours).unwrap_or(i64::MAX / 3_600_000_000);
+        let items_ready = Arc::new(Notify::new());
+        let context = Context {
+            log: log.clone(),
+            sender,
+            defaults,
+            owner: format!("dealflow-{}", Uuid::now_v7().simple()),
+            unpublish_after: chrono::Duration::try_hours(hours).unwrap_or(chrono::Duration::MAX),
+        };
+        let matcher = Matcher::new(log, items_ready.clone());
+        Ok(Self { inner: Arc::new(Inner { context, matcher, items_ready, changes }) })
+    }
+
+    /// The context the lanes share (the API's test and settings routes use it too).
+    pub(super) fn context(&self) -> &Context {
+        &self.inner.context
+    }
+
+    /// Tells the engine that items were queued outside the matcher (replays).
+    pub fn items_queued(&self) {
+        self.inner.items_ready.notify_waiters();
+    }
+
+    /// Tells the engine that hooks or settings changed.
+    pub fn configuration_changed(&self) {
+        self.inner.changes.notify_waiters();
+    }
+
+    /// The settings in force.
+    pub async fn settings(&self) -> Result<DeliverySettings, StorageError> {
+        let defaults = self.inner.context.defaults.clone();
+        self.inner.context.log.read_async(move |conn| Ok(DeliverySettings::load(conn, &defaults)?)).await
+    }
+
+    /// One pass, for tests: match every committed event, then run the dispatch job.
+    pub async fn step(&self) -> Result<Report, CommandError> {
+        self.dispatch(None, None).await
+    }
+
+    /// The dispatch job (`dealflow dispatch`, and `serve` on `dispatch_schedule`): matches every
+    /// committed event, then sends each due hook's queue — only `only`'s, at most `limit`
+    /// events per hook — until it is empty or a delivery fails.
+    pub async fn dispatch(&self, only: Option<HookId>, limit: Option<usize>) -> Result<Report, CommandError> {
+        self.inner.matcher.catch_up(Utc::now()).await?;
+        let (due, _) = self.due_hooks(Utc::now()).await?;
+        let drains =
+            due.into_iter().filter(|hook| only.is_none_or(|only| only == *hook)).map(|hook| self.drain(hook, limit));
+        let mut report = Report::default();
+        for drained in futures::future::join_all(drains).await {
+            let drained = drained?;
+            report.deliveries += drained.deliveries;
+            report.events += drained.events;
+            report.failures += drained.failures;
+        }
+        Ok(report)
+    }
+
+    /// Turns for one hook until nothing is left to send, a delivery fails, or `limit` is spent.
+    async fn drain(&self, hook: HookId, limit: Option<usize>) -> Result<Report, CommandError> {
+        let mut report = Report::default();
+        loop {
+            let budget = limit.map(|limit| limit.saturating_sub(report.events));
+            if budget == Some(0) {
+                return Ok(report);
+            }
+            match lane::turn(&self.inner.context, hook, budget).await? {
+                Turn::Delivered { deliveries, events } => {
+                    report.deliveries += deliveries;
+                    report.events += events;
+                }
+                Turn::Failed { delivered } => {
+                    report.deliveries += delivered;
+                    report.failures += 1;
+                    return Ok(report);
+                }
+                Turn::Idle | Turn::Waiting { .. } | Turn::Leased => return Ok(report),
+            }
+        }
+    }
+
+    /// Hooks with pending items due now, and the earliest time a waiting one falls due.
+    async fn due_hooks(&self, now: DateTime<Utc>) -> Result<(Vec<HookId>, Option<DateTime<Utc>>), StorageError> {
+        let waiting = self
+            .inner
+            .context
+            .log
+            .read_async(move |conn| Ok::<_, StorageError>(queue::waiting_hooks(conn, now)?))
+            .await?;
+        let mut due = Vec::new();
+        let mut earliest: Option<DateTime<Utc>> = None;
+        for (hook, at) in waiting {
+            match at.map(eventlog::from_micros).filter(|at| *at > now) {
+                Some(at) => earliest = Some(earliest.map_or(at, |e| e.min(at))),
+                None => due.push(hook),
+            }
+        }
+        Ok((due, earliest))
+    }
+
+    /// Runs the matcher and delivery until `shutdown` completes.
+    pub async fn run(self, shutdown: impl Future<Output = ()>) {
+        tokio::select! {
+            () = self.run_matcher() => {}
+            () = self.run_delivery() => {}
+            () = shutdown => {}
+        }
+    }
+
+    async fn run_matcher(&self) {
+        let mut listener = self.inner.context.log.subscribe();
+        loop {
+            match self.inner.matcher.step(Utc::now()).await {
+                Ok(MatchStep::Matched { .. } | MatchStep::Raced) => {}
+                Ok(MatchStep::Idle { at }) => listener.wait_beyond(at, POLL).await,
+                Err(error) => {
+                    tracing::error!(%error, "the dispatcher's matcher failed a step; retrying in a second");
+                    tokio::time::sleep(POLL).await;
+                }
+            }
+        }
+    }
+
+    async fn run_delivery(&self) {
+        loop {
+            match self.settings().await {
+                Ok(settings) if settings.queue_mode == QueueMode::Immediate => self.deliver_immediately().await,
+                Ok(settings) => self.deliver_on_schedule(&settings).await,
+                Err(error) => {
+                    tracing::error!(%error, "cannot read the webhook settings; retrying in a second");
+                    tokio::time::sleep(POLL).await;
+                }
+            }
+        }
+    }
+
+    /// Immediate mode: a lane per hook with due items, until the settings change.
+    async fn deliver_immediately(&self) {
+        let mut lanes = FuturesUnordered::new();
+        let mut active = HashSet::new();
+        loop {
+            let items_ready = self.inner.items_ready.notified();
+            let changed = self.inner.changes.notified();
+            tokio::pin!(items_ready, changed);
+            items_ready.as_mut().enable();
+            changed.as_mut().enable();
+            let wait = match self.due_hooks(Utc::now()).await {
+                Ok((due, earliest)) => {
+                    for hook in due.into_iter().filter(|hook| active.insert(*hook)) {
+                        lanes.push(self.lane(hook));
+                    }
+                    earliest.and_then(|at| (at - Utc::now()).to_std().ok()).map_or(POLL, |wait| wait.min(POLL))
+                }
+                Err(error) => {
+                    tracing::error!(%error, "cannot read the delivery queue");
+                    POLL
+                }
+            };
+            tokio::select! {
+                Some(hook) = lanes.next() => { active.remove(&hook); }
+                () = &mut items_ready => {}
+                () = &mut changed => {
+                    if !matches!(self.settings().await, Ok(s) if s.queue_mode == QueueMode::Immediate) {
+                        // Let the lanes finish their turns, then hand over to the schedule.
+                        while lanes.next().await.is_some() {}
+                        return;
+                    }
+                }
+                () = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+
+    /// One hook's lane in immediate mode: turns while there is work, resting briefly when idle.
+    async fn lane(&self, hook: HookId) -> HookId {
+        loop {
+            let items_ready = self.inner.items_ready.notified();
+            tokio::pin!(items_ready);
+            items_ready.as_mut().enable();
+            match lane::turn(&self.inner.context, hook, None).await {
+                Ok(Turn::Delivered { .. }) => {}
+                Ok(Turn::Idle) => {
+                    if tokio::time::timeout(LANE_IDLE, items_ready).await.is_err() {
+                        return hook;
+                    }
+                }
+                Ok(Turn::Failed { .. } | Turn::Waiting { .. } | Turn::Leased) => return hook,
+                Err(error) => {
+                    tracing::error!(%error, hook = %hook, "a delivery turn failed");
+                    return hook;
+                }
+            }
+        }
+    }
+
+    /// Queue mode: the dispatch job at each time of `dispatch_schedule`, until the settings change.
+    async fn deliver_on_schedule(&self, settings: &DeliverySettings) {
+        let next = settings.cron().and_then(|cron| schedule::next_run(&cron, Utc::now()));
+        let wait = next.and_then(|at| (at - Utc::now()).to_std().ok()).unwrap_or(Duration::from_secs(60));
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {
+                match self.dispatch(None, None).await {
+                    Ok(report) if report.deliveries > 0 || report.failures > 0 => {
+                        tracing::info!(deliveries = report.deliveries, events = report.events, failures = report.failures, "dispatched the queue");
+                    }
+                    Ok(_) => {}
+                    Err(error) => tracing::error!(%error, "the dispatch job failed"),
+                }
+            }
+            () = self.inner.changes.notified() => {}
+        }
+    }
+}

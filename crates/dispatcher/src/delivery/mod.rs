@@ -1,0 +1,28 @@
+//! Outbound delivery (SPEC §7): matching committed events to hooks, the queue, signed requests,
+//! retries, the delivery log, and the routes that show and steer them.
+//!
+//! - [`matcher`] records a pending item per (event, hook, trigger) with its checkpoint;
+//! - [`lane`] and `settle` send a hook's queue in order under a lease;
+//! - [`engine`] runs both: immediately as events commit, or as a cron-scheduled dispatch job.
+
+pub mod attempts;
+mod client;
+pub mod engine;
+mod folds;
+pub mod lane;
+pub mod matcher;
+mod payload;
+pub mod queue;
+pub mod replay;
+mod routes;
+mod sample;
+pub mod schedule;
+pub mod settings;
+mod settle;
+mod slack;
+pub mod state;
+
+pub use client::{Answer, Sender};
+pub use engine::{Engine, Report};
+pub use routes::configure;
+pub use settings::{DeliverySettings, QueueMode};

@@ -1,0 +1,133 @@
+//! `POST /api/hooks/{id}/replay {from_position | since, types?}`: puts the hook's failed items
+//! back in its queue and, given a start, queues historical events for it (a new subscriber's
+//! backfill). An empty body only redelivers the failed items.
+
+use std::sync::{Arc, Mutex};
+
+use api::{CommandError, Fields};
+use chrono::{DateTime, Utc};
+use domain::ids::HookId;
+use domain::values::FieldErrors;
+use eventlog::{EventFilter, StorageError, reader};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::engine::Engine;
+use super::folds::FoldCache;
+use super::matcher::{self, items_for};
+use super::queue;
+use crate::hooks::store;
+
+/// Which history to queue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplayRequest {
+    /// Whether to queue history at all (a start was given).
+    pub backfill: bool,
+    /// Events after this position…
+    pub after: u64,
+    /// …recorded at or after this instant…
+    pub since: Option<DateTime<Utc>>,
+    /// …of these types (`deal.*` keeps a prefix; empty keeps all).
+    pub types: Vec<String>,
+}
+
+/// What a replay queued.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Replayed {
+    /// Items queued from history (events the hook's triggers fire on).
+    pub queued: usize,
+    /// Failed items put back in the queue.
+    pub requeued_failed: usize,
+    /// The last position replayed: later events reach the hook through normal matching.
+    pub to_position: u64,
+}
+
+const BATCH: usize = 512;
+
+impl ReplayRequest {
+    /// At most one of `from_position` (a log position, 1 or more) and `since` (RFC 3339), and
+    /// with one of them optionally `types` (a list of event types).
+    pub fn parse(map: &Map<String, Value>) -> Result<Self, FieldErrors> {
+        let mut fields = Fields::new(map);
+        let from = fields.value("from_position").map(|value| {
+            let parsed = value.as_u64().or_else(|| value.as_str()?.trim().parse().ok()).filter(|p| *p >= 1);
+            fields.check("from_position", parsed.ok_or("must be a log position (1 or more)"))
+        });
+        let since = fields.value("since").map(|value| {
+            let parsed = value.as_str().and_then(|text| DateTime::parse_from_rfc3339(text.trim()).ok());
+            fields.check("since", parsed.map(|t| t.with_timezone(&Utc)).ok_or("must be an RFC 3339 date-time"))
+        });
+        if from.is_some() && since.is_some() {
+            fields.error("from_position", "give one of from_position and since, not both");
+        }
+        let backfill = from.is_some() || since.is_some();
+        if !backfill && fields.has("types") {
+            fields.error("types", "filters a backfill: give from_position or since with it");
+        }
+        let types = match fields.value("types") {
+            None | Some(Value::Null) => Some(Vec::new()),
+            Some(value) => {
+                let parsed = value
+                    .as_array()
+                    .and_then(|types| {
+                        types
+                            .iter()
+                            .map(|t| t.as_str().map(str::trim).filter(|t| (1..=100).contains(&t.len())))
+                            .collect::<Option<Vec<_>>>()
+                    })
+                    .map(|types| types.into_iter().map(str::to_owned).collect())
+                    .ok_or("must be a list of event types such as deal.stage_changed or deal.*");
+                fields.check("types", parsed)
+            }
+        };
+        let errors = fields.into_errors();
+        errors.into_result(|| Self {
+            backfill,
+            after: from.flatten().map_or(0, |p: u64| p - 1),
+            since: since.flatten(),
+            types: types.unwrap_or_default(),
+        })
+    }
+}
+
+/// Queues the requested history for a hook (whatever its triggers fire on), up to where normal
+/// matching takes over, and requeues its failed items.
+pub async fn replay(engine: &Engine, id: HookId, request: ReplayRequest) -> Result<Replayed, CommandError> {
+    let log = engine.context().log.clone();
+    let (hook, end) = log
+        .read_async(move |conn| {
+            let hook =
+                store::find(conn, id)?.ok_or_else(|| CommandError::NotFound(format!("hook {id} does not exist")))?;
+            // Matching records events after its checkpoint for hooks created before them.
+            let end = reader::checkpoint(conn, matcher::CONSUMER)?.max(hook.created_position);
+            Ok::<_, CommandError>((hook, end))
+        })
+        .await?;
+    let filter = EventFilter { types: request.types, stream: None, since: request.since, until: None };
+    let folds = Arc::new(Mutex::new(FoldCache::default()));
+    let mut replayed = Replayed { to_position: end, ..Replayed::default() };
+    let mut after = if request.backfill { request.after } else { end };
+    while after < end {
+        let (hook, filter, folds) = (hook.clone(), filter.clone(), folds.clone());
+        let (last, items) = log
+            .read_async(move |conn| {
+                let events = reader::read_all(conn, after, BATCH, &filter)?;
+                let mut folds = folds.lock().unwrap_or_else(|p| p.into_inner());
+                let mut items = Vec::new();
+                for event in events.iter().take_while(|e| e.position <= end) {
+                    items.extend(items_for(conn, &mut folds, event, &[&hook])?);
+                }
+                Ok::<_, StorageError>((events.last().map_or(end, |e| e.position), items))
+            })
+            .await?;
+        if !items.is_empty() {
+            replayed.queued += log
+                .write(move |tx| Ok::<_, StorageError>(queue::insert_items(tx.sql(), &items, tx.recorded_at())?))
+                .await?;
+        }
+        after = last;
+    }
+    replayed.requeued_failed = log.write(move |tx| Ok::<_, StorageError>(queue::requeue_failed(tx.sql(), id)?)).await?;
+    engine.items_queued();
+    Ok(replayed)
+}

@@ -1,0 +1,99 @@
+//! `payloadFormat: "slack"`: a `{"text": …}` body that a Slack incoming webhook accepts, one
+//! summary line per event, e.g. "Deal *Acme Corp - Enterprise Plan* won — 15,000 USD".
+
+use serde_json::{Value, json};
+
+/// The Slack body for a batch of items (the JSON of each item, with its trigger).
+pub fn body<'a>(items: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let lines: Vec<String> = items
+        .into_iter()
+        .map(|(trigger, item)| serde_json::from_str::<Value>(item).map(|item| line(trigger, &item)).unwrap_or_default())
+        .collect();
+    json!({ "text": lines.join("\n") }).to_string()
+}
+
+/// Slack's own escaping for message text.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+fn line(trigger: &str, item: &Value) -> String {
+    let deal = &item["deal"];
+    let title = format!("*{}*", escape(deal["title"].as_str().unwrap_or("untitled")));
+    let money = format!("{} {}", grouped(&deal["amount"].to_string()), deal["currency"].as_str().unwrap_or(""));
+    let stage = |v: &Value| escape(v["name"].as_str().unwrap_or("?"));
+    let email = |v: &Value| escape(v["email"].as_str().unwrap_or("a contact"));
+    match trigger {
+        "dealflow.deal.created" => {
+            format!("New deal {title} — {money} ({}, {})", stage(&deal["stage"]), stage(&deal["pipeline"]))
+        }
+        "dealflow.deal.updated" => format!("Deal {title} updated ({})", changed_fields(&item["changes"])),
+        "dealflow.deal.stage_changed" => {
+            format!("Deal {title} moved from {} to {}", stage(&item["previous_stage"]), stage(&deal["stage"]))
+        }
+        "dealflow.deal.won" => format!("Deal {title} won — {money}"),
+        "dealflow.deal.lost" => format!("Deal {title} lost — {money}"),
+        "dealflow.deal.contact_added" => format!("{} joined deal {title}", email(&item["contact"])),
+        "dealflow.deal.note_added" => {
+            format!("Note on deal {title}: {}", escape(item["note"]["text"].as_str().unwrap_or("")))
+        }
+        "dealflow.deal.task_completed" => {
+            format!(
+                "Task \u{201c}{}\u{201d} completed on deal {title}",
+                escape(item["task"]["title"].as_str().unwrap_or(""))
+            )
+        }
+        "mautic.lead_post_save_new" => format!("New contact {}", email(&item["contact"])),
+        "mautic.lead_post_save_update" => format!("Contact {} updated", email(&item["contact"])),
+        other => format!("{other}: {title}"),
+    }
+}
+
+fn changed_fields(changes: &Value) -> String {
+    let fields: Vec<String> =
+        changes.as_object().map(|c| c.keys().map(|k| k.replace('_', " ")).collect()).unwrap_or_default();
+    if fields.is_empty() { "no fields".into() } else { fields.join(", ") }
+}
+
+/// Thousands separated by commas, decimals kept: `15000` → `15,000`, `19250.5` → `19,250.5`.
+fn grouped(number: &str) -> String {
+    let (whole, fraction) = number.split_once('.').map_or((number, None), |(w, f)| (w, Some(f)));
+    let digits: Vec<char> = whole.chars().collect();
+    let mut out = String::new();
+    for (i, c) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(*c);
+    }
+    match fraction {
+        Some(fraction) => format!("{out}.{fraction}"),
+        None => out,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_won_deal_reads_as_the_spec_example() {
+        let item = json!({ "deal": { "title": "Acme Corp - Enterprise Plan", "amount": 15000, "currency": "USD" } })
+            .to_string();
+        let body: Value = serde_json::from_str(&body([("dealflow.deal.won", item.as_str())])).unwrap();
+        assert_eq!(body["text"], "Deal *Acme Corp - Enterprise Plan* won — 15,000 USD");
+    }
+
+    #[test]
+    fn amounts_are_grouped_and_text_is_escaped() {
+        assert_eq!(grouped("1234567.5"), "1,234,567.5");
+        assert_eq!(grouped("999"), "999");
+        let item = json!({ "deal": { "title": "A<b>&c", "amount": 1, "currency": "EUR",
+            "stage": { "name": "Won" } }, "previous_stage": { "name": "Lead In" } })
+        .to_string();
+        assert_eq!(
+            line("dealflow.deal.stage_changed", &serde_json::from_str(&item).unwrap()),
+            "Deal *A&lt;b&gt;&amp;c* moved from Lead In to Won"
+        );
+    }
+}

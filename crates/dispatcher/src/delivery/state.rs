@@ -1,0 +1,79 @@
+//! Each hook's retry state (the delivery being retried and when), its health, and the lease a
+//! dispatch job holds while it sends.
+
+use std::collections::HashMap;
+
+use domain::ids::HookId;
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// A hook's retry state, health and lease.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HookState {
+    /// Failed attempts of the delivery being retried.
+    pub attempt: u32,
+    /// When that delivery is due again (UTC microseconds); none: now.
+    pub next_attempt_at: Option<i64>,
+    pub last_success_at: Option<i64>,
+    pub failing_since: Option<i64>,
+}
+
+/// A hook's state (the default when it has none yet).
+pub fn state(conn: &Connection, hook: HookId) -> rusqlite::Result<HookState> {
+    Ok(conn
+        .prepare_cached("SELECT attempt, next_attempt_at, last_success_at, failing_since FROM hook_delivery_state WHERE hook_id = ?1")?
+        .query_row([hook.0], |row| {
+            Ok(HookState { attempt: row.get(0)?, next_attempt_at: row.get(1)?, last_success_at: row.get(2)?, failing_since: row.get(3)? })
+        })
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// Stores a hook's state (its lease is left alone).
+pub fn save_state(conn: &Connection, hook: HookId, state: &HookState) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO hook_delivery_state (hook_id, attempt, next_attempt_at, last_success_at, failing_since)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (hook_id) DO UPDATE SET attempt = excluded.attempt, next_attempt_at = excluded.next_attempt_at,
+             last_success_at = excluded.last_success_at, failing_since = excluded.failing_since",
+    )?
+    .execute(params![hook.0, state.attempt, state.next_attempt_at, state.last_success_at, state.failing_since])?;
+    Ok(())
+}
+
+/// Takes (or renews) a hook's lease until `until`, unless another owner holds an unexpired one.
+pub fn take_lease(conn: &Connection, hook: HookId, owner: &str, until: i64, now: i64) -> rusqlite::Result<bool> {
+    conn.prepare_cached("INSERT OR IGNORE INTO hook_delivery_state (hook_id) VALUES (?1)")?.execute([hook.0])?;
+    let taken = conn
+        .prepare_cached(
+            "UPDATE hook_delivery_state SET lease_owner = ?2, lease_until = ?3
+             WHERE hook_id = ?1 AND (lease_owner IS NULL OR lease_owner = ?2 OR lease_until < ?4)",
+        )?
+        .execute(params![hook.0, owner, until, now])?;
+    Ok(taken == 1)
+}
+
+/// Gives a lease back.
+pub fn release_lease(conn: &Connection, hook: HookId, owner: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE hook_delivery_state SET lease_owner = NULL, lease_until = NULL WHERE hook_id = ?1 AND lease_owner = ?2",
+    )?
+    .execute(params![hook.0, owner])?;
+    Ok(())
+}
+
+/// Every state row, for health.
+pub fn states(conn: &Connection) -> rusqlite::Result<HashMap<HookId, HookState>> {
+    conn.prepare_cached(
+        "SELECT hook_id, attempt, next_attempt_at, last_success_at, failing_since FROM hook_delivery_state",
+    )?
+    .query_map([], |row| {
+        let state = HookState {
+            attempt: row.get(1)?,
+            next_attempt_at: row.get(2)?,
+            last_success_at: row.get(3)?,
+            failing_since: row.get(4)?,
+        };
+        Ok((HookId(row.get(0)?), state))
+    })?
+    .collect()
+}
