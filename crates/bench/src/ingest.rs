@@ -65,16 +65,17 @@ pub fn run(args: &IngestArgs) -> anyhow::Result<()> {
     })
 }
 
+/// `sha256=<hex HMAC>`, as a source signs its requests.
 fn sign(secret: &str, body: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap_or_else(|_| unreachable!("any key length"));
     mac.update(body.as_bytes());
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
-/// Realistic payloads: the spec's example shape, with a share of returning contacts.
-fn payloads(args: &IngestArgs, run: usize) -> Vec<String> {
-    let returning = (args.existing_contacts.clamp(0.0, 1.0) * 100.0).round() as usize;
-    (0..args.requests)
+/// Realistic payloads: the spec's example shape, with a share (0–1) of returning contacts.
+pub fn payloads(count: usize, existing_contacts: f64, run: usize) -> Vec<String> {
+    let returning = (existing_contacts.clamp(0.0, 1.0) * 100.0).round() as usize;
+    (0..count)
         .map(|i| {
             let email = if i % 100 < returning { format!("returning-{}@example.com", i % 500) } else { format!("new-{run}-{i}@example.com") };
             json!({
@@ -87,15 +88,10 @@ fn payloads(args: &IngestArgs, run: usize) -> Vec<String> {
         .collect()
 }
 
-async fn one_dealflow_run(args: &IngestArgs, run: usize) -> anyhow::Result<RunFigures> {
-    let dir = tempfile::tempdir()?;
-    let binary = process::dealflow_binary(args.dealflow.as_deref())?;
-    let env: Vec<(&str, String)> =
-        args.server_env.iter().filter_map(|pair| pair.split_once('=')).map(|(k, v)| (k, v.to_owned())).collect();
-    let server = process::start_dealflow(&binary, dir.path(), &env).await?;
-    let client = reqwest::Client::new();
-    let created: Value = client
-        .post(format!("{}/api/sources/new", server.base_url))
+/// Creates a source on a running server and signs each payload as a request to it.
+pub async fn inbound_requests(base_url: &str, payloads: Vec<String>) -> anyhow::Result<Vec<Prepared>> {
+    let created: Value = reqwest::Client::new()
+        .post(format!("{base_url}/api/sources/new"))
         .basic_auth("admin", Some(ADMIN_PASSWORD))
         .json(&json!({ "name": "bench", "default_pipeline_id": 1 }))
         .send()
@@ -103,11 +99,20 @@ async fn one_dealflow_run(args: &IngestArgs, run: usize) -> anyhow::Result<RunFi
         .json()
         .await?;
     let (id, secret) = (created["source"]["id"].clone(), created["secret"].as_str().unwrap_or_default().to_owned());
-    let url = format!("{}/deal-flow/settings/inbound-webhooks/{id}/receive", server.base_url);
-    let requests = payloads(args, run)
+    let url = format!("{base_url}/deal-flow/settings/inbound-webhooks/{id}/receive");
+    Ok(payloads
         .into_iter()
         .map(|body| Prepared { headers: vec![("X-DealFlow-Signature", sign(&secret, &body))], url: url.clone(), body })
-        .collect();
+        .collect())
+}
+
+async fn one_dealflow_run(args: &IngestArgs, run: usize) -> anyhow::Result<RunFigures> {
+    let dir = tempfile::tempdir()?;
+    let binary = process::dealflow_binary(args.dealflow.as_deref())?;
+    let env: Vec<(&str, String)> =
+        args.server_env.iter().filter_map(|pair| pair.split_once('=')).map(|(k, v)| (k, v.to_owned())).collect();
+    let server = process::start_dealflow(&binary, dir.path(), &env).await?;
+    let requests = inbound_requests(&server.base_url, payloads(args.requests, args.existing_contacts, run)).await?;
     let cpu_before = server.cpu_seconds().unwrap_or_default();
     let result = load::run(requests, args.concurrency).await;
     let cpu_us = (server.cpu_seconds().unwrap_or_default() - cpu_before) * 1e6 / result.outcomes.len() as f64;
@@ -149,7 +154,7 @@ async fn one_bare_run(args: &IngestArgs) -> anyhow::Result<RunFigures> {
     let secret = "bench-secret";
     let server = process::start_bare(secret).await?;
     let url = format!("{}/receive", server.base_url);
-    let requests = payloads(args, 0)
+    let requests = payloads(args.requests, args.existing_contacts, 0)
         .into_iter()
         .map(|body| Prepared { headers: vec![("X-DealFlow-Signature", sign(secret, &body))], url: url.clone(), body })
         .collect();

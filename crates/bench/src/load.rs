@@ -43,6 +43,12 @@ impl LoadResult {
 
 /// Sends every prepared request with `concurrency` workers.
 pub async fn run(requests: Vec<Prepared>, concurrency: usize) -> LoadResult {
+    run_paced(requests, concurrency, None).await
+}
+
+/// Sends every prepared request with `concurrency` workers, starting request `i` no earlier than
+/// `i / per_second` after the start when paced (an offered load rather than a closed loop).
+pub async fn run_paced(requests: Vec<Prepared>, concurrency: usize, per_second: Option<f64>) -> LoadResult {
     let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build().unwrap_or_default();
     let requests = Arc::new(requests);
     let next = Arc::new(AtomicUsize::new(0));
@@ -55,6 +61,9 @@ pub async fn run(requests: Vec<Prepared>, concurrency: usize) -> LoadResult {
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(request) = requests.get(index) else { break };
+                    if let Some(rate) = per_second {
+                        tokio::time::sleep_until((started + Duration::from_secs_f64(index as f64 / rate)).into()).await;
+                    }
                     outcomes.push(send(&client, request).await);
                 }
                 outcomes

@@ -2,11 +2,14 @@
 
 mod append;
 mod bare;
+mod dispatch;
 mod ingest;
 mod load;
 mod process;
 mod replay;
+mod sink;
 mod stats;
+mod verify;
 
 use clap::{Parser, Subcommand};
 
@@ -24,6 +27,8 @@ enum Scenario {
     Append(append::AppendArgs),
     /// Signed inbound requests/s against `dealflow serve`, then checks every deal exists.
     Ingest(ingest::IngestArgs),
+    /// Outbound deliveries/s against a local receiver, in immediate or queue mode.
+    Dispatch(dispatch::DispatchArgs),
     /// Times `dealflow projections rebuild` over a log of N realistic events.
     Replay(replay::ReplayArgs),
     /// (internal) the bare HMAC-and-parse baseline server used by `ingest --bare`.
@@ -36,6 +41,7 @@ fn main() -> anyhow::Result<()> {
         Scenario::Append(args) => append::run(&args),
         Scenario::Ingest(args) => ingest::run(&args),
         Scenario::Replay(args) => replay::run(&args),
+        Scenario::Dispatch(args) => dispatch::run(&args),
         Scenario::BareServer(args) => bare::serve(args),
     }
 }

@@ -1,0 +1,34 @@
+//! The dispatch benchmark's check: every triggered event in the log arrived at least once and,
+//! per trigger, first arrived in log order (ASC).
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use eventlog::{EventFilter, reader};
+use uuid::Uuid;
+
+use crate::sink::Arrival;
+
+/// The triggers the benchmark's hook subscribes to, with the event type that fires each.
+const FIRED_BY: [(&str, &str); 2] =
+    [("mautic.lead_post_save_new", "contact.created"), ("dealflow.deal.created", "deal.created")];
+
+/// Compares the arrivals with the log (read after the server stopped).
+pub fn every_event_arrived_in_order(database: &Path, arrivals: &[Arrival]) -> anyhow::Result<()> {
+    let conn = eventlog::open_connection(database)?;
+    for (trigger, event_type) in FIRED_BY {
+        let filter = EventFilter { types: vec![event_type.to_owned()], ..EventFilter::default() };
+        let logged: Vec<Uuid> = reader::read_all(&conn, 0, usize::MAX, &filter)?.iter().map(|e| e.event_id).collect();
+        let mut seen = HashSet::new();
+        let first_arrivals: Vec<Uuid> = arrivals
+            .iter()
+            .filter(|a| a.trigger == trigger)
+            .map(|a| a.event_id)
+            .filter(|id| seen.insert(*id))
+            .collect();
+        let missing = logged.iter().filter(|id| !seen.contains(id)).count();
+        anyhow::ensure!(missing == 0, "{missing} of {} {event_type} events never arrived", logged.len());
+        anyhow::ensure!(first_arrivals == logged, "{trigger} events arrived out of log order");
+    }
+    Ok(())
+}
