@@ -14,7 +14,8 @@ CREATE TABLE webhook_settings (
     updated_at         INTEGER NOT NULL
 ) STRICT;
 
--- An event waiting to be delivered to a hook (deleted once delivered).
+-- An event waiting to be delivered to a hook (deleted once delivered). Kept lean: every event a
+-- hook subscribes to passes through it.
 CREATE TABLE delivery_items (
     id          INTEGER PRIMARY KEY,
     hook_id     INTEGER NOT NULL,
@@ -22,18 +23,32 @@ CREATE TABLE delivery_items (
     event_id    TEXT    NOT NULL,
     trigger     TEXT    NOT NULL,
     payload     TEXT    NOT NULL,             -- the item's JSON, as built when the event was matched
-    status      TEXT    NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'failed')),
-    delivery_id TEXT,                         -- set when first sent: a retry resends the same items
+    delivery_id TEXT,                         -- set once part of a batch or of a failed delivery
     created_at  INTEGER NOT NULL,
-    UNIQUE (hook_id, position, trigger)
+    UNIQUE (hook_id, position, trigger)       -- also the queue's order
 ) STRICT;
 
-CREATE INDEX delivery_items_by_hook ON delivery_items (hook_id, status, position);
+-- The few items of deliveries formed and not yet delivered.
+CREATE INDEX delivery_items_open ON delivery_items (hook_id, delivery_id) WHERE delivery_id IS NOT NULL;
+
+-- Items whose retries were exhausted: listed in health, put back in the queue by a replay.
+CREATE TABLE delivery_failed (
+    id          INTEGER PRIMARY KEY,
+    hook_id     INTEGER NOT NULL,
+    position    INTEGER NOT NULL,
+    event_id    TEXT    NOT NULL,
+    trigger     TEXT    NOT NULL,
+    payload     TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL,
+    failed_at   INTEGER NOT NULL,
+    UNIQUE (hook_id, position, trigger)
+) STRICT;
 
 -- Per hook: the delivery being retried, when it is due, health, and the dispatch lease.
 CREATE TABLE hook_delivery_state (
     hook_id         INTEGER PRIMARY KEY,
-    attempt         INTEGER NOT NULL DEFAULT 0,   -- failed attempts of the current delivery
+    retry_delivery  TEXT,                         -- the delivery being retried (sent again first)
+    attempt         INTEGER NOT NULL DEFAULT 0,   -- failed attempts of that delivery
     next_attempt_at INTEGER,                      -- UTC microseconds; null: due now
     last_success_at INTEGER,
     failing_since   INTEGER,

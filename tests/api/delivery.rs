@@ -104,6 +104,24 @@ async fn an_inbound_webhook_reaches_the_receiver_at_once_with_a_valid_mautic_sig
 }
 
 #[tokio::test]
+async fn in_immediate_mode_events_that_piled_up_go_together_up_to_batch_limit() {
+    let (app, receiver) = (spawn_driven_app().await, Receiver::start().await);
+    app.patch_settings(json!({ "batch_limit": 2 })).await;
+    app.create_hook(hook_body("CRM", &receiver.url, &["dealflow.deal.created"])).await;
+    app.create_deal(json!({ "title": "Alone" })).await;
+    app.dispatcher.step().await.unwrap();
+    for title in ["A", "B", "C"] {
+        app.create_deal(json!({ "title": title })).await;
+    }
+
+    app.dispatcher.step().await.unwrap();
+
+    let batches: Vec<Vec<String>> =
+        receiver.received().iter().map(|r| titles(&r.json(), "dealflow.deal.created")).collect();
+    assert_eq!(batches, [vec!["Alone"], vec!["A", "B"], vec!["C"]]);
+}
+
+#[tokio::test]
 async fn the_standard_signature_is_accepted_by_the_standard_webhooks_verifier() {
     let (app, receiver) = (spawn_driven_app().await, Receiver::start().await);
     let mut body = hook_body("Svix-style", &receiver.url, &["dealflow.deal.won"]);

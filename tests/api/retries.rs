@@ -22,7 +22,8 @@ fn event_ids_of_deals(app: &TestApp) -> Vec<String> {
 #[tokio::test]
 async fn a_receiver_failing_three_times_then_answering_gets_every_event_in_order() {
     let (app, receiver) = (spawn_driven_app().await, Receiver::start().await);
-    app.patch_settings(json!({ "retry_schedule": [0, 0, 0, 0] })).await;
+    // One event per request, so that the order of deliveries shows.
+    app.patch_settings(json!({ "retry_schedule": [0, 0, 0, 0], "batch_limit": 1 })).await;
     let hook = app.create_hook(hook_body("Flaky", &receiver.url, &["dealflow.deal.created"])).await;
     receiver.script([Reply::status(500), Reply::status(500), Reply::status(500)]);
     deals(&app, &["One", "Two", "Three"]).await;
@@ -79,7 +80,7 @@ async fn retry_after_holds_the_next_attempt_back() {
 #[tokio::test]
 async fn an_exhausted_delivery_is_marked_failed_the_queue_moves_on_and_replay_redelivers_it() {
     let (app, receiver) = (spawn_driven_app().await, Receiver::start().await);
-    app.patch_settings(json!({ "retry_schedule": [0] })).await;
+    app.patch_settings(json!({ "retry_schedule": [0], "batch_limit": 1 })).await;
     let hook = app.create_hook(hook_body("Down", &receiver.url, &["dealflow.deal.created"])).await;
     receiver.script([Reply::status(500), Reply::status(502)]);
     deals(&app, &["Lost in transit", "Next"]).await;

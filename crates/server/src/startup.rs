@@ -118,9 +118,11 @@ impl Application {
         if self.roles.projector {
             background.push(tokio::spawn(self.projector.clone().run(until_stopped())));
         }
-        if self.roles.dispatcher {
-            background.push(tokio::spawn(self.dispatcher.clone().run(until_stopped())));
-        }
+        let dispatcher = if self.roles.dispatcher {
+            Some(self.dispatcher.clone().run_on_own_thread(until_stopped())?)
+        } else {
+            None
+        };
         match self.server {
             Some(server) => server.await?,
             None => tokio::signal::ctrl_c().await?,
@@ -128,6 +130,10 @@ impl Application {
         let _ = stop.send(true);
         for task in background {
             task.abort();
+        }
+        if let Some(dispatcher) = dispatcher {
+            // The engine stops at the next await point; its leases expire if a send was cut short.
+            let _ = tokio::task::spawn_blocking(move || dispatcher.join()).await;
         }
         Ok(())
     }

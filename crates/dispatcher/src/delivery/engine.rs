@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use super::client::Sender;
 use super::lane::{self, Context, Turn};
-use super::matcher::{MatchStep, Matcher};
+use super::matcher::{self, MatchStep, Matcher};
 use super::settings::{DeliverySettings, QueueMode};
 use super::{queue, schedule};
 use crate::{TargetPolicy, WebhookSettings};
@@ -49,6 +49,8 @@ struct Inner {
 
 /// How long an idle lane waits for new items before it ends (the engine restarts it on demand).
 const LANE_IDLE: Duration = Duration::from_secs(5);
+/// How long the matcher lets events gather after a partial step.
+const GATHER: Duration = Duration::from_millis(2);
 /// How often the engine looks for due work when nothing wakes it.
 const POLL: Duration = Duration::from_secs(1);
 
@@ -163,6 +165,17 @@ impl Engine {
         Ok((due, earliest))
     }
 
+    /// Runs [`Engine::run`] on a thread of its own with a single-threaded runtime. Ordered
+    /// delivery is a ping-pong of request and answer, bound by latency rather than CPU: on one
+    /// thread a lane and its connection wake each other without handing work across threads.
+    pub fn run_on_own_thread(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<std::thread::JoinHandle<()>> {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        std::thread::Builder::new().name("dispatcher".into()).spawn(move || runtime.block_on(self.run(shutdown)))
+    }
+
     /// Runs the matcher and delivery until `shutdown` completes.
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
         tokio::select! {
@@ -176,6 +189,9 @@ impl Engine {
         let mut listener = self.inner.context.log.subscribe();
         loop {
             match self.inner.matcher.step(Utc::now()).await {
+                // Each step is a write: under a stream of small commits, gathering a few
+                // milliseconds' worth of events per step spares the writer most of its commits.
+                Ok(MatchStep::Matched { events, .. }) if events < matcher::BATCH => tokio::time::sleep(GATHER).await,
                 Ok(MatchStep::Matched { .. } | MatchStep::Raced) => {}
                 Ok(MatchStep::Idle { at }) => listener.wait_beyond(at, POLL).await,
                 Err(error) => {

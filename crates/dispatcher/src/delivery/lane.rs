@@ -1,20 +1,26 @@
-//! One hook's turn: claim the next deliveries under a lease (one write unit), send them one after
-//! another, and settle every outcome (one write unit). A failure stops the turn, so with ASC a
-//! batch never goes out before the previous one succeeded.
+//! One hook's turn: claim deliveries under a lease, send them one after another, and settle
+//! them, until the queue is empty or a delivery fails. Settling a chunk and claiming the one
+//! after next share a write unit that runs while the next chunk is being sent, so a busy hook
+//! never waits for the disk between requests. A failure stops the turn: with ASC a batch never
+//! goes out before the previous one succeeded.
 
+use std::collections::HashSet;
+use std::future::Future;
+use std::pin::Pin;
 use std::time::{Duration, Instant};
 
 use api::CommandError;
 use chrono::{DateTime, Utc};
 use domain::ids::HookId;
-use eventlog::{SqliteEventLog, StorageError, Transaction};
-use uuid::Uuid;
+use eventlog::SqliteEventLog;
 
+use super::claim::{self, Wanted};
 use super::client::{Answer, Sender};
-use super::settings::{DeliverySettings, QueueMode};
+use super::settings::DeliverySettings;
+use super::settle::{self, Settled};
 use super::state::{self, HookState};
-use super::{payload, queue, settle};
-use crate::hooks::{Hook, OrderDir, store};
+use super::{payload, queue};
+use crate::hooks::Hook;
 
 /// What every lane shares.
 pub struct Context {
@@ -49,110 +55,122 @@ pub struct Delivery {
     pub items: Vec<queue::Item>,
 }
 
-/// What a claim hands to the sending phase.
+/// Claimed deliveries, ready to send.
 pub struct Work {
     pub hook: Hook,
     pub settings: DeliverySettings,
     pub state: HookState,
     pub deliveries: Vec<Delivery>,
+    /// When the lease taken with them runs out (no send starts that could outlast it).
+    pub lease_until: Instant,
 }
 
-/// Single-event deliveries claimed at once in immediate mode.
-const IMMEDIATE_CHUNK: usize = 256;
-/// Batches claimed at once in queue mode.
-const QUEUE_BATCHES: usize = 10;
-/// A turn starts no new send after this long, so that it always settles within its lease.
-const SEND_WINDOW: Duration = Duration::from_secs(2);
-/// Lease beyond the receiver timeout: the send window, the settling write, and slack.
-const LEASE_MARGIN: Duration = Duration::from_secs(5);
+impl Work {
+    /// The ids of every claimed item.
+    pub fn item_ids(&self) -> HashSet<u64> {
+        self.deliveries.iter().flat_map(|d| d.items.iter().map(|item| item.id)).collect()
+    }
+
+    fn events(&self) -> usize {
+        self.deliveries.iter().map(|d| d.items.len()).sum()
+    }
+}
+
+type Settling<'a> = Pin<Box<dyn Future<Output = Result<Settled, CommandError>> + 'a>>;
 
 /// One turn for one hook: at most `budget` events (for `dealflow dispatch --limit`).
 pub async fn turn(context: &Context, hook: HookId, budget: Option<usize>) -> Result<Turn, CommandError> {
-    let (owner, defaults, now) = (context.owner.clone(), context.defaults.clone(), Utc::now());
-    let claimed = context.log.write(move |tx| claim(tx, hook, &owner, &defaults, now, budget)).await?;
-    let work = match claimed {
+    let mut current = match first_claim(context, hook, budget).await? {
         Ok(work) => work,
         Err(turn) => return Ok(turn),
     };
-    let answers = send(&context.sender, &work).await;
-    settle::settle(context, work, answers).await
+    let (mut deliveries, mut events) = (0, 0);
+    let mut settling: Option<Settling<'_>> = None;
+    loop {
+        let previous = async {
+            match settling.take() {
+                Some(settling) => settling.await.map(Some),
+                None => Ok(None),
+            }
+        };
+        let (answers, previous) = tokio::join!(send(&context.sender, &current), previous);
+        let mut next = previous?.and_then(|settled| {
+            deliveries += settled.delivered;
+            settled.next
+        });
+        events += current
+            .deliveries
+            .iter()
+            .zip(&answers)
+            .filter(|(_, a)| a.succeeded())
+            .map(|(d, _)| d.items.len())
+            .sum::<usize>();
+        let failed = answers.iter().any(|answer| !answer.succeeded());
+        if failed || answers.len() < current.deliveries.len() {
+            // What was claimed ahead is dropped: the next turn claims afresh, in order.
+            let settled = settle::settle(context, current, answers, None).await?;
+            let deliveries = deliveries + settled.delivered;
+            return Ok(if failed {
+                Turn::Failed { delivered: deliveries }
+            } else {
+                Turn::Delivered { deliveries, events }
+            });
+        }
+        let claimed_ahead = next.as_ref().map_or(0, Work::events);
+        let follow = settle::Follow {
+            budget: budget.map(|budget| budget.saturating_sub(events + claimed_ahead)),
+            exclude: next.as_ref().map(Work::item_ids).unwrap_or_default(),
+        };
+        let settle = settle::settle(context, current, answers, Some(follow));
+        match next.take() {
+            Some(work) => {
+                current = work;
+                settling = Some(Box::pin(settle));
+            }
+            None => {
+                let settled = settle.await?;
+                deliveries += settled.delivered;
+                match settled.next {
+                    Some(work) => current = work,
+                    None => return Ok(Turn::Delivered { deliveries, events }),
+                }
+            }
+        }
+    }
 }
 
-/// Takes the hook's lease and its next deliveries, or says why there is nothing to do.
-fn claim(
-    tx: &mut Transaction<'_>,
-    id: HookId,
-    owner: &str,
-    defaults: &DeliverySettings,
-    now: DateTime<Utc>,
+async fn first_claim(
+    context: &Context,
+    hook: HookId,
     budget: Option<usize>,
-) -> Result<Result<Work, Turn>, StorageError> {
-    let conn = tx.sql();
-    let Some(hook) = store::find(conn, id)?.filter(|hook| hook.is_live(now)) else { return Ok(Err(Turn::Idle)) };
-    let settings = DeliverySettings::load(conn, defaults)?;
-    let state = state::state(conn, id)?;
-    if let Some(until) = state.next_attempt_at.map(eventlog::from_micros).filter(|due| *due > now) {
-        return Ok(Err(Turn::Waiting { until }));
-    }
-    let lease = Duration::from_secs(settings.timeout) + LEASE_MARGIN;
-    let until = now.timestamp_micros() + lease.as_micros() as i64;
-    if !state::take_lease(conn, id, owner, until, now.timestamp_micros())? {
-        return Ok(Err(Turn::Leased));
-    }
-    let newest_first = hook.events_orderby_dir.unwrap_or(settings.events_orderby_dir) == OrderDir::Desc;
-    let deliveries = match open_delivery(conn, id, newest_first)? {
-        Some(open) => vec![open],
-        None => new_deliveries(conn, id, &settings, newest_first, budget)?,
-    };
-    if deliveries.is_empty() {
-        state::release_lease(conn, id, owner)?;
-        return Ok(Err(Turn::Idle));
-    }
-    Ok(Ok(Work { hook, settings, state, deliveries }))
+) -> Result<Result<Work, Turn>, CommandError> {
+    let (owner, defaults) = (context.owner.clone(), context.defaults.clone());
+    let claimed = context
+        .log
+        .write(move |tx| {
+            let now = tx.recorded_at();
+            let exclude = HashSet::new();
+            let claimed =
+                claim::claim(tx, &Wanted { hook, owner: &owner, defaults: &defaults, budget, exclude: &exclude }, now)?;
+            if matches!(claimed, Err(Turn::Idle)) {
+                state::release_lease(tx.sql(), hook, &owner)?;
+            }
+            Ok::<_, CommandError>(claimed)
+        })
+        .await?;
+    Ok(claimed)
 }
 
-/// The delivery already sent and being retried: the same items under the same id.
-fn open_delivery(conn: &rusqlite::Connection, id: HookId, newest_first: bool) -> rusqlite::Result<Option<Delivery>> {
-    let items = queue::open_delivery(conn, id, newest_first)?;
-    Ok(items.first().and_then(|first| first.delivery_id.clone()).map(|id| Delivery { id, items }))
-}
+/// Slack kept between the last send's timeout and the end of the lease.
+const LEASE_SLACK: Duration = Duration::from_secs(1);
 
-/// The next pending items, one per delivery in immediate mode or in batches of `batch_limit`,
-/// each under a new id stored with its items so that a retry (even after a crash) reuses it.
-fn new_deliveries(
-    conn: &rusqlite::Connection,
-    id: HookId,
-    settings: &DeliverySettings,
-    newest_first: bool,
-    budget: Option<usize>,
-) -> rusqlite::Result<Vec<Delivery>> {
-    let per_delivery = match settings.queue_mode {
-        QueueMode::Immediate => 1,
-        QueueMode::Queue => settings.batch_limit as usize,
-    };
-    let wanted = match settings.queue_mode {
-        QueueMode::Immediate => IMMEDIATE_CHUNK,
-        QueueMode::Queue => per_delivery * QUEUE_BATCHES,
-    };
-    let items = queue::next_items(conn, id, newest_first, budget.map_or(wanted, |b| b.min(wanted)))?;
-    let mut deliveries = Vec::new();
-    let mut items = items.into_iter().peekable();
-    while items.peek().is_some() {
-        let batch: Vec<_> = items.by_ref().take(per_delivery).collect();
-        let delivery_id = format!("msg_{}", Uuid::now_v7().simple());
-        queue::assign(conn, &batch.iter().map(|item| item.id).collect::<Vec<_>>(), &delivery_id)?;
-        deliveries.push(Delivery { id: delivery_id, items: batch });
-    }
-    Ok(deliveries)
-}
-
-/// Sends the claimed deliveries in order until one fails or the send window closes.
+/// Sends the claimed deliveries in order until one fails, or until the next one could outlast
+/// the lease (those left are claimed again later).
 async fn send(sender: &Sender, work: &Work) -> Vec<Answer> {
-    let started = Instant::now();
     let timeout = Duration::from_secs(work.settings.timeout);
     let mut answers = Vec::with_capacity(work.deliveries.len());
     for delivery in &work.deliveries {
-        if !answers.is_empty() && started.elapsed() > SEND_WINDOW {
+        if Instant::now() + timeout + LEASE_SLACK > work.lease_until {
             break;
         }
         let body = payload::body(work.hook.payload_format, &delivery.items);

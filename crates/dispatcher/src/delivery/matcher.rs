@@ -24,8 +24,8 @@ pub const CONSUMER: &str = "dispatcher";
 pub enum MatchStep {
     /// Nothing new after position `at`.
     Idle { at: u64 },
-    /// Matched the events up to `to`, recording `items` items.
-    Matched { to: u64, items: usize },
+    /// Matched `events` events, up to `to`, recording `items` items.
+    Matched { to: u64, events: usize, items: usize },
     /// Another matcher moved the checkpoint first.
     Raced,
 }
@@ -38,7 +38,8 @@ pub struct Matcher {
     items_ready: Arc<Notify>,
 }
 
-const BATCH: usize = 512;
+/// Events matched per step at most.
+pub const BATCH: usize = 512;
 
 impl Matcher {
     /// A matcher that wakes `items_ready` after recording items.
@@ -55,6 +56,7 @@ impl Matcher {
                 let from = reader::checkpoint(conn, CONSUMER)?;
                 let events = reader::read_all(conn, from, BATCH, &EventFilter::default())?;
                 let Some(to) = events.last().map(|e| e.position) else { return Ok::<_, StorageError>((from, None)) };
+                let matched = events.len();
                 let hooks: Vec<Hook> = store::all(conn)?.into_iter().filter(|h| accepts_items(h, now)).collect();
                 let mut folds = folds.lock().unwrap_or_else(|p| p.into_inner());
                 let mut items = Vec::new();
@@ -62,10 +64,10 @@ impl Matcher {
                     let subscribed: Vec<&Hook> = hooks.iter().filter(|h| h.created_position < event.position).collect();
                     items.extend(items_for(conn, &mut folds, event, &subscribed)?);
                 }
-                Ok((from, Some((to, items))))
+                Ok((from, Some((to, matched, items))))
             })
             .await?;
-        let (from, Some((to, items))) = prepared else { return Ok(MatchStep::Idle { at: prepared.0 }) };
+        let (from, Some((to, events, items))) = prepared else { return Ok(MatchStep::Idle { at: prepared.0 }) };
         let count = items.len();
         let recorded = self
             .log
@@ -84,7 +86,7 @@ impl Matcher {
         if count > 0 {
             self.items_ready.notify_waiters();
         }
-        Ok(MatchStep::Matched { to, items: count })
+        Ok(MatchStep::Matched { to, events, items: count })
     }
 
     /// Steps until nothing is left.

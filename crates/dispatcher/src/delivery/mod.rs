@@ -6,6 +6,7 @@
 //! - [`engine`] runs both: immediately as events commit, or as a cron-scheduled dispatch job.
 
 pub mod attempts;
+mod claim;
 mod client;
 pub mod engine;
 mod folds;

@@ -1,10 +1,8 @@
 //! The queue: events waiting to be delivered to each hook, batched into deliveries.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use domain::ids::HookId;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
 /// An item the matcher records.
@@ -59,29 +57,41 @@ fn item(row: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
     })
 }
 
-/// The items of the delivery already started (being retried), if any, in the hook's order.
-pub fn open_delivery(conn: &Connection, hook: HookId, newest_first: bool) -> rusqlite::Result<Vec<Item>> {
+/// The first `limit` pending items of a hook in its order: each id, and its delivery if formed.
+pub fn heads(
+    conn: &Connection,
+    hook: HookId,
+    newest_first: bool,
+    limit: usize,
+) -> rusqlite::Result<Vec<(u64, Option<String>)>> {
     let order = if newest_first { "DESC" } else { "ASC" };
     conn.prepare_cached(&format!(
-        "SELECT id, position, event_id, trigger, payload, delivery_id FROM delivery_items
-         WHERE hook_id = ?1 AND status = 'pending' AND delivery_id IS NOT NULL
-           AND delivery_id = (SELECT delivery_id FROM delivery_items WHERE hook_id = ?1 AND status = 'pending'
-                              AND delivery_id IS NOT NULL ORDER BY position {order}, id {order} LIMIT 1)
-         ORDER BY position {order}, id {order}"
+        "SELECT id, delivery_id FROM delivery_items WHERE hook_id = ?1 ORDER BY position {order}, trigger {order} LIMIT ?2"
     ))?
-    .query_map([hook.0], item)?
+    .query_map(params![hook.0, limit as i64], |row| Ok((row.get(0)?, row.get(1)?)))?
     .collect()
 }
 
-/// Up to `limit` pending items not yet part of a delivery, oldest or newest first.
-pub fn next_items(conn: &Connection, hook: HookId, newest_first: bool, limit: usize) -> rusqlite::Result<Vec<Item>> {
+/// Items by id, in the order given (ids no longer queued are left out).
+pub fn items(conn: &Connection, ids: &[u64]) -> rusqlite::Result<Vec<Item>> {
+    let mut query = conn.prepare_cached(
+        "SELECT id, position, event_id, trigger, payload, delivery_id FROM delivery_items WHERE id = ?1",
+    )?;
+    let mut items = Vec::with_capacity(ids.len());
+    for id in ids {
+        items.extend(query.query_row([id], item).optional()?);
+    }
+    Ok(items)
+}
+
+/// The items of one delivery, in the hook's order.
+pub fn delivery(conn: &Connection, hook: HookId, delivery_id: &str, newest_first: bool) -> rusqlite::Result<Vec<Item>> {
     let order = if newest_first { "DESC" } else { "ASC" };
     conn.prepare_cached(&format!(
         "SELECT id, position, event_id, trigger, payload, delivery_id FROM delivery_items
-         WHERE hook_id = ?1 AND status = 'pending' AND delivery_id IS NULL
-         ORDER BY position {order}, id {order} LIMIT ?2"
+         WHERE hook_id = ?1 AND delivery_id = ?2 ORDER BY position {order}, trigger {order}"
     ))?
-    .query_map(params![hook.0, limit as i64], item)?
+    .query_map(params![hook.0, delivery_id], item)?
     .collect()
 }
 
@@ -90,16 +100,6 @@ pub fn assign(conn: &Connection, ids: &[u64], delivery_id: &str) -> rusqlite::Re
     let mut update = conn.prepare_cached("UPDATE delivery_items SET delivery_id = ?2 WHERE id = ?1")?;
     for id in ids {
         update.execute(params![id, delivery_id])?;
-    }
-    Ok(())
-}
-
-/// Returns items that were part of a delivery never sent to the queue (a failure stopped the
-/// batch before them): they will be batched afresh.
-pub fn unassign(conn: &Connection, ids: &[u64]) -> rusqlite::Result<()> {
-    let mut update = conn.prepare_cached("UPDATE delivery_items SET delivery_id = NULL WHERE id = ?1")?;
-    for id in ids {
-        update.execute([id])?;
     }
     Ok(())
 }
@@ -113,22 +113,28 @@ pub fn delete_items(conn: &Connection, ids: &[u64]) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Marks the items of an exhausted delivery failed (kept, listed, redeliverable).
-pub fn fail_items(conn: &Connection, ids: &[u64]) -> rusqlite::Result<()> {
-    let mut update =
-        conn.prepare_cached("UPDATE delivery_items SET status = 'failed', delivery_id = NULL WHERE id = ?1")?;
+/// Moves the items of an exhausted delivery to the failed items (kept, listed, redeliverable).
+pub fn fail_items(conn: &Connection, ids: &[u64], now: DateTime<Utc>) -> rusqlite::Result<()> {
+    let mut keep = conn.prepare_cached(
+        "INSERT OR IGNORE INTO delivery_failed (hook_id, position, event_id, trigger, payload, created_at, failed_at)
+         SELECT hook_id, position, event_id, trigger, payload, created_at, ?2 FROM delivery_items WHERE id = ?1",
+    )?;
     for id in ids {
-        update.execute([id])?;
+        keep.execute(params![id, now.timestamp_micros()])?;
     }
-    Ok(())
+    delete_items(conn, ids)
 }
 
 /// Puts a hook's failed items back in its queue; answers how many.
 pub fn requeue_failed(conn: &Connection, hook: HookId) -> rusqlite::Result<usize> {
-    conn.prepare_cached(
-        "UPDATE delivery_items SET status = 'pending', delivery_id = NULL WHERE hook_id = ?1 AND status = 'failed'",
-    )?
-    .execute([hook.0])
+    let requeued = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO delivery_items (hook_id, position, event_id, trigger, payload, created_at)
+             SELECT hook_id, position, event_id, trigger, payload, created_at FROM delivery_failed WHERE hook_id = ?1",
+        )?
+        .execute([hook.0])?;
+    conn.prepare_cached("DELETE FROM delivery_failed WHERE hook_id = ?1")?.execute([hook.0])?;
+    Ok(requeued)
 }
 
 /// Live hooks with pending items, and when each is due (none: now).
@@ -136,37 +142,28 @@ pub fn waiting_hooks(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<
     conn.prepare_cached(
         "SELECT h.id, s.next_attempt_at FROM hooks h LEFT JOIN hook_delivery_state s ON s.hook_id = h.id
          WHERE h.is_published = 1 AND (h.publish_up IS NULL OR h.publish_up <= ?1) AND (h.publish_down IS NULL OR h.publish_down > ?1)
-           AND EXISTS (SELECT 1 FROM delivery_items d WHERE d.hook_id = h.id AND d.status = 'pending')
+           AND EXISTS (SELECT 1 FROM delivery_items d WHERE d.hook_id = h.id)
          ORDER BY h.id",
     )?
     .query_map([now.timestamp_micros()], |row| Ok((HookId(row.get(0)?), row.get(1)?)))?
     .collect()
 }
 
-/// Pending and failed item counts per hook.
-pub fn counts(conn: &Connection) -> rusqlite::Result<HashMap<HookId, (u64, u64)>> {
-    let mut counts: HashMap<HookId, (u64, u64)> = HashMap::new();
-    let mut query =
-        conn.prepare_cached("SELECT hook_id, status, count(*) FROM delivery_items GROUP BY hook_id, status")?;
-    let mut rows = query.query([])?;
-    while let Some(row) = rows.next()? {
-        let (hook, status, count): (u64, String, u64) = (row.get(0)?, row.get(1)?, row.get(2)?);
-        let entry = counts.entry(HookId(hook)).or_default();
-        if status == "pending" { entry.0 = count } else { entry.1 = count }
-    }
-    Ok(counts)
+/// Pending and failed item counts over every hook.
+pub fn totals(conn: &Connection) -> rusqlite::Result<(u64, u64)> {
+    let pending = conn.prepare_cached("SELECT count(*) FROM delivery_items")?.query_row([], |row| row.get(0))?;
+    let failed = conn.prepare_cached("SELECT count(*) FROM delivery_failed")?.query_row([], |row| row.get(0))?;
+    Ok((pending, failed))
 }
 
 /// One hook's pending and failed item counts.
 pub fn count(conn: &Connection, hook: HookId) -> rusqlite::Result<(u64, u64)> {
-    let mut query =
-        conn.prepare_cached("SELECT status, count(*) FROM delivery_items WHERE hook_id = ?1 GROUP BY status")?;
-    let mut rows = query.query([hook.0])?;
-    let (mut pending, mut failed) = (0, 0);
-    while let Some(row) = rows.next()? {
-        let (status, count): (String, u64) = (row.get(0)?, row.get(1)?);
-        if status == "pending" { pending = count } else { failed = count }
-    }
+    let pending = conn
+        .prepare_cached("SELECT count(*) FROM delivery_items WHERE hook_id = ?1")?
+        .query_row([hook.0], |row| row.get(0))?;
+    let failed = conn
+        .prepare_cached("SELECT count(*) FROM delivery_failed WHERE hook_id = ?1")?
+        .query_row([hook.0], |row| row.get(0))?;
     Ok((pending, failed))
 }
 
@@ -174,6 +171,7 @@ pub fn count(conn: &Connection, hook: HookId) -> rusqlite::Result<(u64, u64)> {
 pub fn forget_hook(conn: &Connection, hook: HookId) -> rusqlite::Result<()> {
     for sql in [
         "DELETE FROM delivery_items WHERE hook_id = ?1",
+        "DELETE FROM delivery_failed WHERE hook_id = ?1",
         "DELETE FROM hook_delivery_state WHERE hook_id = ?1",
         "DELETE FROM delivery_log WHERE hook_id = ?1",
     ] {

@@ -1,32 +1,70 @@
-//! Settling a turn in one write unit: delivered items leave the queue, every attempt is logged,
+//! Settling sends in one write unit: delivered items leave the queue, every attempt is logged,
 //! and a failure schedules the retry, marks an exhausted delivery failed, or unpublishes the hook.
+//! After a clean run the same unit claims the hook's next deliveries, so that a busy hook costs
+//! one write per chunk.
 
 use api::CommandError;
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use domain::ids::HookId;
 use eventlog::Transaction;
 use rand::Rng;
 
 use super::attempts::{self, Attempt};
+use super::claim::{self, Wanted};
 use super::client::Answer;
-use super::lane::{Context, Turn, Work};
+use super::lane::{Context, Work};
 use super::queue;
 use super::schedule::{parse_retry_after, retry_delay};
 use super::state::{self, HookState};
 use crate::hooks::commands;
 
-/// Stores what the sends of a turn came to.
-pub async fn settle(context: &Context, work: Work, answers: Vec<Answer>) -> Result<Turn, CommandError> {
+/// What settling came to.
+pub struct Settled {
+    /// Deliveries that succeeded.
+    pub delivered: usize,
+    /// The deliveries claimed next (none: nothing more, or not asked).
+    pub next: Option<Work>,
+}
+
+/// After a clean run: claim the next deliveries too.
+pub struct Follow {
+    /// Events left to send (`dealflow dispatch --limit`).
+    pub budget: Option<usize>,
+    /// Items claimed ahead and not yet sent.
+    pub exclude: HashSet<u64>,
+}
+
+/// Stores what the sends came to and, when asked to `follow` (and the budget allows), claims the
+/// next deliveries. The lease is given back once nothing is claimed or in flight.
+pub async fn settle(
+    context: &Context,
+    work: Work,
+    answers: Vec<Answer>,
+    follow: Option<Follow>,
+) -> Result<Settled, CommandError> {
     record_metrics(&answers);
-    let (owner, unpublish_after) = (context.owner.clone(), context.unpublish_after);
+    let (owner, defaults, unpublish_after) = (context.owner.clone(), context.defaults.clone(), context.unpublish_after);
     let unit = rand::thread_rng().gen_range(0.0..1.0);
     context
         .log
         .write(move |tx| {
             let now = tx.recorded_at();
-            let turn = store_outcome(tx, &work, &answers, unit, unpublish_after, now)?;
-            state::release_lease(tx.sql(), work.hook.id, &owner)?;
-            Ok(turn)
+            let hook = work.hook.id;
+            let delivered = store_outcome(tx, &work, &answers, unit, unpublish_after, now)?;
+            let follow = follow.filter(|follow| follow.budget != Some(0));
+            let next = match &follow {
+                Some(Follow { budget, exclude }) => {
+                    let wanted = Wanted { hook, owner: &owner, defaults: &defaults, budget: *budget, exclude };
+                    claim::claim(tx, &wanted, now)?.ok()
+                }
+                None => None,
+            };
+            if next.is_none() && follow.is_none_or(|follow| follow.exclude.is_empty()) {
+                state::release_lease(tx.sql(), hook, &owner)?;
+            }
+            Ok(Settled { delivered, next })
         })
         .await
 }
@@ -38,26 +76,23 @@ fn store_outcome(
     unit: f64,
     unpublish_after: chrono::Duration,
     now: DateTime<Utc>,
-) -> Result<Turn, CommandError> {
+) -> Result<usize, CommandError> {
     let hook = work.hook.id;
     let conn = tx.sql();
     let mut delivered = 0;
-    let mut events = 0;
     for (index, (delivery, answer)) in work.deliveries.iter().zip(answers).enumerate() {
         let attempt = if index == 0 { work.state.attempt + 1 } else { 1 };
         attempts::record(conn, &attempt_of(hook, delivery, attempt, answer, now))?;
         if answer.succeeded() {
             queue::delete_items(conn, &item_ids(&delivery.items))?;
             delivered += 1;
-            events += delivery.items.len();
         }
     }
-    let unsent: Vec<u64> = work.deliveries.iter().skip(answers.len()).flat_map(|d| item_ids(&d.items)).collect();
-    queue::unassign(conn, &unsent)?;
     attempts::trim_log(conn, hook, work.settings.log_max)?;
     let mut next = work.state.clone();
     if delivered > 0 {
         next = HookState {
+            retrying: None,
             attempt: 0,
             next_attempt_at: None,
             last_success_at: Some(now.timestamp_micros()),
@@ -67,16 +102,19 @@ fn store_outcome(
     let failure = answers.last().filter(|answer| !answer.succeeded());
     let Some(answer) = failure else {
         state::save_state(conn, hook, &next)?;
-        return Ok(Turn::Delivered { deliveries: delivered, events });
+        return Ok(delivered);
     };
     let failed = &work.deliveries[answers.len() - 1];
+    // The failed delivery is retried first, as it was, under the same id.
+    queue::assign(conn, &item_ids(&failed.items), &failed.id)?;
+    next.retrying = Some(failed.id.clone());
     let failing_since = next.failing_since.unwrap_or(now.timestamp_micros());
     next.failing_since = Some(failing_since);
     if answer.status == Some(410) {
         // Gone: no retry; the delivery waits, as it was, for the hook to be published again.
         state::save_state(conn, hook, &next)?;
         unpublish(tx, hook, format!("the receiver answered 410 Gone on {}", now.to_rfc3339()))?;
-        return Ok(Turn::Failed { delivered });
+        return Ok(delivered);
     }
     let failures = if delivered == 0 { work.state.attempt + 1 } else { 1 };
     let retry_after = answer.retry_after.as_deref().and_then(|value| parse_retry_after(value, now));
@@ -88,8 +126,9 @@ fn store_outcome(
         }
         None => {
             // Exhausted: the events are kept as failed (listed, redeliverable) and the queue moves on.
-            queue::fail_items(conn, &item_ids(&failed.items))?;
+            queue::fail_items(conn, &item_ids(&failed.items), now)?;
             metrics::counter!("dealflow_deliveries_total", "outcome" => "exhausted").increment(1);
+            next.retrying = None;
             next.attempt = 0;
             next.next_attempt_at = None;
         }
@@ -99,7 +138,7 @@ fn store_outcome(
     if now - since >= unpublish_after {
         unpublish(tx, hook, format!("no successful delivery since {}", since.to_rfc3339()))?;
     }
-    Ok(Turn::Failed { delivered })
+    Ok(delivered)
 }
 
 fn unpublish(tx: &mut Transaction<'_>, hook: HookId, reason: String) -> Result<(), CommandError> {

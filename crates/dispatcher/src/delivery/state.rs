@@ -1,15 +1,15 @@
 //! Each hook's retry state (the delivery being retried and when), its health, and the lease a
 //! dispatch job holds while it sends.
 
-use std::collections::HashMap;
-
 use domain::ids::HookId;
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// A hook's retry state, health and lease.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HookState {
-    /// Failed attempts of the delivery being retried.
+    /// The delivery being retried: it goes out again before anything else.
+    pub retrying: Option<String>,
+    /// Failed attempts of that delivery.
     pub attempt: u32,
     /// When that delivery is due again (UTC microseconds); none: now.
     pub next_attempt_at: Option<i64>,
@@ -20,9 +20,17 @@ pub struct HookState {
 /// A hook's state (the default when it has none yet).
 pub fn state(conn: &Connection, hook: HookId) -> rusqlite::Result<HookState> {
     Ok(conn
-        .prepare_cached("SELECT attempt, next_attempt_at, last_success_at, failing_since FROM hook_delivery_state WHERE hook_id = ?1")?
+        .prepare_cached(
+            "SELECT retry_delivery, attempt, next_attempt_at, last_success_at, failing_since FROM hook_delivery_state WHERE hook_id = ?1",
+        )?
         .query_row([hook.0], |row| {
-            Ok(HookState { attempt: row.get(0)?, next_attempt_at: row.get(1)?, last_success_at: row.get(2)?, failing_since: row.get(3)? })
+            Ok(HookState {
+                retrying: row.get(0)?,
+                attempt: row.get(1)?,
+                next_attempt_at: row.get(2)?,
+                last_success_at: row.get(3)?,
+                failing_since: row.get(4)?,
+            })
         })
         .optional()?
         .unwrap_or_default())
@@ -31,12 +39,13 @@ pub fn state(conn: &Connection, hook: HookId) -> rusqlite::Result<HookState> {
 /// Stores a hook's state (its lease is left alone).
 pub fn save_state(conn: &Connection, hook: HookId, state: &HookState) -> rusqlite::Result<()> {
     conn.prepare_cached(
-        "INSERT INTO hook_delivery_state (hook_id, attempt, next_attempt_at, last_success_at, failing_since)
-         VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (hook_id) DO UPDATE SET attempt = excluded.attempt, next_attempt_at = excluded.next_attempt_at,
-             last_success_at = excluded.last_success_at, failing_since = excluded.failing_since",
+        "INSERT INTO hook_delivery_state (hook_id, retry_delivery, attempt, next_attempt_at, last_success_at, failing_since)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (hook_id) DO UPDATE SET retry_delivery = excluded.retry_delivery, attempt = excluded.attempt,
+             next_attempt_at = excluded.next_attempt_at, last_success_at = excluded.last_success_at,
+             failing_since = excluded.failing_since",
     )?
-    .execute(params![hook.0, state.attempt, state.next_attempt_at, state.last_success_at, state.failing_since])?;
+    .execute(params![hook.0, state.retrying, state.attempt, state.next_attempt_at, state.last_success_at, state.failing_since])?;
     Ok(())
 }
 
@@ -59,21 +68,4 @@ pub fn release_lease(conn: &Connection, hook: HookId, owner: &str) -> rusqlite::
     )?
     .execute(params![hook.0, owner])?;
     Ok(())
-}
-
-/// Every state row, for health.
-pub fn states(conn: &Connection) -> rusqlite::Result<HashMap<HookId, HookState>> {
-    conn.prepare_cached(
-        "SELECT hook_id, attempt, next_attempt_at, last_success_at, failing_since FROM hook_delivery_state",
-    )?
-    .query_map([], |row| {
-        let state = HookState {
-            attempt: row.get(1)?,
-            next_attempt_at: row.get(2)?,
-            last_success_at: row.get(3)?,
-            failing_since: row.get(4)?,
-        };
-        Ok((HookId(row.get(0)?), state))
-    })?
-    .collect()
 }

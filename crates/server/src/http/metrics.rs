@@ -52,8 +52,9 @@ pub async fn render(log: web::Data<SqliteEventLog>) -> HttpResponse {
 fn refresh_log_gauges(log: &SqliteEventLog) {
     let Ok(head) = log.head() else { return };
     metrics::gauge!("dealflow_log_head_position").set(head as f64);
-    if let Ok(counts) = log.read(|conn| Ok::<_, eventlog::StorageError>(dispatcher::delivery::queue::counts(conn)?)) {
-        let (pending, failed) = counts.values().fold((0, 0), |(p, f), (pending, failed)| (p + pending, f + failed));
+    if let Ok((pending, failed)) =
+        log.read(|conn| Ok::<_, eventlog::StorageError>(dispatcher::delivery::queue::totals(conn)?))
+    {
         metrics::gauge!("dealflow_delivery_queue_depth", "status" => "pending").set(pending as f64);
         metrics::gauge!("dealflow_delivery_queue_depth", "status" => "failed").set(failed as f64);
     }
