@@ -195,3 +195,37 @@ async fn a_hook_receives_only_events_committed_after_it_was_created() {
     let titles: Vec<_> = receiver.received().iter().flat_map(|r| titles(&r.json(), "dealflow.deal.created")).collect();
     assert_eq!(titles, ["After"]);
 }
+
+#[tokio::test]
+async fn an_item_shows_the_deal_as_it_stood_after_its_event_even_when_earlier_events_were_not_matched() {
+    let (app, receiver) = (spawn_driven_app().await, Receiver::start().await);
+    let deal = app.create_deal(json!({ "title": "History", "amount": 100 })).await;
+    let edit = format!("/api/deals/{}/edit", deal["id"]);
+    assert_eq!(app.send_json(Method::PATCH, &edit, &json!({ "amount": 250 })).await.status(), 200);
+    app.create_hook(hook_body("Moves", &receiver.url, &["dealflow.deal.stage_changed"])).await;
+    let stage = format!("/api/deals/{}/stage", deal["id"]);
+    app.post_ok(&stage, &json!({ "stage_id": 3 }), 200).await;
+    assert_eq!(app.send_json(Method::PATCH, &edit, &json!({ "title": "Renamed" })).await.status(), 200);
+    app.post_ok(&stage, &json!({ "stage_id": 4 }), 200).await;
+
+    app.dispatcher.step().await.unwrap();
+
+    let moves = receiver.received()[0].json()["dealflow.deal.stage_changed"].clone();
+    let seen: Vec<_> = moves
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["deal"]["title"].clone(),
+                m["deal"]["amount"].clone(),
+                m["previous_stage"]["id"].clone(),
+                m["deal"]["stage"]["id"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [(json!("History"), json!(250), json!(1), json!(3)), (json!("Renamed"), json!(250), json!(3), json!(4))]
+    );
+}

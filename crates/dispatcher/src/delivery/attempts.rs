@@ -5,9 +5,13 @@ use domain::ids::HookId;
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
-/// One attempt, for the log.
-#[derive(Clone, Debug)]
+use super::client::Answer;
+use super::queue::Item;
+
+/// One attempt, as logged and as `GET /api/hooks/{id}/logs` shows it.
+#[derive(Clone, Debug, Serialize)]
 pub struct Attempt {
+    #[serde(skip)]
     pub hook_id: HookId,
     pub delivery_id: String,
     pub event_ids: Vec<String>,
@@ -15,22 +19,42 @@ pub struct Attempt {
     pub status_code: Option<u16>,
     pub runtime_ms: u64,
     pub note: Option<String>,
+    #[serde(rename = "test")]
     pub is_test: bool,
+    #[serde(rename = "created_at")]
     pub at: DateTime<Utc>,
 }
 
-/// An attempt as `GET /api/hooks/{id}/logs` shows it.
+impl Attempt {
+    /// The `attempt`-th try of delivering `items` under `delivery_id`, which got `answer`.
+    pub fn answered(
+        hook_id: HookId,
+        delivery_id: &str,
+        items: &[Item],
+        attempt: u32,
+        answer: &Answer,
+        at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            hook_id,
+            delivery_id: delivery_id.to_owned(),
+            event_ids: items.iter().map(|item| item.event_id.clone()).collect(),
+            attempt,
+            status_code: answer.status,
+            runtime_ms: answer.runtime.as_millis() as u64,
+            note: answer.note.clone(),
+            is_test: false,
+            at,
+        }
+    }
+}
+
+/// A logged attempt.
 #[derive(Clone, Debug, Serialize)]
 pub struct LogEntry {
     pub id: u64,
-    pub delivery_id: String,
-    pub event_ids: Vec<String>,
-    pub attempt: u32,
-    pub status_code: Option<u16>,
-    pub runtime_ms: u64,
-    pub note: Option<String>,
-    pub test: bool,
-    pub created_at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub attempt: Attempt,
 }
 
 /// Logs an attempt (see [`trim_log`]).
@@ -75,17 +99,18 @@ pub fn logs(conn: &Connection, hook: HookId, start: u64, limit: u64) -> rusqlite
         )?
         .query_map(params![hook.0, limit as i64, start as i64], |row| {
             let ids: String = row.get(2)?;
-            Ok(LogEntry {
-                id: row.get(0)?,
+            let attempt = Attempt {
+                hook_id: hook,
                 delivery_id: row.get(1)?,
                 event_ids: serde_json::from_str(&ids).unwrap_or_default(),
                 attempt: row.get(3)?,
                 status_code: row.get(4)?,
                 runtime_ms: row.get(5)?,
                 note: row.get(6)?,
-                test: row.get(7)?,
-                created_at: eventlog::from_micros(row.get(8)?),
-            })
+                is_test: row.get(7)?,
+                at: eventlog::from_micros(row.get(8)?),
+            };
+            Ok(LogEntry { id: row.get(0)?, attempt })
         })?
         .collect::<Result<_, _>>()?;
     Ok((total, entries))

@@ -2,6 +2,7 @@
 //! reads the log in order, so the cached fold is usually one version behind the next event.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 
 use domain::contact::Contact;
 use domain::deal::Deal;
@@ -19,13 +20,38 @@ pub struct FoldCache {
 
 const MAX_ENTRIES: usize = 50_000;
 
-/// A stream's events up to `version`, decoded with their contexts.
-fn history(conn: &Connection, stream: &str, version: u64) -> Result<Vec<(DomainEvent, EventContext)>, StorageError> {
-    reader::read_stream(conn, stream, 1)?
-        .iter()
-        .take_while(|e| e.version <= version)
-        .map(|e| Ok((e.decode()?, e.context()?)))
-        .collect()
+/// A state folded from one stream's events.
+trait Folded: Clone + Sized {
+    type Id: Copy + Eq + Hash;
+    fn version(&self) -> u64;
+    fn stream(id: Self::Id) -> String;
+    fn evolve(state: Option<Self>, id: Self::Id, event: &DomainEvent, context: &EventContext) -> Option<Self>;
+}
+
+impl Folded for Deal {
+    type Id = DealId;
+    fn version(&self) -> u64 {
+        self.version
+    }
+    fn stream(id: DealId) -> String {
+        id.stream().as_str().to_owned()
+    }
+    fn evolve(state: Option<Self>, id: DealId, event: &DomainEvent, context: &EventContext) -> Option<Self> {
+        Deal::evolve(state, id, event, context)
+    }
+}
+
+impl Folded for Contact {
+    type Id = ContactId;
+    fn version(&self) -> u64 {
+        self.version
+    }
+    fn stream(id: ContactId) -> String {
+        id.stream().as_str().to_owned()
+    }
+    fn evolve(state: Option<Self>, id: ContactId, event: &DomainEvent, context: &EventContext) -> Option<Self> {
+        Contact::evolve(state, id, event, context)
+    }
 }
 
 impl FoldCache {
@@ -37,22 +63,7 @@ impl FoldCache {
         event: &DomainEvent,
         context: &EventContext,
     ) -> Result<Option<Deal>, StorageError> {
-        let base = match self.deals.remove(&id) {
-            Some(deal) if deal.version + 1 == context.version => Some(deal),
-            Some(deal) if deal.version == context.version => return Ok(Some(deal)),
-            _ => {
-                let before = history(conn, id.stream().as_str(), context.version.saturating_sub(1))?;
-                Deal::fold(id, before.iter().map(|(e, c)| (e, c)))
-            }
-        };
-        let deal = Deal::evolve(base, id, event, context);
-        if let Some(deal) = &deal {
-            if self.deals.len() >= MAX_ENTRIES {
-                self.deals.clear();
-            }
-            self.deals.insert(id, deal.clone());
-        }
-        Ok(deal)
+        after(&mut self.deals, conn, id, event, context)
     }
 
     /// The contact right after `event` (at `context.version`).
@@ -63,21 +74,36 @@ impl FoldCache {
         event: &DomainEvent,
         context: &EventContext,
     ) -> Result<Option<Contact>, StorageError> {
-        let base = match self.contacts.remove(&id) {
-            Some(contact) if contact.version + 1 == context.version => Some(contact),
-            Some(contact) if contact.version == context.version => return Ok(Some(contact)),
-            _ => {
-                let before = history(conn, id.stream().as_str(), context.version.saturating_sub(1))?;
-                Contact::fold(id, before.iter().map(|(e, c)| (e, c)))
-            }
-        };
-        let contact = Contact::evolve(base, id, event, context);
-        if let Some(contact) = &contact {
-            if self.contacts.len() >= MAX_ENTRIES {
-                self.contacts.clear();
-            }
-            self.contacts.insert(id, contact.clone());
-        }
-        Ok(contact)
+        after(&mut self.contacts, conn, id, event, context)
     }
+}
+
+/// The state right after `event`: the cached fold evolved by it when the cache is one version
+/// behind, else a fold of the stream's history up to the event.
+fn after<S: Folded>(
+    cache: &mut HashMap<S::Id, S>,
+    conn: &Connection,
+    id: S::Id,
+    event: &DomainEvent,
+    context: &EventContext,
+) -> Result<Option<S>, StorageError> {
+    let base = match cache.remove(&id) {
+        Some(state) if state.version() + 1 == context.version => Some(state),
+        Some(state) if state.version() == context.version => {
+            cache.insert(id, state.clone());
+            return Ok(Some(state));
+        }
+        _ => reader::read_stream(conn, &S::stream(id), 1)?
+            .iter()
+            .take_while(|e| e.version < context.version)
+            .try_fold(None, |state, e| Ok::<_, StorageError>(S::evolve(state, id, &e.decode()?, &e.context()?)))?,
+    };
+    let state = S::evolve(base, id, event, context);
+    if let Some(state) = &state {
+        if cache.len() >= MAX_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(id, state.clone());
+    }
+    Ok(state)
 }

@@ -82,17 +82,7 @@ async fn test(engine: Data<Engine>, _: Admin, id: Path<String>) -> Result<HttpRe
     let body = payload::body(hook.payload_format, &items);
     let answer =
         engine.context().sender.send(&hook, &delivery_id, body, Duration::from_secs(settings.timeout), now).await;
-    let attempt = Attempt {
-        hook_id: id,
-        delivery_id: delivery_id.clone(),
-        event_ids: items.iter().map(|item| item.event_id.clone()).collect(),
-        attempt: 1,
-        status_code: answer.status,
-        runtime_ms: answer.runtime.as_millis() as u64,
-        note: answer.note.clone(),
-        is_test: true,
-        at: now,
-    };
+    let attempt = Attempt { is_test: true, ..Attempt::answered(id, &delivery_id, &items, 1, &answer, now) };
     engine
         .context()
         .log

@@ -82,7 +82,7 @@ fn store_outcome(
     let mut delivered = 0;
     for (index, (delivery, answer)) in work.deliveries.iter().zip(answers).enumerate() {
         let attempt = if index == 0 { work.state.attempt + 1 } else { 1 };
-        attempts::record(conn, &attempt_of(hook, delivery, attempt, answer, now))?;
+        attempts::record(conn, &Attempt::answered(hook, &delivery.id, &delivery.items, attempt, answer, now))?;
         if answer.succeeded() {
             queue::delete_items(conn, &item_ids(&delivery.items))?;
             delivered += 1;
@@ -150,26 +150,6 @@ fn unpublish(tx: &mut Transaction<'_>, hook: HookId, reason: String) -> Result<(
 
 fn item_ids(items: &[queue::Item]) -> Vec<u64> {
     items.iter().map(|item| item.id).collect()
-}
-
-fn attempt_of(
-    hook: HookId,
-    delivery: &super::lane::Delivery,
-    attempt: u32,
-    answer: &Answer,
-    now: DateTime<Utc>,
-) -> Attempt {
-    Attempt {
-        hook_id: hook,
-        delivery_id: delivery.id.clone(),
-        event_ids: delivery.items.iter().map(|item| item.event_id.clone()).collect(),
-        attempt,
-        status_code: answer.status,
-        runtime_ms: answer.runtime.as_millis() as u64,
-        note: answer.note.clone(),
-        is_test: false,
-        at: now,
-    }
 }
 
 fn record_metrics(answers: &[Answer]) {
