@@ -13,6 +13,8 @@ mod delivery_ops;
 mod health;
 mod history;
 mod hooks;
+mod hooks_listing;
+mod hooks_php_client;
 mod inbound;
 mod pipelines;
 mod replay;
