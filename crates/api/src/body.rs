@@ -36,16 +36,21 @@ pub fn decode(content_type: &str, body: &[u8]) -> Result<Value, ApiError> {
     parse_json(body)
 }
 
-fn read_body(req: &HttpRequest, payload: &mut Payload) -> LocalBoxFuture<'static, Result<Value, ApiError>> {
-    let content_type = req.content_type().to_owned();
+/// Reads the raw body, with a too-large or unreadable body answered in the spec's format.
+pub fn read_bytes(req: &HttpRequest, payload: &mut Payload) -> LocalBoxFuture<'static, Result<Bytes, ApiError>> {
     let bytes = Bytes::from_request(req, payload);
     Box::pin(async move {
-        let bytes = bytes.await.map_err(|error| match error.as_response_error().status_code().as_u16() {
+        bytes.await.map_err(|error| match error.as_response_error().status_code().as_u16() {
             413 => ApiError::new(actix_web::http::StatusCode::PAYLOAD_TOO_LARGE, "the body is too large"),
             _ => ApiError::bad_request(format!("the body could not be read: {error}")),
-        })?;
-        decode(&content_type, &bytes)
+        })
     })
+}
+
+fn read_body(req: &HttpRequest, payload: &mut Payload) -> LocalBoxFuture<'static, Result<Value, ApiError>> {
+    let content_type = req.content_type().to_owned();
+    let bytes = read_bytes(req, payload);
+    Box::pin(async move { decode(&content_type, &bytes.await?) })
 }
 
 /// A body that must be an object (JSON, or a PHP form).

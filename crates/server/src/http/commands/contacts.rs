@@ -1,9 +1,9 @@
 //! `POST /api/contacts/new`, `PATCH|PUT /api/contacts/{id}/edit`.
 
+use actix_web::HttpResponse;
 use actix_web::http::header::LOCATION;
-use actix_web::web::{self, Bytes, Data, Path};
-use actix_web::{HttpRequest, HttpResponse};
-use api::{Admin, ApiError, RequestId, if_match, parse_json_object, path_id};
+use actix_web::web::{self, Bytes, Data};
+use api::{Admin, ApiError, RequestId, parse_json_object};
 use domain::ids::ContactId;
 use eventlog::SqliteEventLog;
 use ingest::commands::contacts;
@@ -11,6 +11,7 @@ use ingest::{Ingest, user_metadata};
 use projection::queries::contacts as views;
 use serde_json::json;
 
+use super::entity::OnEntity;
 use super::read_after;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -38,18 +39,9 @@ async fn create(
         .json(answer(&ingest.log, written.id, written.position).await?))
 }
 
-async fn edit(
-    ingest: Data<Ingest>,
-    Admin(user): Admin,
-    request: RequestId,
-    req: HttpRequest,
-    id: Path<String>,
-    body: Bytes,
-) -> Result<HttpResponse, ApiError> {
-    let id: ContactId = path_id(&id)?;
-    let expected = if_match(&req)?;
-    let edit = contacts::parse_edit(&parse_json_object(&body)?)?;
-    let metadata = user_metadata(&user, &request);
-    let written = ingest.log.write(move |tx| contacts::edit(tx, id, expected, edit, &metadata)).await?;
+async fn edit(ingest: Data<Ingest>, r: OnEntity<ContactId>) -> Result<HttpResponse, ApiError> {
+    let edit = contacts::parse_edit(&r.object()?)?;
+    let id = r.id;
+    let written = ingest.log.write(move |tx| contacts::edit(tx, r.id, r.expected, edit, &r.metadata)).await?;
     Ok(HttpResponse::Ok().json(answer(&ingest.log, id, written.position).await?))
 }

@@ -2,10 +2,11 @@
 //! `POST /api/deals/{id}/contacts/add`, `POST /api/deals/{id}/notes/new`,
 //! `POST /api/deals/{id}/tasks/new`, `POST /api/deals/{id}/tasks/{taskId}/complete`.
 
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
 use actix_web::http::header::{ETAG, LOCATION};
 use actix_web::web::{self, Bytes, Data, Path};
-use actix_web::{HttpRequest, HttpResponse};
-use api::{Admin, ApiError, RequestId, etag, if_match, parse_json_object, path_id};
+use api::{Admin, ApiError, RequestId, etag, parse_json_object, path_id};
 use domain::deal::Deal;
 use domain::ids::{DealId, TaskId};
 use eventlog::{SqliteEventLog, StorageError};
@@ -13,6 +14,7 @@ use ingest::commands::deals;
 use ingest::{Ingest, user_metadata};
 use serde_json::json;
 
+use super::entity::OnEntity;
 use super::read_after;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -43,30 +45,8 @@ fn projection_reached(conn: &rusqlite::Connection, position: u64) -> Result<bool
     Ok(eventlog::reader::checkpoint(conn, projection::CONSUMER)? >= position)
 }
 
-fn deal_answer(status: actix_web::http::StatusCode, deal: &Deal) -> HttpResponse {
+fn deal_answer(status: StatusCode, deal: &Deal) -> HttpResponse {
     HttpResponse::build(status).insert_header((ETAG, etag(deal.version))).json(json!({ "deal": deal }))
-}
-
-struct Request {
-    id: DealId,
-    expected: Option<u64>,
-    metadata: domain::Metadata,
-    body: serde_json::Map<String, serde_json::Value>,
-}
-
-fn request(
-    user: &api::Principal,
-    request: &RequestId,
-    req: &HttpRequest,
-    id: &str,
-    body: &Bytes,
-) -> Result<Request, ApiError> {
-    Ok(Request {
-        id: path_id(id)?,
-        expected: if_match(req)?,
-        metadata: user_metadata(user, request),
-        body: if body.is_empty() { serde_json::Map::new() } else { parse_json_object(body)? },
-    })
 }
 
 async fn create(
@@ -79,65 +59,33 @@ async fn create(
     let (cache, metadata) = (ingest.pipelines.clone(), user_metadata(&user, &request_id));
     let written = ingest.log.write(move |tx| deals::create(tx, &cache, input, &metadata)).await?;
     let deal = deal_after(&ingest.log, written.id, written.position).await?;
-    let mut response = deal_answer(actix_web::http::StatusCode::CREATED, &deal);
+    let mut response = deal_answer(StatusCode::CREATED, &deal);
     response.headers_mut().insert(LOCATION, format!("/api/deals/{}", deal.id).parse().map_err(ApiError::internal)?);
     Ok(response)
 }
 
-async fn edit(
-    ingest: Data<Ingest>,
-    Admin(user): Admin,
-    id: RequestId,
-    req: HttpRequest,
-    deal: Path<String>,
-    body: Bytes,
-) -> Result<HttpResponse, ApiError> {
-    let r = request(&user, &id, &req, &deal, &body)?;
-    let edit = deals::parse_edit(&r.body)?;
+async fn edit(ingest: Data<Ingest>, r: OnEntity<DealId>) -> Result<HttpResponse, ApiError> {
+    let edit = deals::parse_edit(&r.object_or_empty()?)?;
     let written = ingest.log.write(move |tx| deals::edit(tx, r.id, r.expected, edit, &r.metadata)).await?;
-    Ok(deal_answer(actix_web::http::StatusCode::OK, &deal_after(&ingest.log, written.id, written.position).await?))
+    Ok(deal_answer(StatusCode::OK, &deal_after(&ingest.log, written.id, written.position).await?))
 }
 
-async fn move_stage(
-    ingest: Data<Ingest>,
-    Admin(user): Admin,
-    id: RequestId,
-    req: HttpRequest,
-    deal: Path<String>,
-    body: Bytes,
-) -> Result<HttpResponse, ApiError> {
-    let r = request(&user, &id, &req, &deal, &body)?;
-    let target = deals::parse_move(&r.body)?;
+async fn move_stage(ingest: Data<Ingest>, r: OnEntity<DealId>) -> Result<HttpResponse, ApiError> {
+    let target = deals::parse_move(&r.object_or_empty()?)?;
     let cache = ingest.pipelines.clone();
     let written =
         ingest.log.write(move |tx| deals::move_to_stage(tx, &cache, r.id, r.expected, target, &r.metadata)).await?;
-    Ok(deal_answer(actix_web::http::StatusCode::OK, &deal_after(&ingest.log, written.id, written.position).await?))
+    Ok(deal_answer(StatusCode::OK, &deal_after(&ingest.log, written.id, written.position).await?))
 }
 
-async fn add_contact(
-    ingest: Data<Ingest>,
-    Admin(user): Admin,
-    id: RequestId,
-    req: HttpRequest,
-    deal: Path<String>,
-    body: Bytes,
-) -> Result<HttpResponse, ApiError> {
-    let r = request(&user, &id, &req, &deal, &body)?;
-    let contact = deals::parse_contact(&r.body)?;
+async fn add_contact(ingest: Data<Ingest>, r: OnEntity<DealId>) -> Result<HttpResponse, ApiError> {
+    let contact = deals::parse_contact(&r.object_or_empty()?)?;
     let written = ingest.log.write(move |tx| deals::add_contact(tx, r.id, r.expected, contact, &r.metadata)).await?;
-    Ok(deal_answer(actix_web::http::StatusCode::OK, &deal_after(&ingest.log, written.id, written.position).await?))
+    Ok(deal_answer(StatusCode::OK, &deal_after(&ingest.log, written.id, written.position).await?))
 }
 
-async fn add_note(
-    ingest: Data<Ingest>,
-    Admin(user): Admin,
-    id: RequestId,
-    req: HttpRequest,
-    deal: Path<String>,
-    body: Bytes,
-) -> Result<HttpResponse, ApiError> {
-    let r = request(&user, &id, &req, &deal, &body)?;
-    let text = deals::parse_note(&r.body)?;
+async fn add_note(ingest: Data<Ingest>, r: OnEntity<DealId>) -> Result<HttpResponse, ApiError> {
+    let text = deals::parse_note(&r.object_or_empty()?)?;
     let written = ingest.log.write(move |tx| deals::add_note(tx, r.id, r.expected, text, &r.metadata)).await?;
     let ((deal_id, note_id), position) = (written.id, written.position);
     let deal = deal_after(&ingest.log, deal_id, position).await?;
@@ -147,39 +95,27 @@ async fn add_note(
         .json(json!({ "note": note, "deal_id": deal_id })))
 }
 
-async fn add_task(
-    ingest: Data<Ingest>,
-    Admin(user): Admin,
-    id: RequestId,
-    req: HttpRequest,
-    deal: Path<String>,
-    body: Bytes,
-) -> Result<HttpResponse, ApiError> {
-    let r = request(&user, &id, &req, &deal, &body)?;
-    let task = deals::parse_task(&r.body)?;
+async fn add_task(ingest: Data<Ingest>, r: OnEntity<DealId>) -> Result<HttpResponse, ApiError> {
+    let task = deals::parse_task(&r.object_or_empty()?)?;
     let written = ingest.log.write(move |tx| deals::add_task(tx, r.id, r.expected, task, &r.metadata)).await?;
-    task_answer(&ingest.log, written.id, written.position, actix_web::http::StatusCode::CREATED).await
+    task_answer(&ingest.log, written.id, written.position, StatusCode::CREATED).await
 }
 
 async fn complete_task(
     ingest: Data<Ingest>,
-    Admin(user): Admin,
-    id: RequestId,
-    req: HttpRequest,
+    r: OnEntity<DealId>,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (deal, task) = path.into_inner();
-    let r = request(&user, &id, &req, &deal, &Bytes::new())?;
-    let task: TaskId = path_id(&task)?;
+    let task: TaskId = path_id(&path.1)?;
     let written = ingest.log.write(move |tx| deals::complete_task(tx, r.id, task, r.expected, &r.metadata)).await?;
-    task_answer(&ingest.log, written.id, written.position, actix_web::http::StatusCode::OK).await
+    task_answer(&ingest.log, written.id, written.position, StatusCode::OK).await
 }
 
 async fn task_answer(
     log: &SqliteEventLog,
     (deal_id, task_id): (DealId, TaskId),
     position: u64,
-    status: actix_web::http::StatusCode,
+    status: StatusCode,
 ) -> Result<HttpResponse, ApiError> {
     let deal = deal_after(log, deal_id, position).await?;
     let task = deal.tasks.iter().find(|t| t.id == task_id);

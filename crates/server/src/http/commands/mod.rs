@@ -4,6 +4,7 @@
 
 mod contacts;
 mod deals;
+mod entity;
 mod pipelines;
 
 use std::time::Duration;

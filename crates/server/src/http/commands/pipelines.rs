@@ -1,9 +1,9 @@
 //! `POST /api/pipelines/new`, `PATCH|PUT /api/pipelines/{id}/edit`, `DELETE /api/pipelines/{id}/delete`.
 
+use actix_web::HttpResponse;
 use actix_web::http::header::LOCATION;
-use actix_web::web::{self, Bytes, Data, Path};
-use actix_web::{HttpRequest, HttpResponse};
-use api::{Admin, ApiError, RequestId, if_match, parse_json_object, path_id};
+use actix_web::web::{self, Bytes, Data};
+use api::{Admin, ApiError, RequestId, parse_json_object};
 use domain::ids::PipelineId;
 use eventlog::SqliteEventLog;
 use ingest::commands::pipelines;
@@ -11,6 +11,7 @@ use ingest::{Ingest, user_metadata};
 use projection::queries::pipelines as views;
 use serde_json::json;
 
+use super::entity::OnEntity;
 use super::read_after;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -39,35 +40,17 @@ async fn create(
         .json(answer(&ingest.log, written.id, written.position).await?))
 }
 
-async fn edit(
-    ingest: Data<Ingest>,
-    Admin(user): Admin,
-    request: RequestId,
-    req: HttpRequest,
-    id: Path<String>,
-    body: Bytes,
-) -> Result<HttpResponse, ApiError> {
-    let id: PipelineId = path_id(&id)?;
-    let expected = if_match(&req)?;
-    let edit = pipelines::parse_edit(&parse_json_object(&body)?)?;
-    let (cache, metadata) = (ingest.pipelines.clone(), user_metadata(&user, &request));
-    let written = ingest.log.write(move |tx| pipelines::edit(tx, &cache, id, expected, edit, &metadata)).await?;
+async fn edit(ingest: Data<Ingest>, r: OnEntity<PipelineId>) -> Result<HttpResponse, ApiError> {
+    let (edit, cache, id) = (pipelines::parse_edit(&r.object()?)?, ingest.pipelines.clone(), r.id);
+    let written = ingest.log.write(move |tx| pipelines::edit(tx, &cache, r.id, r.expected, edit, &r.metadata)).await?;
     Ok(HttpResponse::Ok().json(answer(&ingest.log, id, written.position).await?))
 }
 
-async fn delete(
-    ingest: Data<Ingest>,
-    log: Data<SqliteEventLog>,
-    Admin(user): Admin,
-    request: RequestId,
-    req: HttpRequest,
-    id: Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let id: PipelineId = path_id(&id)?;
-    let expected = if_match(&req)?;
-    let before = log.read_async(move |conn| Ok::<_, eventlog::StorageError>(views::find(conn, id)?)).await?;
-    let (cache, metadata) = (ingest.pipelines.clone(), user_metadata(&user, &request));
-    let written = ingest.log.write(move |tx| pipelines::delete(tx, &cache, id, expected, &metadata)).await?;
+async fn delete(ingest: Data<Ingest>, r: OnEntity<PipelineId>) -> Result<HttpResponse, ApiError> {
+    let id = r.id;
+    let before = ingest.log.read_async(move |conn| Ok::<_, eventlog::StorageError>(views::find(conn, id)?)).await?;
+    let cache = ingest.pipelines.clone();
+    let written = ingest.log.write(move |tx| pipelines::delete(tx, &cache, r.id, r.expected, &r.metadata)).await?;
     super::caught_up(&ingest.log, written.position).await;
     Ok(HttpResponse::Ok().json(json!({ "pipeline": before })))
 }
