@@ -33,27 +33,39 @@ impl<'a> Fields<'a> {
         self.errors.add(name, message);
     }
 
-    /// A required text of 1..=`max` characters.
-    pub fn required_text(&mut self, name: &str, max: usize) -> Option<BoundedText> {
-        if self.value(name).is_none() {
-            self.error(name, "is required");
-            return None;
-        }
-        self.optional_text(name, max)
-    }
-
-    /// An optional text of 1..=`max` characters (absent or `null` is none).
-    pub fn optional_text(&mut self, name: &str, max: usize) -> Option<BoundedText> {
-        match self.value(name)? {
-            Value::String(text) => {
-                let parsed = BoundedText::parse(text, max);
+    /// A string field read by `parse`: absent or `null` is none, and an error when `required`.
+    pub fn string<T, E: std::fmt::Display>(
+        &mut self,
+        name: &str,
+        required: bool,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Option<T> {
+        match self.value(name) {
+            None => {
+                if required {
+                    self.error(name, "is required");
+                }
+                None
+            }
+            Some(Value::String(text)) => {
+                let parsed = parse(text);
                 self.errors.check(name, parsed)
             }
-            _ => {
+            Some(_) => {
                 self.error(name, "must be a string");
                 None
             }
         }
+    }
+
+    /// A required text of 1..=`max` characters.
+    pub fn required_text(&mut self, name: &str, max: usize) -> Option<BoundedText> {
+        self.string(name, true, |text| BoundedText::parse(text, max))
+    }
+
+    /// An optional text of 1..=`max` characters (absent or `null` is none).
+    pub fn optional_text(&mut self, name: &str, max: usize) -> Option<BoundedText> {
+        self.string(name, false, |text| BoundedText::parse(text, max))
     }
 
     /// A text that may be cleared: absent is `None`, `null` or empty is `Some(None)`.

@@ -12,21 +12,7 @@ pub const MAX_TEXT: usize = 255;
 
 /// A deal title (absent is `None`; `required` records its absence).
 pub fn title(fields: &mut Fields<'_>, required: bool) -> Option<Title> {
-    match fields.value("title") {
-        None if required => {
-            fields.error("title", "is required");
-            None
-        }
-        None => None,
-        Some(Value::String(text)) => {
-            let parsed = Title::parse(text);
-            fields.check("title", parsed)
-        }
-        Some(_) => {
-            fields.error("title", "must be a string");
-            None
-        }
-    }
+    fields.string("title", required, Title::parse)
 }
 
 /// An amount: a JSON number or numeric string, exact.
@@ -80,20 +66,7 @@ pub fn identifier(fields: &mut Fields<'_>, name: &str) -> Option<String> {
 
 /// A contact's fields in an object: `email` required, names and company optional.
 pub fn new_contact(fields: &mut Fields<'_>) -> Option<NewContact> {
-    let email = match fields.value("email") {
-        None => {
-            fields.error("email", "is required");
-            None
-        }
-        Some(Value::String(text)) => {
-            let parsed = Email::parse(text);
-            fields.check("email", parsed)
-        }
-        Some(_) => {
-            fields.error("email", "must be a string");
-            None
-        }
-    };
+    let email = fields.string("email", true, Email::parse);
     let first_name = fields.optional_text("first_name", MAX_TEXT).map(|t| t.into_string());
     let last_name = fields.optional_text("last_name", MAX_TEXT).map(|t| t.into_string());
     let company = fields.optional_text("company", MAX_TEXT).map(|t| t.into_string());

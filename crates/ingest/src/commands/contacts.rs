@@ -20,19 +20,8 @@ pub fn parse_new(map: &Map<String, Value>) -> Result<NewContact, FieldErrors> {
 /// `{email?, first_name?, last_name?, company?}`; `null` or `""` clears a name or company.
 pub fn parse_edit(map: &Map<String, Value>) -> Result<ContactEdit, FieldErrors> {
     parse(map, |fields: &mut Fields<'_>| {
-        let email = match fields.value("email") {
-            Some(Value::String(text)) => {
-                let parsed = Email::parse(text);
-                fields.check("email", parsed)
-            }
-            Some(_) => {
-                fields.error("email", "must be a string");
-                None
-            }
-            None => None,
-        };
         Some(ContactEdit {
-            email,
+            email: fields.string("email", false, Email::parse),
             first_name: fields.clearable_text("first_name", MAX_TEXT),
             last_name: fields.clearable_text("last_name", MAX_TEXT),
             company: fields.clearable_text("company", MAX_TEXT),
