@@ -7,9 +7,10 @@
 //! - A unit gets a [`Transaction`]: appends with optimistic concurrency and idempotent repeats,
 //!   stream reads, id sequences, checkpoints, and the caller's own tables in the same commit.
 //! - [`reader`] holds the queries; [`migrations`] applies the numbered SQL files;
-//!   [`CommitListener`] wakes tailers after commits.
+//!   [`CommitListener`] wakes tailers after commits; [`consumer`] runs them from their checkpoints.
 
 mod checkpointer;
+pub mod consumer;
 mod error;
 mod log;
 pub mod migrations;

@@ -3,10 +3,11 @@
 //! decoded off the writer thread; the write unit only runs SQL.
 
 use std::future::Future;
-use std::time::Duration;
 
 use domain::events::{DecodeError, DomainEvent};
-use eventlog::{EventFilter, EventLog, RecordedEvent, SqliteEventLog, StorageError, reader};
+use eventlog::consumer::{self, Consumer};
+use eventlog::{EventLog, RecordedEvent, SqliteEventLog, StorageError, Transaction};
+use rusqlite::Connection;
 
 use crate::writes::{self, BoardDelta, Stored};
 
@@ -14,19 +15,7 @@ use crate::writes::{self, BoardDelta, Stored};
 pub const CONSUMER: &str = "projection";
 
 /// What one [`Projector::step`] did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Step {
-    /// Nothing new after position `at`.
-    Idle { at: u64 },
-    /// Applied the events after `from` up to `to`.
-    Applied { from: u64, to: u64, events: usize },
-    /// Another projector moved the checkpoint first; nothing was applied.
-    Raced,
-}
-
-/// How long the projector lets events gather after a partial step (commands that wait for their
-/// changes to be projected wait this much longer at most).
-const GATHER: Duration = Duration::from_millis(2);
+pub type Step = consumer::Step<()>;
 
 /// Maintains the read models from the log.
 #[derive(Clone)]
@@ -48,84 +37,45 @@ impl Projector {
 
     /// Applies the next batch of events, if any.
     pub async fn step(&self) -> Result<Step, StorageError> {
-        let batch = self.batch;
-        let (from, events) = self
-            .log
-            .read_async(move |conn| {
-                let from = reader::checkpoint(conn, CONSUMER)?;
-                let events = reader::read_all(conn, from, batch, &EventFilter::default())?;
-                Ok::<_, StorageError>((from, decode_all(&events)))
-            })
-            .await?;
-        let Some(to) = events.last().map(|(position, _, _)| *position) else { return Ok(Step::Idle { at: from }) };
-        let count = events.len();
-        let applied = self
-            .log
-            .write(move |tx| {
-                if reader::checkpoint(tx.sql(), CONSUMER)? != from {
-                    return Ok(false);
-                }
-                let mut board = BoardDelta::default();
-                for (_, event, stored) in events.iter().filter_map(|(p, e, s)| e.as_ref().map(|e| (p, e, s))) {
-                    writes::apply(tx.sql(), event, stored, &mut board)?;
-                }
-                board.flush(tx.sql())?;
-                tx.save_checkpoint(CONSUMER, to)?;
-                Ok::<_, StorageError>(true)
-            })
-            .await?;
-        if !applied {
-            return Ok(Step::Raced);
-        }
-        metrics::counter!("dealflow_projected_events_total").increment(count as u64);
-        Ok(Step::Applied { from, to, events: count })
+        consumer::step(&self.log, self).await
     }
 
-    /// Steps until nothing is left; answers how many events were applied.
-    pub async fn catch_up(&self) -> Result<u64, StorageError> {
-        let mut applied = 0;
-        loop {
-            match self.step().await? {
-                Step::Applied { events, .. } => applied += events as u64,
-                Step::Raced => {}
-                Step::Idle { .. } => return Ok(applied),
-            }
-        }
-    }
-
-    /// Runs until `shutdown` resolves, waking after each commit (and every second, to notice
-    /// appends made by another process).
+    /// Runs until `shutdown` resolves, waking after each commit.
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
-        let mut listener = self.log.subscribe();
-        let work = async {
-            loop {
-                match self.step().await {
-                    // Each step is a write: under a stream of small commits, gathering a couple of
-                    // milliseconds' worth of events per step spares the writer many commits.
-                    Ok(Step::Applied { events, .. }) if events < self.batch => tokio::time::sleep(GATHER).await,
-                    Ok(Step::Applied { .. } | Step::Raced) => {}
-                    Ok(Step::Idle { at }) => listener.wait_beyond(at, Duration::from_secs(1)).await,
-                    Err(error) => {
-                        tracing::error!(%error, "the projector failed a step; retrying in a second");
-                        tokio::time::sleep(Duration::from_secs(1)).await;
-                    }
-                }
-            }
-        };
-        tokio::select! {
-            () = work => {}
-            () = shutdown => {}
-        }
+        consumer::run(&self.log, &self, shutdown).await;
     }
 }
 
-/// Decodes the events the read models use; others (inbound records, sources, hooks, types of a
+impl Consumer for Projector {
+    type Prepared = Vec<(Option<DomainEvent>, Stored)>;
+    type Applied = ();
+
+    const NAME: &'static str = CONSUMER;
+
+    fn batch(&self) -> usize {
+        self.batch
+    }
+
+    fn prepare(&self, _: &Connection, events: Vec<RecordedEvent>) -> Result<Self::Prepared, StorageError> {
+        Ok(events.iter().map(|event| (decode(event), stored(event))).collect())
+    }
+
+    fn apply(tx: &mut Transaction<'_>, events: Self::Prepared) -> Result<(), StorageError> {
+        let mut board = BoardDelta::default();
+        for (event, stored) in events.iter().filter_map(|(e, s)| e.as_ref().map(|e| (e, s))) {
+            writes::apply(tx.sql(), event, stored, &mut board)?;
+        }
+        Ok(board.flush(tx.sql())?)
+    }
+
+    fn committed(&self, events: usize, (): &()) {
+        metrics::counter!("dealflow_projected_events_total").increment(events as u64);
+    }
+}
+
+/// Decodes an event the read models use; others (inbound records, sources, hooks, types of a
 /// newer version) are not even parsed. An event that cannot be read is logged and skipped rather
 /// than stopping every read model.
-fn decode_all(events: &[RecordedEvent]) -> Vec<(u64, Option<DomainEvent>, Stored)> {
-    events.iter().map(|event| (event.position, decode(event), stored(event))).collect()
-}
-
 fn decode(event: &RecordedEvent) -> Option<DomainEvent> {
     if !writes::applies_to(&event.event_type) {
         return None;

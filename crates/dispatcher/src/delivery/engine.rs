@@ -9,7 +9,7 @@ use std::time::Duration;
 use api::CommandError;
 use chrono::{DateTime, Utc};
 use domain::ids::HookId;
-use eventlog::{EventLog, SqliteEventLog, StorageError};
+use eventlog::{SqliteEventLog, StorageError};
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use tokio::sync::Notify;
@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use super::client::Sender;
 use super::lane::{self, Context, Turn};
-use super::matcher::{self, MatchStep, Matcher};
+use super::matcher::Matcher;
 use super::settings::{DeliverySettings, QueueMode};
 use super::{queue, schedule};
 use crate::{TargetPolicy, WebhookSettings};
@@ -49,8 +49,6 @@ struct Inner {
 
 /// How long an idle lane waits for new items before it ends (the engine restarts it on demand).
 const LANE_IDLE: Duration = Duration::from_secs(5);
-/// How long the matcher lets events gather after a partial step.
-const GATHER: Duration = Duration::from_millis(2);
 /// How often the engine looks for due work when nothing wakes it.
 const POLL: Duration = Duration::from_secs(1);
 
@@ -109,7 +107,7 @@ impl Engine {
     /// committed event, then sends each due hook's queue — only `only`'s, at most `limit`
     /// events per hook — until it is empty or a delivery fails.
     pub async fn dispatch(&self, only: Option<HookId>, limit: Option<usize>) -> Result<Report, CommandError> {
-        self.inner.matcher.catch_up(Utc::now()).await?;
+        self.inner.matcher.catch_up().await?;
         let (due, _) = self.due_hooks(Utc::now()).await?;
         let drains =
             due.into_iter().filter(|hook| only.is_none_or(|only| only == *hook)).map(|hook| self.drain(hook, limit));
@@ -179,26 +177,9 @@ impl Engine {
     /// Runs the matcher and delivery until `shutdown` completes.
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
         tokio::select! {
-            () = self.run_matcher() => {}
+            () = self.inner.matcher.run() => {}
             () = self.run_delivery() => {}
             () = shutdown => {}
-        }
-    }
-
-    async fn run_matcher(&self) {
-        let mut listener = self.inner.context.log.subscribe();
-        loop {
-            match self.inner.matcher.step(Utc::now()).await {
-                // Each step is a write: under a stream of small commits, gathering a few
-                // milliseconds' worth of events per step spares the writer most of its commits.
-                Ok(MatchStep::Matched { events, .. }) if events < matcher::BATCH => tokio::time::sleep(GATHER).await,
-                Ok(MatchStep::Matched { .. } | MatchStep::Raced) => {}
-                Ok(MatchStep::Idle { at }) => listener.wait_beyond(at, POLL).await,
-                Err(error) => {
-                    tracing::error!(%error, "the dispatcher's matcher failed a step; retrying in a second");
-                    tokio::time::sleep(POLL).await;
-                }
-            }
         }
     }
 

@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 use domain::DomainEvent;
 use domain::ids::{ContactId, DealId};
-use eventlog::{EventFilter, RecordedEvent, SqliteEventLog, StorageError, reader};
+use eventlog::consumer::{self, Consumer};
+use eventlog::{RecordedEvent, SqliteEventLog, StorageError, Transaction};
 use rusqlite::Connection;
 use tokio::sync::Notify;
 
@@ -19,16 +20,8 @@ use crate::hooks::{Hook, store, triggers};
 /// The matcher's checkpoint name.
 pub const CONSUMER: &str = "dispatcher";
 
-/// What one [`Matcher::step`] did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MatchStep {
-    /// Nothing new after position `at`.
-    Idle { at: u64 },
-    /// Matched `events` events, up to `to`, recording `items` items.
-    Matched { to: u64, events: usize, items: usize },
-    /// Another matcher moved the checkpoint first.
-    Raced,
-}
+/// What one [`Matcher::step`] did; `applied` is the number of items recorded.
+pub type MatchStep = consumer::Step<usize>;
 
 /// Tails the log and records delivery items.
 #[derive(Clone)]
@@ -38,9 +31,6 @@ pub struct Matcher {
     items_ready: Arc<Notify>,
 }
 
-/// Events matched per step at most.
-pub const BATCH: usize = 512;
-
 impl Matcher {
     /// A matcher that wakes `items_ready` after recording items.
     pub fn new(log: SqliteEventLog, items_ready: Arc<Notify>) -> Self {
@@ -48,51 +38,52 @@ impl Matcher {
     }
 
     /// Matches the next batch of events, if any.
-    pub async fn step(&self, now: DateTime<Utc>) -> Result<MatchStep, StorageError> {
-        let folds = self.folds.clone();
-        let prepared = self
-            .log
-            .read_async(move |conn| {
-                let from = reader::checkpoint(conn, CONSUMER)?;
-                let events = reader::read_all(conn, from, BATCH, &EventFilter::default())?;
-                let Some(to) = events.last().map(|e| e.position) else { return Ok::<_, StorageError>((from, None)) };
-                let matched = events.len();
-                let hooks: Vec<Hook> = store::all(conn)?.into_iter().filter(|h| accepts_items(h, now)).collect();
-                let mut folds = folds.lock().unwrap_or_else(|p| p.into_inner());
-                let mut items = Vec::new();
-                for event in &events {
-                    let subscribed: Vec<&Hook> = hooks.iter().filter(|h| h.created_position < event.position).collect();
-                    items.extend(items_for(conn, &mut folds, event, &subscribed)?);
-                }
-                Ok((from, Some((to, matched, items))))
-            })
-            .await?;
-        let (from, Some((to, events, items))) = prepared else { return Ok(MatchStep::Idle { at: prepared.0 }) };
-        let count = items.len();
-        let recorded = self
-            .log
-            .write(move |tx| {
-                if reader::checkpoint(tx.sql(), CONSUMER)? != from {
-                    return Ok(false);
-                }
-                queue::insert_items(tx.sql(), &items, tx.recorded_at())?;
-                tx.save_checkpoint(CONSUMER, to)?;
-                Ok::<_, StorageError>(true)
-            })
-            .await?;
-        if !recorded {
-            return Ok(MatchStep::Raced);
-        }
-        if count > 0 {
-            self.items_ready.notify_waiters();
-        }
-        Ok(MatchStep::Matched { to, events, items: count })
+    pub async fn step(&self) -> Result<MatchStep, StorageError> {
+        consumer::step(&self.log, self).await
     }
 
     /// Steps until nothing is left.
-    pub async fn catch_up(&self, now: DateTime<Utc>) -> Result<(), StorageError> {
-        while !matches!(self.step(now).await?, MatchStep::Idle { .. }) {}
-        Ok(())
+    pub async fn catch_up(&self) -> Result<(), StorageError> {
+        consumer::catch_up(&self.log, self).await.map(drop)
+    }
+
+    /// Matches events as they are committed, for as long as it is polled.
+    pub async fn run(&self) {
+        consumer::run(&self.log, self, std::future::pending()).await;
+    }
+}
+
+impl Consumer for Matcher {
+    type Prepared = Vec<NewItem>;
+    type Applied = usize;
+
+    const NAME: &'static str = CONSUMER;
+
+    fn batch(&self) -> usize {
+        512
+    }
+
+    fn prepare(&self, conn: &Connection, events: Vec<RecordedEvent>) -> Result<Vec<NewItem>, StorageError> {
+        let now = Utc::now();
+        let hooks: Vec<Hook> = store::all(conn)?.into_iter().filter(|h| accepts_items(h, now)).collect();
+        let mut folds = self.folds.lock().unwrap_or_else(|p| p.into_inner());
+        let mut items = Vec::new();
+        for event in &events {
+            let subscribed: Vec<&Hook> = hooks.iter().filter(|h| h.created_position < event.position).collect();
+            items.extend(items_for(conn, &mut folds, event, &subscribed)?);
+        }
+        Ok(items)
+    }
+
+    fn apply(tx: &mut Transaction<'_>, items: Vec<NewItem>) -> Result<usize, StorageError> {
+        queue::insert_items(tx.sql(), &items, tx.recorded_at())?;
+        Ok(items.len())
+    }
+
+    fn committed(&self, _events: usize, items: &usize) {
+        if *items > 0 {
+            self.items_ready.notify_waiters();
+        }
     }
 }
 
