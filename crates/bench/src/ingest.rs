@@ -47,6 +47,19 @@ struct RunFigures {
     p99: f64,
 }
 
+impl RunFigures {
+    fn of(result: &load::LoadResult, cpu_us: f64) -> Self {
+        let latencies = result.latencies();
+        Self {
+            per_second: result.per_second(),
+            cpu_us,
+            p50: latencies.percentile_ms(50.0),
+            p90: latencies.percentile_ms(90.0),
+            p99: latencies.percentile_ms(99.0),
+        }
+    }
+}
+
 pub fn run(args: &IngestArgs) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
@@ -113,9 +126,7 @@ async fn one_dealflow_run(args: &IngestArgs, run: usize) -> anyhow::Result<RunFi
         args.server_env.iter().filter_map(|pair| pair.split_once('=')).map(|(k, v)| (k, v.to_owned())).collect();
     let server = process::start_dealflow(&binary, dir.path(), &env).await?;
     let requests = inbound_requests(&server.base_url, payloads(args.requests, args.existing_contacts, run)).await?;
-    let cpu_before = server.cpu_seconds().unwrap_or_default();
-    let result = load::run(requests, args.concurrency).await;
-    let cpu_us = (server.cpu_seconds().unwrap_or_default() - cpu_before) * 1e6 / result.outcomes.len() as f64;
+    let (result, cpu_us) = measured(&server, requests, args.concurrency).await;
     anyhow::ensure!(
         result.failures() == 0,
         "{} requests failed, e.g. {:?}",
@@ -125,14 +136,15 @@ async fn one_dealflow_run(args: &IngestArgs, run: usize) -> anyhow::Result<RunFi
     let database = server.database.clone().unwrap_or_default();
     drop(server);
     verify_deals_exist(&database, &result.outcomes)?;
-    let latencies = result.latencies();
-    Ok(RunFigures {
-        per_second: result.per_second(),
-        cpu_us,
-        p50: latencies.percentile_ms(50.0),
-        p90: latencies.percentile_ms(90.0),
-        p99: latencies.percentile_ms(99.0),
-    })
+    Ok(RunFigures::of(&result, cpu_us))
+}
+
+/// Sends the requests, answering the result and the server's CPU microseconds per request.
+async fn measured(server: &process::Running, requests: Vec<Prepared>, concurrency: usize) -> (load::LoadResult, f64) {
+    let cpu_before = server.cpu_seconds().unwrap_or_default();
+    let result = load::run(requests, concurrency).await;
+    let cpu_us = (server.cpu_seconds().unwrap_or_default() - cpu_before) * 1e6 / result.outcomes.len().max(1) as f64;
+    (result, cpu_us)
 }
 
 /// Every acknowledged request's deal is in the log (read after the server was killed).
@@ -158,18 +170,9 @@ async fn one_bare_run(args: &IngestArgs) -> anyhow::Result<RunFigures> {
         .into_iter()
         .map(|body| Prepared { headers: vec![("X-DealFlow-Signature", sign(secret, &body))], url: url.clone(), body })
         .collect();
-    let cpu_before = server.cpu_seconds().unwrap_or_default();
-    let result = load::run(requests, args.concurrency).await;
-    let cpu_us = (server.cpu_seconds().unwrap_or_default() - cpu_before) * 1e6 / result.outcomes.len() as f64;
+    let (result, cpu_us) = measured(&server, requests, args.concurrency).await;
     anyhow::ensure!(result.failures() == 0, "{} bare requests failed", result.failures());
-    let latencies = result.latencies();
-    Ok(RunFigures {
-        per_second: result.per_second(),
-        cpu_us,
-        p50: latencies.percentile_ms(50.0),
-        p90: latencies.percentile_ms(90.0),
-        p99: latencies.percentile_ms(99.0),
-    })
+    Ok(RunFigures::of(&result, cpu_us))
 }
 
 fn medians(runs: &[RunFigures]) -> Value {
