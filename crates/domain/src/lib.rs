@@ -7,6 +7,7 @@
 //! - [`metadata`], [`context`]: who caused an event; what folds know of a stored event.
 //! - [`pipeline`], [`deal`], [`contact`]: state folded from a stream, and the decisions.
 //! - [`signature`]: inbound verification and outbound signing.
+//! - [`secrets`]: the box that seals source and hook secrets at rest.
 
 pub mod contact;
 pub mod context;
@@ -15,6 +16,7 @@ pub mod events;
 pub mod ids;
 pub mod metadata;
 pub mod pipeline;
+pub mod secrets;
 pub mod signature;
 pub mod values;
 

@@ -27,7 +27,7 @@ pub struct Ingest {
 impl Ingest {
     /// The command side over `log`, with the master key from settings or the key file.
     pub fn new(log: SqliteEventLog, settings: IngestSettings, public_url: String) -> anyhow::Result<Self> {
-        let secrets = SecretBox::load(&settings, log.path())?;
+        let secrets = crate::secrets::load_box(&settings, log.path())?;
         let default_currency = Currency::parse(&settings.default_currency)
             .map_err(|e| anyhow::anyhow!("ingest.default_currency {:?} {e}", settings.default_currency))?;
         Ok(Self {

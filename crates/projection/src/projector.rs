@@ -3,6 +3,8 @@
 //! decoded off the writer thread; the write unit only runs SQL.
 
 use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use domain::events::{DecodeError, DomainEvent};
 use eventlog::consumer::{self, Consumer};
@@ -22,6 +24,8 @@ pub type Step = consumer::Step<()>;
 pub struct Projector {
     log: SqliteEventLog,
     batch: usize,
+    /// A test-only fault: the next run panics (`DEALFLOW_TEST_FAULT=projector_panic`).
+    panic_injected: Arc<AtomicBool>,
 }
 
 impl Projector {
@@ -32,7 +36,7 @@ impl Projector {
 
     /// A projector applying up to `batch` events per transaction.
     pub fn with_batch(log: SqliteEventLog, batch: usize) -> Self {
-        Self { log, batch: batch.max(1) }
+        Self { log, batch: batch.max(1), panic_injected: Arc::default() }
     }
 
     /// Applies the next batch of events, if any.
@@ -40,8 +44,17 @@ impl Projector {
         consumer::step(&self.log, self).await
     }
 
+    /// Makes the projector's run panic, for the end-to-end test of the supervisor; only
+    /// `DEALFLOW_TEST_FAULT=projector_panic` turns it on.
+    pub fn inject_panic(&self) {
+        self.panic_injected.store(true, Ordering::SeqCst);
+    }
+
     /// Runs until `shutdown` resolves, waking after each commit.
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
+        if self.panic_injected.load(Ordering::SeqCst) {
+            panic!("injected fault: the projector panics (DEALFLOW_TEST_FAULT=projector_panic)");
+        }
         consumer::run(&self.log, &self, shutdown).await;
     }
 }

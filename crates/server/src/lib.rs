@@ -9,11 +9,14 @@
 pub mod auth;
 pub mod bootstrap;
 pub mod cli;
+pub mod database;
 pub mod http;
 pub mod migrations;
 pub mod settings;
 pub mod startup;
+pub mod supervisor;
 pub mod telemetry;
+mod validation;
 
 pub use settings::Settings;
 pub use startup::Application;

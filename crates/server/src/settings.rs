@@ -17,6 +17,23 @@ pub struct Settings {
     pub roles: RoleSettings,
     pub ingest: ingest::IngestSettings,
     pub webhooks: dispatcher::WebhookSettings,
+    /// Switches only tests turn on (`DEALFLOW_TEST_FAULT`); never read from the file.
+    #[serde(skip)]
+    pub testing: TestSettings,
+}
+
+/// Faults the end-to-end tests inject into a real `dealflow serve` process, to show that the
+/// supervisor notices a dead role. Set only by `DEALFLOW_TEST_FAULT`; not documented for users.
+#[derive(Clone, Debug, Default)]
+pub struct TestSettings {
+    pub fault: Option<Fault>,
+}
+
+/// An injected fault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// The projector panics as soon as it runs (`DEALFLOW_TEST_FAULT=projector_panic`).
+    ProjectorPanic,
 }
 
 /// The HTTP listener.
@@ -110,6 +127,8 @@ pub enum SettingsError {
     Parse(PathBuf, toml::de::Error),
     #[error("{0} has an invalid value {1:?}")]
     Invalid(&'static str, String),
+    #[error("the configuration is invalid (nothing was created):\n  - {}", .0.join("\n  - "))]
+    Problems(Vec<String>),
 }
 
 impl Settings {
@@ -154,6 +173,12 @@ impl Settings {
         }
         if let Some(allow) = env("DEALFLOW_ALLOW_PRIVATE_TARGETS") {
             self.webhooks.allow_private_targets = parse_flag("DEALFLOW_ALLOW_PRIVATE_TARGETS", &allow)?;
+        }
+        if let Some(fault) = env("DEALFLOW_TEST_FAULT") {
+            self.testing.fault = match fault.as_str() {
+                "projector_panic" => Some(Fault::ProjectorPanic),
+                _ => return Err(SettingsError::Invalid("DEALFLOW_TEST_FAULT", fault)),
+            };
         }
         self.server.listen_addr()?;
         Ok(())

@@ -1,21 +1,25 @@
-//! Builds the application from settings: opens the log, bootstraps a fresh database, binds
-//! the listener (port 0 works: tests read the real port back) and assembles the HTTP app.
+//! Builds the application from settings: validates them, binds the listener (port 0 works: tests
+//! read the real port back), opens the log, bootstraps a fresh database and assembles the HTTP
+//! app; then runs every role under the [`Supervisor`].
 
 use std::net::TcpListener;
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use dispatcher::{Engine, HooksApi, TargetPolicy};
-use eventlog::SqliteEventLog;
+use domain::secrets::SecretBox;
+use eventlog::{SqliteEventLog, StorageError};
 use ingest::Ingest;
 use projection::Projector;
 use tokio::sync::watch;
 
-use crate::auth::{self, Authenticator};
+use crate::auth::{self, AdminSetup, Authenticator};
 use crate::http::{commands, conventions, health, metrics, users};
-use crate::settings::Settings;
-use crate::{bootstrap, migrations};
+use crate::settings::{Fault, Settings};
+use crate::supervisor::{Roles, Supervisor, panic_message};
+use crate::{bootstrap, database, migrations};
 
 /// A built, bound, not yet running application.
 pub struct Application {
@@ -25,54 +29,52 @@ pub struct Application {
     ingest: web::Data<Ingest>,
     projector: Projector,
     dispatcher: Engine,
-    roles: crate::settings::RoleSettings,
+    settings: Settings,
+    roles: Roles,
     server: Option<Server>,
 }
 
-/// Opens the database at the configured path and applies every migration.
+/// Opens (creating when missing) the database at the configured path and applies every migration.
 pub fn open_log(settings: &Settings) -> anyhow::Result<SqliteEventLog> {
-    let path = &settings.database.path;
-    SqliteEventLog::open(path, &migrations::all(), settings.database.log_settings())
-        .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", path.display()))
+    database::open_or_create(settings)
 }
 
+/// How long `/ready` answers 503 after a role died, before the process exits.
+const UNREADY_GRACE: Duration = Duration::from_secs(3);
+/// How long roles get to finish their work after the stop signal.
+const STOP_GRACE: Duration = Duration::from_secs(10);
+
 impl Application {
-    /// Opens, bootstraps and binds everything the settings ask for.
+    /// Checks the whole configuration, binds, then opens and bootstraps what the settings ask
+    /// for: a configuration or address that cannot work leaves no file, key or user behind.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        settings.validate()?;
+        let listener = TcpListener::bind(settings.server.listen_addr()?)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.server.listen))?;
         metrics::recorder();
         let log = open_log(&settings)?;
-        if let Some(password) = auth::ensure_admin(&log, settings.auth.admin_password.as_ref()).await? {
-            println!(
-                "Created user 'admin' with password: {password}\n(shown only this once; change it with `dealflow users passwd admin`)"
-            );
-        }
-        bootstrap::ensure_default_pipeline(&log).await?;
-        let listener = TcpListener::bind(settings.server.listen_addr()?)?;
         let bound = listener.local_addr()?;
         let public_url = settings.server.public_url(bound);
-        tracing::info!(address = %bound, %public_url, "listening");
         let ingest = web::Data::new(Ingest::new(log.clone(), settings.ingest.clone(), public_url.clone())?);
+        seal_hook_secrets(&log, &ingest.secrets).await?;
+        bootstrap_admin(&log, &settings).await?;
+        bootstrap::ensure_default_pipeline(&log).await?;
+        tracing::info!(address = %bound, %public_url, "listening");
         let targets = TargetPolicy { allow_private: settings.webhooks.allow_private_targets };
         let changes = std::sync::Arc::new(tokio::sync::Notify::new());
-        let hooks = web::Data::new(HooksApi { log: log.clone(), targets, changes: changes.clone() });
-        let dispatcher = web::Data::new(dispatcher_engine(&log, &settings, public_url.clone(), changes)?);
+        let secrets = ingest.secrets.clone();
+        let hooks = web::Data::new(HooksApi { log: log.clone(), targets, secrets, changes: changes.clone() });
+        let dispatcher =
+            web::Data::new(dispatcher_engine(&log, &settings, &ingest.secrets, public_url.clone(), changes)?);
+        let roles = Roles::default();
         let server = if settings.roles.http {
-            Some(http_server(listener, &settings, &log, &ingest, &hooks, &dispatcher)?)
+            Some(http_server(listener, &settings, &log, &ingest, &hooks, &dispatcher, &roles)?)
         } else {
             None
         };
         let projector = Projector::new(log.clone());
         let dispatcher = dispatcher.get_ref().clone();
-        Ok(Self {
-            port: bound.port(),
-            public_url,
-            log,
-            ingest,
-            projector,
-            dispatcher,
-            roles: settings.roles.clone(),
-            server,
-        })
+        Ok(Self { port: bound.port(), public_url, log, ingest, projector, dispatcher, settings, roles, server })
     }
 
     /// The port actually bound.
@@ -105,7 +107,8 @@ impl Application {
         &self.dispatcher
     }
 
-    /// Runs the HTTP server and the background roles until SIGINT or SIGTERM.
+    /// Runs the HTTP server and the background roles under one supervisor until SIGINT or
+    /// SIGTERM (`Ok`), or until a role dies (`Err` naming it, after [`UNREADY_GRACE`] of 503s).
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let (stop, stopped) = watch::channel(false);
         let until_stopped = move || {
@@ -114,39 +117,112 @@ impl Application {
                 let _ = stopped.wait_for(|stop| *stop).await;
             }
         };
-        let mut background = vec![tokio::spawn(maintain(self.ingest.clone())), tokio::spawn(metrics::run_upkeep())];
-        if self.roles.projector {
-            background.push(tokio::spawn(self.projector.clone().run(until_stopped())));
+        let mut supervisor = Supervisor::new(self.roles.clone());
+        let server_handle = self.server.as_ref().map(Server::handle);
+        if let Some(server) = self.server {
+            supervisor.spawn("http", async move { Ok(server.await?) });
         }
-        let dispatcher = if self.roles.dispatcher {
-            Some(self.dispatcher.clone().run_on_own_thread(until_stopped())?)
-        } else {
-            None
+        let ingest = self.ingest.clone();
+        supervisor.spawn("housekeeping", async move {
+            tokio::join!(maintain(ingest), metrics::run_upkeep());
+            Ok(())
+        });
+        if self.settings.roles.projector {
+            let projector = self.projector.clone();
+            let fault = self.settings.testing.fault;
+            let shutdown = until_stopped();
+            supervisor.spawn("projector", async move {
+                if fault == Some(Fault::ProjectorPanic) {
+                    projector.inject_panic();
+                }
+                projector.run(shutdown).await;
+                Ok(())
+            });
+        }
+        if self.settings.roles.dispatcher {
+            let thread = self.dispatcher.clone().run_on_own_thread(until_stopped())?;
+            supervisor.spawn("dispatcher", async move {
+                let joined = tokio::task::spawn_blocking(move || thread.join()).await?;
+                joined.map_err(|panic| anyhow::anyhow!("it panicked: {}", panic_message(panic.as_ref())))
+            });
+        }
+        let outcome = tokio::select! {
+            ending = supervisor.next_ending() => match ending {
+                Some((role, why)) => {
+                    tracing::error!(role, cause = %why, "a role stopped; /ready answers 503 and the process exits");
+                    tokio::time::sleep(UNREADY_GRACE).await;
+                    Err(anyhow::anyhow!("the {role} role stopped: {why}"))
+                }
+                None => Ok(()),
+            },
+            stopped = stop_signal() => stopped,
         };
-        match self.server {
-            Some(server) => server.await?,
-            None => tokio::signal::ctrl_c().await?,
-        }
         let _ = stop.send(true);
-        for task in background {
-            task.abort();
+        if let Some(handle) = server_handle {
+            handle.stop(true).await;
         }
-        if let Some(dispatcher) = dispatcher {
-            // The engine stops at the next await point; its leases expire if a send was cut short.
-            let _ = tokio::task::spawn_blocking(move || dispatcher.join()).await;
+        // The dispatcher stops at its next await point; its leases expire if a send was cut short.
+        if tokio::time::timeout(STOP_GRACE, supervisor.wait_all()).await.is_err() {
+            supervisor.abort_all();
         }
-        Ok(())
+        outcome
     }
+}
+
+/// Resolves at SIGINT or SIGTERM.
+async fn stop_signal() -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            stopped = tokio::signal::ctrl_c() => stopped?,
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c().await?;
+    tracing::info!("stopping");
+    Ok(())
+}
+
+/// Creates user `admin` on a fresh database; says when a configured password was not used.
+async fn bootstrap_admin(log: &SqliteEventLog, settings: &Settings) -> anyhow::Result<()> {
+    match auth::ensure_admin(log, settings.auth.admin_password.as_ref()).await? {
+        AdminSetup::Created { generated: Some(password) } => println!(
+            "Created user 'admin' with password: {password}\n(shown only this once; change it with `dealflow users passwd admin`)"
+        ),
+        AdminSetup::Created { generated: None } => tracing::info!("created user 'admin' with the configured password"),
+        AdminSetup::Existed { password_ignored: true } => tracing::warn!(
+            "DEALFLOW_ADMIN_PASSWORD (auth.admin_password) was ignored: it only sets the first admin's password, \
+             and this database already has users; change a password with `dealflow users passwd admin`"
+        ),
+        AdminSetup::Existed { password_ignored: false } => {}
+    }
+    Ok(())
+}
+
+/// Seals hook secrets stored in plain text by versions before sealing.
+async fn seal_hook_secrets(log: &SqliteEventLog, secrets: &SecretBox) -> anyhow::Result<()> {
+    let secrets = secrets.clone();
+    let sealed = log
+        .write(move |tx| Ok::<_, StorageError>(dispatcher::hooks::store::seal_plaintext(tx.sql(), &secrets)?))
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot seal the hook secrets: {e}"))?;
+    if sealed > 0 {
+        tracing::info!(hooks = sealed, "sealed hook secrets stored in plain text");
+    }
+    Ok(())
 }
 
 /// The delivery engine for the configured `[webhooks]` defaults.
 pub fn dispatcher_engine(
     log: &SqliteEventLog,
     settings: &Settings,
+    secrets: &SecretBox,
     public_url: String,
     changes: std::sync::Arc<tokio::sync::Notify>,
 ) -> anyhow::Result<Engine> {
-    Engine::new(log.clone(), &settings.webhooks, public_url, changes)
+    Engine::new(log.clone(), &settings.webhooks, public_url, changes, secrets.clone())
 }
 
 /// Hourly housekeeping: forgets expired inbound idempotency answers.
@@ -169,11 +245,16 @@ fn http_server(
     ingest: &web::Data<Ingest>,
     hooks: &web::Data<HooksApi>,
     dispatcher: &web::Data<Engine>,
+    roles: &Roles,
 ) -> anyhow::Result<Server> {
     let (ingest, hooks, dispatcher) = (ingest.clone(), hooks.clone(), dispatcher.clone());
     let log = web::Data::new(log.clone());
     let authenticator = web::Data::new(Authenticator::new(log.get_ref().clone()));
-    let readiness = web::Data::new(health::Readiness { log: log.get_ref().clone(), migrations: migrations::all() });
+    let readiness = web::Data::new(health::Readiness {
+        log: log.get_ref().clone(),
+        migrations: migrations::all(),
+        roles: roles.clone(),
+    });
     let workers =
         settings.server.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let server = HttpServer::new(move || {
@@ -206,6 +287,8 @@ fn http_server(
             .default_service(web::to(conventions::not_found))
     })
     .workers(workers)
+    // The supervisor handles SIGINT and SIGTERM and stops the server with the other roles.
+    .disable_signals()
     .listen(listener)?
     .run();
     Ok(server)

@@ -32,6 +32,8 @@ pub struct Wanted<'a> {
     /// This process's name on the lease.
     pub owner: &'a str,
     pub defaults: &'a DeliverySettings,
+    /// Opens the hook's secret.
+    pub secrets: &'a domain::secrets::SecretBox,
     /// At most this many events (`dealflow dispatch --limit`).
     pub budget: Option<usize>,
     /// Items already claimed and not yet settled (the lane sends them before these).
@@ -46,7 +48,9 @@ pub fn claim(
     now: DateTime<Utc>,
 ) -> Result<Result<Work, Turn>, StorageError> {
     let (conn, id) = (tx.sql(), wanted.hook);
-    let Some(hook) = store::find(conn, id)?.filter(|hook| hook.is_live(now)) else { return Ok(Err(Turn::Idle)) };
+    let Some(hook) = store::find(conn, wanted.secrets, id)?.filter(|hook| hook.is_live(now)) else {
+        return Ok(Err(Turn::Idle));
+    };
     let settings = DeliverySettings::load(conn, wanted.defaults)?;
     let state = state::state(conn, id)?;
     if let Some(until) = state.next_attempt_at.map(eventlog::from_micros).filter(|due| *due > now) {
@@ -61,7 +65,8 @@ pub fn claim(
         now.timestamp_micros() + lease.as_micros() as i64,
         now.timestamp_micros(),
     )? {
-        return Ok(Err(Turn::Leased));
+        let until = state::lease_until(conn, id)?.map_or(now, eventlog::from_micros);
+        return Ok(Err(Turn::Leased { until }));
     }
     let newest_first = hook.events_orderby_dir.unwrap_or(settings.events_orderby_dir) == OrderDir::Desc;
     let deliveries = match retried(conn, id, &state, newest_first)? {
@@ -171,7 +176,7 @@ mod tests {
         let migrations: Vec<_> = eventlog::migrations::MIGRATIONS.iter().chain(crate::MIGRATIONS).cloned().collect();
         let log = SqliteEventLog::open(&dir.path().join("q.db"), &migrations, LogSettings::default()).unwrap();
         log.write_blocking(|tx| {
-            store::save(tx.sql(), &hook())?;
+            store::save(tx.sql(), &domain::secrets::SecretBox::from_key(&[1; 32]), &hook())?;
             let items: Vec<_> = (1..=6)
                 .map(|position| NewItem {
                     hook_id: HOOK,
@@ -193,7 +198,9 @@ mod tests {
         let exclude: HashSet<u64> = exclude.iter().copied().collect();
         log.write_blocking(move |tx| {
             let defaults = DeliverySettings::from_config(&WebhookSettings::default()).unwrap();
-            let wanted = Wanted { hook: HOOK, owner, defaults: &defaults, budget: None, exclude: &exclude };
+            let secrets = domain::secrets::SecretBox::from_key(&[1; 32]);
+            let wanted =
+                Wanted { hook: HOOK, owner, defaults: &defaults, secrets: &secrets, budget: None, exclude: &exclude };
             let now = tx.recorded_at();
             Ok::<_, StorageError>(claim(tx, &wanted, now)?.map(|work| {
                 work.deliveries.iter().map(|d| d.items.iter().map(|item| item.position).collect()).collect()
@@ -237,7 +244,7 @@ mod tests {
     fn another_jobs_lease_keeps_the_hook_until_it_expires() {
         let (_dir, log) = queue();
         assert!(claim_as(&log, "serve", &[]).is_ok());
-        assert_eq!(claim_as(&log, "cron", &[]), Err(Turn::Leased));
+        assert!(matches!(claim_as(&log, "cron", &[]), Err(Turn::Leased { until }) if until > Utc::now()));
         assert!(claim_as(&log, "serve", &[]).is_ok(), "the holder renews it");
     }
 }

@@ -16,6 +16,7 @@ use tokio::sync::Notify;
 use uuid::Uuid;
 
 use super::client::Sender;
+use super::failure::Failure;
 use super::lane::{self, Context, Turn};
 use super::matcher::Matcher;
 use super::settings::{DeliverySettings, QueueMode};
@@ -23,7 +24,7 @@ use super::{queue, schedule};
 use crate::{TargetPolicy, WebhookSettings};
 
 /// What a dispatch run did.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
     /// Requests answered with a 2xx.
     pub deliveries: usize,
@@ -31,6 +32,27 @@ pub struct Report {
     pub events: usize,
     /// Hooks whose turn ended with a failed delivery.
     pub failures: usize,
+    /// Those failed deliveries, with their reasons.
+    pub failed: Vec<Failure>,
+    /// Hooks skipped because another dispatch job holds their lease.
+    pub leased: Vec<Lease>,
+}
+
+/// A hook another dispatch job is sending, and when its lease ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lease {
+    pub hook: HookId,
+    pub until: DateTime<Utc>,
+}
+
+impl Report {
+    fn add(&mut self, other: Report) {
+        self.deliveries += other.deliveries;
+        self.events += other.events;
+        self.failures += other.failures;
+        self.failed.extend(other.failed);
+        self.leased.extend(other.leased);
+    }
 }
 
 /// Matches events to hooks and delivers them. Cheap to clone.
@@ -54,12 +76,14 @@ const POLL: Duration = Duration::from_secs(1);
 
 impl Engine {
     /// An engine delivering with the configuration's defaults, identifying itself to receivers
-    /// with `origin` (`X-Origin-Base-URL`); `changes` is woken when hooks or settings change.
+    /// with `origin` (`X-Origin-Base-URL`); `changes` is woken when hooks or settings change;
+    /// `secrets` opens the hooks' sealed secrets.
     pub fn new(
         log: SqliteEventLog,
         config: &WebhookSettings,
         origin: String,
         changes: Arc<Notify>,
+        secrets: domain::secrets::SecretBox,
     ) -> anyhow::Result<Self> {
         let defaults = DeliverySettings::from_config(config)
             .map_err(|errors| anyhow::anyhow!("the [webhooks] configuration is invalid: {errors}"))?;
@@ -69,11 +93,12 @@ impl Engine {
         let context = Context {
             log: log.clone(),
             sender,
+            secrets: secrets.clone(),
             defaults,
             owner: format!("dealflow-{}", Uuid::now_v7().simple()),
             unpublish_after: chrono::Duration::try_hours(hours).unwrap_or(chrono::Duration::MAX),
         };
-        let matcher = Matcher::new(log, items_ready.clone());
+        let matcher = Matcher::new(log, items_ready.clone(), secrets);
         Ok(Self { inner: Arc::new(Inner { context, matcher, items_ready, changes }) })
     }
 
@@ -106,19 +131,31 @@ impl Engine {
     /// The dispatch job (`dealflow dispatch`, and `serve` on `dispatch_schedule`): matches every
     /// committed event, then sends each due hook's queue — only `only`'s, at most `limit`
     /// events per hook — until it is empty or a delivery fails.
+    /// An `only` hook that does not exist is 404.
     pub async fn dispatch(&self, only: Option<HookId>, limit: Option<usize>) -> Result<Report, CommandError> {
+        if let Some(id) = only {
+            self.require_hook(id).await?;
+        }
         self.inner.matcher.catch_up().await?;
         let (due, _) = self.due_hooks(Utc::now()).await?;
         let drains =
             due.into_iter().filter(|hook| only.is_none_or(|only| only == *hook)).map(|hook| self.drain(hook, limit));
         let mut report = Report::default();
         for drained in futures::future::join_all(drains).await {
-            let drained = drained?;
-            report.deliveries += drained.deliveries;
-            report.events += drained.events;
-            report.failures += drained.failures;
+            report.add(drained?);
         }
         Ok(report)
+    }
+
+    async fn require_hook(&self, id: HookId) -> Result<(), CommandError> {
+        let secrets = self.inner.context.secrets.clone();
+        let found = self
+            .inner
+            .context
+            .log
+            .read_async(move |conn| Ok::<_, StorageError>(crate::hooks::store::find(conn, &secrets, id)?.is_some()))
+            .await?;
+        if found { Ok(()) } else { Err(CommandError::NotFound(format!("hook {id} does not exist"))) }
     }
 
     /// Turns for one hook until nothing is left to send, a delivery fails, or `limit` is spent.
@@ -134,12 +171,17 @@ impl Engine {
                     report.deliveries += deliveries;
                     report.events += events;
                 }
-                Turn::Failed { delivered } => {
+                Turn::Failed { delivered, failure } => {
                     report.deliveries += delivered;
                     report.failures += 1;
+                    report.failed.extend(failure);
                     return Ok(report);
                 }
-                Turn::Idle | Turn::Waiting { .. } | Turn::Leased => return Ok(report),
+                Turn::Leased { until } => {
+                    report.leased.push(Lease { hook, until });
+                    return Ok(report);
+                }
+                Turn::Idle | Turn::Waiting { .. } => return Ok(report),
             }
         }
     }
@@ -246,7 +288,7 @@ impl Engine {
                         return hook;
                     }
                 }
-                Ok(Turn::Failed { .. } | Turn::Waiting { .. } | Turn::Leased) => return hook,
+                Ok(Turn::Failed { .. } | Turn::Waiting { .. } | Turn::Leased { .. }) => return hook,
                 Err(error) => {
                     tracing::error!(%error, hook = %hook, "a delivery turn failed");
                     return hook;

@@ -12,10 +12,12 @@ use std::time::{Duration, Instant};
 use api::CommandError;
 use chrono::{DateTime, Utc};
 use domain::ids::HookId;
+use domain::secrets::SecretBox;
 use eventlog::SqliteEventLog;
 
 use super::claim::{self, Wanted};
 use super::client::{Answer, Sender};
+use super::failure::Failure;
 use super::settings::DeliverySettings;
 use super::settle::{self, Settled};
 use super::state::{self, HookState};
@@ -26,6 +28,8 @@ use crate::hooks::Hook;
 pub struct Context {
     pub log: SqliteEventLog,
     pub sender: Sender,
+    /// Opens and seals hook secrets.
+    pub secrets: SecretBox,
     /// The configuration's settings, until the API stores its own.
     pub defaults: DeliverySettings,
     /// This process's name on the leases it takes.
@@ -35,18 +39,18 @@ pub struct Context {
 }
 
 /// What a turn came to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Turn {
     /// Nothing to send: no pending items, or the hook is not live.
     Idle,
     /// Every delivery sent succeeded; more items may be waiting.
     Delivered { deliveries: usize, events: usize },
     /// A delivery failed after `delivered` others succeeded.
-    Failed { delivered: usize },
+    Failed { delivered: usize, failure: Option<Failure> },
     /// The delivery being retried is not due before `until`.
     Waiting { until: DateTime<Utc> },
-    /// Another dispatch job holds the hook's lease.
-    Leased,
+    /// Another dispatch job holds the hook's lease, until this time.
+    Leased { until: DateTime<Utc> },
 }
 
 /// Items sent together under one `webhook-id`.
@@ -111,7 +115,7 @@ pub async fn turn(context: &Context, hook: HookId, budget: Option<usize>) -> Res
             let settled = settle::settle(context, current, answers, None).await?;
             let deliveries = deliveries + settled.delivered;
             return Ok(if failed {
-                Turn::Failed { delivered: deliveries }
+                Turn::Failed { delivered: deliveries, failure: settled.failure }
             } else {
                 Turn::Delivered { deliveries, events }
             });
@@ -144,14 +148,17 @@ async fn first_claim(
     hook: HookId,
     budget: Option<usize>,
 ) -> Result<Result<Work, Turn>, CommandError> {
-    let (owner, defaults) = (context.owner.clone(), context.defaults.clone());
+    let (owner, defaults, secrets) = (context.owner.clone(), context.defaults.clone(), context.secrets.clone());
     let claimed = context
         .log
         .write(move |tx| {
             let now = tx.recorded_at();
             let exclude = HashSet::new();
-            let claimed =
-                claim::claim(tx, &Wanted { hook, owner: &owner, defaults: &defaults, budget, exclude: &exclude }, now)?;
+            let claimed = claim::claim(
+                tx,
+                &Wanted { hook, owner: &owner, defaults: &defaults, secrets: &secrets, budget, exclude: &exclude },
+                now,
+            )?;
             if matches!(claimed, Err(Turn::Idle)) {
                 state::release_lease(tx.sql(), hook, &owner)?;
             }

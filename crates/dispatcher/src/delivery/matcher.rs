@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 use domain::DomainEvent;
 use domain::ids::{ContactId, DealId};
+use domain::secrets::SecretBox;
 use eventlog::consumer::{self, Consumer};
 use eventlog::{RecordedEvent, SqliteEventLog, StorageError, Transaction};
 use rusqlite::Connection;
@@ -29,12 +30,13 @@ pub struct Matcher {
     log: SqliteEventLog,
     folds: Arc<Mutex<FoldCache>>,
     items_ready: Arc<Notify>,
+    secrets: SecretBox,
 }
 
 impl Matcher {
     /// A matcher that wakes `items_ready` after recording items.
-    pub fn new(log: SqliteEventLog, items_ready: Arc<Notify>) -> Self {
-        Self { log, folds: Arc::default(), items_ready }
+    pub fn new(log: SqliteEventLog, items_ready: Arc<Notify>, secrets: SecretBox) -> Self {
+        Self { log, folds: Arc::default(), items_ready, secrets }
     }
 
     /// Matches the next batch of events, if any.
@@ -65,7 +67,7 @@ impl Consumer for Matcher {
 
     fn prepare(&self, conn: &Connection, events: Vec<RecordedEvent>) -> Result<Vec<NewItem>, StorageError> {
         let now = Utc::now();
-        let hooks: Vec<Hook> = store::all(conn)?.into_iter().filter(|h| accepts_items(h, now)).collect();
+        let hooks: Vec<Hook> = store::all(conn, &self.secrets)?.into_iter().filter(|h| accepts_items(h, now)).collect();
         let mut folds = self.folds.lock().unwrap_or_else(|p| p.into_inner());
         let mut items = Vec::new();
         for event in &events {

@@ -9,6 +9,7 @@ pub mod attempts;
 mod claim;
 mod client;
 pub mod engine;
+pub mod failure;
 mod folds;
 pub mod lane;
 pub mod matcher;
@@ -24,6 +25,7 @@ mod slack;
 pub mod state;
 
 pub use client::{Answer, Sender};
-pub use engine::{Engine, Report};
+pub use engine::{Engine, Lease, Report};
+pub use failure::{Failure, Next};
 pub use routes::configure;
 pub use settings::{DeliverySettings, QueueMode};

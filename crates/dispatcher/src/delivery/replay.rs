@@ -94,10 +94,11 @@ impl ReplayRequest {
 /// matching takes over, and requeues its failed items.
 pub async fn replay(engine: &Engine, id: HookId, request: ReplayRequest) -> Result<Replayed, CommandError> {
     let log = engine.context().log.clone();
+    let secrets = engine.context().secrets.clone();
     let (hook, end) = log
         .read_async(move |conn| {
-            let hook =
-                store::find(conn, id)?.ok_or_else(|| CommandError::NotFound(format!("hook {id} does not exist")))?;
+            let hook = store::find(conn, &secrets, id)?
+                .ok_or_else(|| CommandError::NotFound(format!("hook {id} does not exist")))?;
             // Matching records events after its checkpoint for hooks created before them.
             let end = reader::checkpoint(conn, matcher::CONSUMER)?.max(hook.created_position);
             Ok::<_, CommandError>((hook, end))

@@ -50,7 +50,9 @@ async fn patch_settings(engine: Data<Engine>, _: Admin, body: ObjectBody) -> Res
 }
 
 async fn find_hook(engine: &Engine, id: HookId) -> Result<Hook, ApiError> {
-    let hook = engine.context().log.read_async(move |conn| Ok::<_, StorageError>(store::find(conn, id)?)).await?;
+    let secrets = engine.context().secrets.clone();
+    let hook =
+        engine.context().log.read_async(move |conn| Ok::<_, StorageError>(store::find(conn, &secrets, id)?)).await?;
     hook.ok_or_else(|| ApiError::not_found(format!("hook {id} does not exist")))
 }
 

@@ -8,12 +8,14 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use domain::ids::HookId;
+use domain::secrets::SecretBox;
 use eventlog::Transaction;
 use rand::Rng;
 
 use super::attempts::{self, Attempt};
 use super::claim::{self, Wanted};
 use super::client::Answer;
+use super::failure::{Failure, Next};
 use super::lane::{Context, Work};
 use super::queue;
 use super::schedule::{parse_retry_after, retry_delay};
@@ -26,6 +28,8 @@ pub struct Settled {
     pub delivered: usize,
     /// The deliveries claimed next (none: nothing more, or not asked).
     pub next: Option<Work>,
+    /// The delivery that failed, if one did (already logged).
+    pub failure: Option<Failure>,
 }
 
 /// After a clean run: claim the next deliveries too.
@@ -46,17 +50,25 @@ pub async fn settle(
 ) -> Result<Settled, CommandError> {
     record_metrics(&answers);
     let (owner, defaults, unpublish_after) = (context.owner.clone(), context.defaults.clone(), context.unpublish_after);
+    let secrets = context.secrets.clone();
     let unit = rand::thread_rng().gen_range(0.0..1.0);
-    context
+    let settled = context
         .log
         .write(move |tx| {
             let now = tx.recorded_at();
             let hook = work.hook.id;
-            let delivered = store_outcome(tx, &work, &answers, unit, unpublish_after, now)?;
+            let (delivered, failure) = store_outcome(tx, &secrets, &work, &answers, unit, unpublish_after, now)?;
             let follow = follow.filter(|follow| follow.budget != Some(0));
             let next = match &follow {
                 Some(Follow { budget, exclude }) => {
-                    let wanted = Wanted { hook, owner: &owner, defaults: &defaults, budget: *budget, exclude };
+                    let wanted = Wanted {
+                        hook,
+                        owner: &owner,
+                        defaults: &defaults,
+                        secrets: &secrets,
+                        budget: *budget,
+                        exclude,
+                    };
                     claim::claim(tx, &wanted, now)?.ok()
                 }
                 None => None,
@@ -64,19 +76,25 @@ pub async fn settle(
             if next.is_none() && follow.is_none_or(|follow| follow.exclude.is_empty()) {
                 state::release_lease(tx.sql(), hook, &owner)?;
             }
-            Ok(Settled { delivered, next })
+            Ok::<_, CommandError>(Settled { delivered, next, failure })
         })
-        .await
+        .await?;
+    // Logged once the outcome is durable: a write unit may run again.
+    if let Some(failure) = &settled.failure {
+        failure.log();
+    }
+    Ok(settled)
 }
 
 fn store_outcome(
     tx: &mut Transaction<'_>,
+    secrets: &SecretBox,
     work: &Work,
     answers: &[Answer],
     unit: f64,
     unpublish_after: chrono::Duration,
     now: DateTime<Utc>,
-) -> Result<usize, CommandError> {
+) -> Result<(usize, Option<Failure>), CommandError> {
     let hook = work.hook.id;
     let conn = tx.sql();
     let mut delivered = 0;
@@ -102,8 +120,9 @@ fn store_outcome(
     let failure = answers.last().filter(|answer| !answer.succeeded());
     let Some(answer) = failure else {
         state::save_state(conn, hook, &next)?;
-        return Ok(delivered);
+        return Ok((delivered, None));
     };
+    let attempt = if delivered == 0 { work.state.attempt + 1 } else { 1 };
     let failed = &work.deliveries[answers.len() - 1];
     // The failed delivery is retried first, as it was, under the same id.
     queue::assign(conn, &item_ids(&failed.items), &failed.id)?;
@@ -113,16 +132,17 @@ fn store_outcome(
     if answer.status == Some(410) {
         // Gone: no retry; the delivery waits, as it was, for the hook to be published again.
         state::save_state(conn, hook, &next)?;
-        unpublish(tx, hook, format!("the receiver answered 410 Gone on {}", now.to_rfc3339()))?;
-        return Ok(delivered);
+        unpublish(tx, secrets, hook, format!("the receiver answered 410 Gone on {}", now.to_rfc3339()))?;
+        return Ok((delivered, Some(Failure::of(hook, &failed.id, attempt, answer, Next::Gone))));
     }
-    let failures = if delivered == 0 { work.state.attempt + 1 } else { 1 };
+    let failures = attempt;
     let retry_after = answer.retry_after.as_deref().and_then(|value| parse_retry_after(value, now));
-    match retry_delay(&work.settings.retry_schedule, failures, unit, retry_after) {
+    let outcome = match retry_delay(&work.settings.retry_schedule, failures, unit, retry_after) {
         Some(delay) => {
+            let at = now + chrono::Duration::from_std(delay).unwrap_or_default();
             next.attempt = failures;
-            next.next_attempt_at =
-                Some((now + chrono::Duration::from_std(delay).unwrap_or_default()).timestamp_micros());
+            next.next_attempt_at = Some(at.timestamp_micros());
+            Next::RetryAt(at)
         }
         None => {
             // Exhausted: the events are kept as failed (listed, redeliverable) and the queue moves on.
@@ -131,18 +151,19 @@ fn store_outcome(
             next.retrying = None;
             next.attempt = 0;
             next.next_attempt_at = None;
+            Next::Exhausted
         }
-    }
+    };
     state::save_state(conn, hook, &next)?;
     let since = eventlog::from_micros(failing_since);
     if now - since >= unpublish_after {
-        unpublish(tx, hook, format!("no successful delivery since {}", since.to_rfc3339()))?;
+        unpublish(tx, secrets, hook, format!("no successful delivery since {}", since.to_rfc3339()))?;
     }
-    Ok(delivered)
+    Ok((delivered, Some(Failure::of(hook, &failed.id, attempt, answer, outcome))))
 }
 
-fn unpublish(tx: &mut Transaction<'_>, hook: HookId, reason: String) -> Result<(), CommandError> {
-    if commands::unpublish(tx, hook, reason.clone())? {
+fn unpublish(tx: &mut Transaction<'_>, secrets: &SecretBox, hook: HookId, reason: String) -> Result<(), CommandError> {
+    if commands::unpublish(tx, secrets, hook, reason.clone())? {
         tracing::warn!(hook = %hook, %reason, "unpublished a hook");
     }
     Ok(())

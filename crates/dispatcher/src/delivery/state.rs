@@ -61,6 +61,15 @@ pub fn take_lease(conn: &Connection, hook: HookId, owner: &str, until: i64, now:
     Ok(taken == 1)
 }
 
+/// When the lease on a hook ends (UTC microseconds), if one is held.
+pub fn lease_until(conn: &Connection, hook: HookId) -> rusqlite::Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT lease_until FROM hook_delivery_state WHERE hook_id = ?1")?
+        .query_row([hook.0], |row| row.get(0))
+        .optional()?
+        .flatten())
+}
+
 /// Gives a lease back.
 pub fn release_lease(conn: &Connection, hook: HookId, owner: &str) -> rusqlite::Result<()> {
     conn.prepare_cached(

@@ -91,7 +91,8 @@ async fn batch_new(
         let created = async {
             let input = input(&api, &object(item)?)?;
             let (editor, metadata) = (editor(&user), user.metadata(&request));
-            Ok::<_, ApiError>(api.log.write(move |tx| commands::create(tx, input, &editor, &metadata)).await?)
+            let secrets = api.secrets.clone();
+            Ok::<_, ApiError>(api.log.write(move |tx| commands::create(tx, &secrets, input, &editor, &metadata)).await?)
         };
         match created.await {
             Ok(hook) => outcomes.succeeded(index, &hook, StatusCode::CREATED),
@@ -116,16 +117,19 @@ async fn batch_edit(
             let id = map.get("id").and_then(|id| id.as_u64().or_else(|| id.as_str()?.parse().ok())).map(HookId);
             let input = input(&api, &map)?;
             let (editor, metadata) = (editor(&user), user.metadata(&request));
+            let secrets = api.secrets.clone();
             match (id, put) {
                 (Some(id), true) => {
-                    Ok(api.log.write(move |tx| commands::replace(tx, id, input, &editor, &metadata)).await?)
+                    Ok(api.log.write(move |tx| commands::replace(tx, &secrets, id, input, &editor, &metadata)).await?)
                 }
-                (None, true) => {
-                    Ok((api.log.write(move |tx| commands::create(tx, input, &editor, &metadata)).await?, true))
-                }
-                (Some(id), false) => {
-                    Ok((api.log.write(move |tx| commands::patch(tx, id, input, &editor, &metadata)).await?, false))
-                }
+                (None, true) => Ok((
+                    api.log.write(move |tx| commands::create(tx, &secrets, input, &editor, &metadata)).await?,
+                    true,
+                )),
+                (Some(id), false) => Ok((
+                    api.log.write(move |tx| commands::patch(tx, &secrets, id, input, &editor, &metadata)).await?,
+                    false,
+                )),
                 (None, false) => Err(ApiError::not_found("a PATCH item needs the id of an existing hook")),
             }
         };
@@ -183,8 +187,8 @@ async fn batch_delete(
     for (index, raw) in ids(&ListParams::new(query.into_inner()))?.into_iter().enumerate() {
         let deleted = async {
             let id: HookId = api::path_id(&raw)?;
-            let metadata = user.metadata(&request);
-            Ok::<_, ApiError>(api.log.write(move |tx| commands::delete(tx, id, &metadata)).await?)
+            let (metadata, secrets) = (user.metadata(&request), api.secrets.clone());
+            Ok::<_, ApiError>(api.log.write(move |tx| commands::delete(tx, &secrets, id, &metadata)).await?)
         };
         match deleted.await {
             Ok(hook) => outcomes.succeeded(index, &hook, StatusCode::OK),

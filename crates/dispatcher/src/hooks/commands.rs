@@ -8,6 +8,7 @@ use api::CommandError;
 use domain::Metadata;
 use domain::events::{DomainEvent, HookChanged, HookDeleted, HookUnpublished};
 use domain::ids::{HookId, IdKind};
+use domain::secrets::SecretBox;
 use domain::values::Change;
 use eventlog::{ExpectedVersion, NewEvent, Transaction};
 use rand::RngCore;
@@ -34,6 +35,7 @@ pub fn generate_secret() -> String {
 /// Creates a hook from a complete input.
 pub fn create(
     tx: &mut Transaction<'_>,
+    secrets: &SecretBox,
     input: HookInput,
     editor: &Editor,
     metadata: &Metadata,
@@ -64,7 +66,7 @@ pub fn create(
         created_position: tx.head(),
     };
     apply(tx, &mut hook, input)?;
-    store::save(tx.sql(), &hook)?;
+    store::save(tx.sql(), secrets, &hook)?;
     let changes = differences(None, &hook);
     append(tx, hook.id, DomainEvent::HookCreated(HookChanged { changes }), metadata)?;
     Ok(hook)
@@ -75,13 +77,14 @@ pub fn create(
 /// created.
 pub fn replace(
     tx: &mut Transaction<'_>,
+    secrets: &SecretBox,
     id: HookId,
     input: HookInput,
     editor: &Editor,
     metadata: &Metadata,
 ) -> Result<(Hook, bool), CommandError> {
-    let Some(existing) = store::find(tx.sql(), id)? else {
-        return create(tx, input, editor, metadata).map(|hook| (hook, true));
+    let Some(existing) = store::find(tx.sql(), secrets, id)? else {
+        return create(tx, secrets, input, editor, metadata).map(|hook| (hook, true));
     };
     input.require_complete().map_err(CommandError::Invalid)?;
     let mut hook = Hook {
@@ -97,26 +100,32 @@ pub fn replace(
         ..existing.clone()
     };
     apply(tx, &mut hook, input)?;
-    save_changes(tx, existing, hook, editor, metadata).map(|hook| (hook, false))
+    save_changes(tx, secrets, existing, hook, editor, metadata).map(|hook| (hook, false))
 }
 
 /// PATCH: changes the fields given; 404 when the hook does not exist.
 pub fn patch(
     tx: &mut Transaction<'_>,
+    secrets: &SecretBox,
     id: HookId,
     input: HookInput,
     editor: &Editor,
     metadata: &Metadata,
 ) -> Result<Hook, CommandError> {
-    let existing = existing(tx, id)?;
+    let existing = existing(tx, secrets, id)?;
     let mut hook = existing.clone();
     apply(tx, &mut hook, input)?;
-    save_changes(tx, existing, hook, editor, metadata)
+    save_changes(tx, secrets, existing, hook, editor, metadata)
 }
 
 /// Deletes a hook and answers it as it was.
-pub fn delete(tx: &mut Transaction<'_>, id: HookId, metadata: &Metadata) -> Result<Hook, CommandError> {
-    let hook = existing(tx, id)?;
+pub fn delete(
+    tx: &mut Transaction<'_>,
+    secrets: &SecretBox,
+    id: HookId,
+    metadata: &Metadata,
+) -> Result<Hook, CommandError> {
+    let hook = existing(tx, secrets, id)?;
     store::delete(tx.sql(), id)?;
     crate::delivery::queue::forget_hook(tx.sql(), id)?;
     append(tx, id, DomainEvent::HookDeleted(HookDeleted { name: hook.name.clone() }), metadata)?;
@@ -125,23 +134,29 @@ pub fn delete(tx: &mut Transaction<'_>, id: HookId, metadata: &Metadata) -> Resu
 
 /// dealflow unpublishes a hook itself (a 410 answer, a long failing streak) and records why. Its
 /// events keep queueing until someone publishes it again. Answers whether it was published.
-pub fn unpublish(tx: &mut Transaction<'_>, id: HookId, reason: String) -> Result<bool, CommandError> {
-    let Some(mut hook) = store::find(tx.sql(), id)?.filter(|h| h.is_published) else { return Ok(false) };
+pub fn unpublish(
+    tx: &mut Transaction<'_>,
+    secrets: &SecretBox,
+    id: HookId,
+    reason: String,
+) -> Result<bool, CommandError> {
+    let Some(mut hook) = store::find(tx.sql(), secrets, id)?.filter(|h| h.is_published) else { return Ok(false) };
     hook.is_published = false;
     hook.unpublished_reason = Some(reason.clone());
     hook.date_modified = Some(tx.recorded_at());
-    store::save(tx.sql(), &hook)?;
+    store::save(tx.sql(), secrets, &hook)?;
     append(tx, id, DomainEvent::HookUnpublished(HookUnpublished { reason }), &Metadata::system())?;
     Ok(true)
 }
 
 /// The hook, or 404.
-pub fn existing(tx: &Transaction<'_>, id: HookId) -> Result<Hook, CommandError> {
-    store::find(tx.sql(), id)?.ok_or_else(|| CommandError::NotFound(format!("hook {id} does not exist")))
+pub fn existing(tx: &Transaction<'_>, secrets: &SecretBox, id: HookId) -> Result<Hook, CommandError> {
+    store::find(tx.sql(), secrets, id)?.ok_or_else(|| CommandError::NotFound(format!("hook {id} does not exist")))
 }
 
 fn save_changes(
     tx: &mut Transaction<'_>,
+    secrets: &SecretBox,
     before: Hook,
     mut hook: Hook,
     editor: &Editor,
@@ -154,7 +169,7 @@ fn save_changes(
     hook.date_modified = Some(tx.recorded_at());
     hook.modified_by = Some(editor.id);
     hook.modified_by_user = Some(editor.name.clone());
-    store::save(tx.sql(), &hook)?;
+    store::save(tx.sql(), secrets, &hook)?;
     append(tx, hook.id, DomainEvent::HookUpdated(HookChanged { changes }), metadata)?;
     Ok(hook)
 }

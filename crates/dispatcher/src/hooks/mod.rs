@@ -14,6 +14,7 @@ pub mod triggers;
 
 use std::sync::Arc;
 
+use domain::secrets::SecretBox;
 use eventlog::SqliteEventLog;
 use tokio::sync::Notify;
 
@@ -25,6 +26,8 @@ pub use model::{Hook, OrderDir, PayloadFormat, SignatureFormat};
 pub struct HooksApi {
     pub log: SqliteEventLog,
     pub targets: TargetPolicy,
+    /// Seals hook secrets at rest (the master key of source secrets).
+    pub secrets: SecretBox,
     /// Woken whenever hooks change, so that delivery picks the change up at once.
     pub changes: Arc<Notify>,
 }

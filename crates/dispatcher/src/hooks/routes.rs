@@ -53,10 +53,11 @@ pub async fn answer(api: &HooksApi, hook: Hook, status: StatusCode) -> Result<Ht
 async fn list(api: Data<HooksApi>, _: Admin, query: Query<Vec<(String, String)>>) -> Result<HttpResponse, ApiError> {
     let query = HookQuery::parse(&ListParams::new(query.into_inner()), chrono::Utc::now())?;
     let minimal = query.minimal;
+    let secrets = api.secrets.clone();
     let (total, hooks, health) = api
         .log
         .read_async(move |conn| {
-            let (total, hooks) = store::list(conn, &query)?;
+            let (total, hooks) = store::list(conn, &secrets, &query)?;
             let health = health::of(conn, &hooks)?;
             Ok::<_, StorageError>((total, hooks, health))
         })
@@ -76,7 +77,8 @@ async fn list_triggers(_: Admin) -> HttpResponse {
 
 async fn get_one(api: Data<HooksApi>, _: Admin, id: Path<String>) -> Result<HttpResponse, ApiError> {
     let id: HookId = path_id(&id)?;
-    let hook = api.log.read_async(move |conn| Ok::<_, StorageError>(store::find(conn, id)?)).await?;
+    let secrets = api.secrets.clone();
+    let hook = api.log.read_async(move |conn| Ok::<_, StorageError>(store::find(conn, &secrets, id)?)).await?;
     let hook = hook.ok_or_else(|| ApiError::not_found(format!("hook {id} does not exist")))?;
     answer(&api, hook, StatusCode::OK).await
 }
@@ -88,8 +90,8 @@ async fn create(
     body: ObjectBody,
 ) -> Result<HttpResponse, ApiError> {
     let input = input(&api, &body.0)?;
-    let (editor, metadata) = (editor(&user), user.metadata(&request));
-    let hook = api.log.write(move |tx| commands::create(tx, input, &editor, &metadata)).await?;
+    let (editor, metadata, secrets) = (editor(&user), user.metadata(&request), api.secrets.clone());
+    let hook = api.log.write(move |tx| commands::create(tx, &secrets, input, &editor, &metadata)).await?;
     api.hooks_changed();
     answer(&api, hook, StatusCode::CREATED).await
 }
@@ -103,8 +105,9 @@ async fn replace(
 ) -> Result<HttpResponse, ApiError> {
     let id: HookId = path_id(&id)?;
     let input = input(&api, &body.0)?;
-    let (editor, metadata) = (editor(&user), user.metadata(&request));
-    let (hook, created) = api.log.write(move |tx| commands::replace(tx, id, input, &editor, &metadata)).await?;
+    let (editor, metadata, secrets) = (editor(&user), user.metadata(&request), api.secrets.clone());
+    let (hook, created) =
+        api.log.write(move |tx| commands::replace(tx, &secrets, id, input, &editor, &metadata)).await?;
     api.hooks_changed();
     answer(&api, hook, if created { StatusCode::CREATED } else { StatusCode::OK }).await
 }
@@ -118,8 +121,8 @@ async fn patch(
 ) -> Result<HttpResponse, ApiError> {
     let id: HookId = path_id(&id)?;
     let input = input(&api, &body.0)?;
-    let (editor, metadata) = (editor(&user), user.metadata(&request));
-    let hook = api.log.write(move |tx| commands::patch(tx, id, input, &editor, &metadata)).await?;
+    let (editor, metadata, secrets) = (editor(&user), user.metadata(&request), api.secrets.clone());
+    let hook = api.log.write(move |tx| commands::patch(tx, &secrets, id, input, &editor, &metadata)).await?;
     api.hooks_changed();
     answer(&api, hook, StatusCode::OK).await
 }
@@ -131,8 +134,9 @@ async fn delete(
     id: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id: HookId = path_id(&id)?;
-    let metadata = user.metadata(&request);
-    let hook: Hook = api.log.write(move |tx| commands::delete(tx, id, &metadata)).await.map_err(|e: CommandError| e)?;
+    let (metadata, secrets) = (user.metadata(&request), api.secrets.clone());
+    let hook: Hook =
+        api.log.write(move |tx| commands::delete(tx, &secrets, id, &metadata)).await.map_err(|e: CommandError| e)?;
     api.hooks_changed();
     Ok(HttpResponse::Ok().json(json!({ "hook": hook.view(None, false) })))
 }

@@ -1,7 +1,11 @@
-//! The `hooks` and `categories` tables.
+//! The `hooks` and `categories` tables. A hook's secret is sealed at rest with the master key
+//! (the same [`SecretBox`] as source secrets) and stored as `sealed:<base64>`, so that a copy of
+//! the database file does not reveal it. Rows written before sealing hold the plain secret; they
+//! are read as they are, and [`seal_plaintext`] seals them at start-up.
 
 use chrono::{DateTime, Utc};
 use domain::ids::HookId;
+use domain::secrets::SecretBox;
 use eventlog::from_micros;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -19,8 +23,33 @@ fn micros(time: Option<i64>) -> Option<DateTime<Utc>> {
     time.map(from_micros)
 }
 
-/// Reads a row selected with [`SELECT`].
-pub fn hook(row: &Row<'_>) -> rusqlite::Result<Hook> {
+/// The prefix of a sealed secret in the `secret` column.
+const SEALED: &str = "sealed:";
+
+/// The column's text for a secret.
+pub fn seal(secrets: &SecretBox, secret: &str) -> String {
+    format!("{SEALED}{}", secrets.seal(secret))
+}
+
+/// The secret a column holds: opened when sealed, as it is when written before sealing.
+pub fn open(secrets: &SecretBox, stored: &str) -> rusqlite::Result<String> {
+    match stored.strip_prefix(SEALED) {
+        Some(sealed) => secrets
+            .open(sealed)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, Box::new(e))),
+        None => Ok(stored.to_owned()),
+    }
+}
+
+/// Reads a row selected with [`SELECT`], opening its secret.
+pub fn hook_opened(row: &Row<'_>, secrets: &SecretBox) -> rusqlite::Result<Hook> {
+    let mut hook = hook(row)?;
+    hook.secret = open(secrets, &hook.secret)?;
+    Ok(hook)
+}
+
+/// Reads a row selected with [`SELECT`]; `secret` as stored (sealed).
+fn hook(row: &Row<'_>) -> rusqlite::Result<Hook> {
     let direction: Option<String> = row.get(5)?;
     let triggers: String = row.get(15)?;
     let payload: String = row.get(16)?;
@@ -64,12 +93,14 @@ pub fn hook(row: &Row<'_>) -> rusqlite::Result<Hook> {
 }
 
 /// One hook.
-pub fn find(conn: &Connection, id: HookId) -> rusqlite::Result<Option<Hook>> {
-    conn.prepare_cached(&format!("{SELECT} WHERE h.id = ?1"))?.query_row([id.0], hook).optional()
+pub fn find(conn: &Connection, secrets: &SecretBox, id: HookId) -> rusqlite::Result<Option<Hook>> {
+    conn.prepare_cached(&format!("{SELECT} WHERE h.id = ?1"))?
+        .query_row([id.0], |row| hook_opened(row, secrets))
+        .optional()
 }
 
-/// Inserts or replaces a hook's row.
-pub fn save(conn: &Connection, hook: &Hook) -> rusqlite::Result<()> {
+/// Inserts or replaces a hook's row, its secret sealed.
+pub fn save(conn: &Connection, secrets: &SecretBox, hook: &Hook) -> rusqlite::Result<()> {
     let time = |t: Option<DateTime<Utc>>| t.map(|t| t.timestamp_micros());
     conn.prepare_cached(
         "INSERT OR REPLACE INTO hooks (id, name, description, webhook_url, secret, events_orderby_dir, is_published,
@@ -82,7 +113,7 @@ pub fn save(conn: &Connection, hook: &Hook) -> rusqlite::Result<()> {
         hook.name,
         hook.description,
         hook.webhook_url,
-        hook.secret,
+        seal(secrets, &hook.secret),
         hook.events_orderby_dir.map(OrderDir::as_str),
         hook.is_published,
         time(hook.publish_up),
@@ -104,7 +135,11 @@ pub fn save(conn: &Connection, hook: &Hook) -> rusqlite::Result<()> {
 }
 
 /// A page of hooks matching a list query, and the total matching.
-pub fn list(conn: &Connection, query: &super::listing::HookQuery) -> rusqlite::Result<(u64, Vec<Hook>)> {
+pub fn list(
+    conn: &Connection,
+    secrets: &SecretBox,
+    query: &super::listing::HookQuery,
+) -> rusqlite::Result<(u64, Vec<Hook>)> {
     let (where_sql, values) = query.where_sql();
     let total: u64 = conn
         .prepare(&format!("SELECT count(*) FROM hooks h{where_sql}"))?
@@ -115,7 +150,10 @@ pub fn list(conn: &Connection, query: &super::listing::HookQuery) -> rusqlite::R
         query.page.limit,
         query.page.start
     );
-    let hooks = conn.prepare(&sql)?.query_map(rusqlite::params_from_iter(values), hook)?.collect::<Result<_, _>>()?;
+    let hooks = conn
+        .prepare(&sql)?
+        .query_map(rusqlite::params_from_iter(values), |row| hook_opened(row, secrets))?
+        .collect::<Result<_, _>>()?;
     Ok((total, hooks))
 }
 
@@ -126,8 +164,21 @@ pub fn delete(conn: &Connection, id: HookId) -> rusqlite::Result<()> {
 }
 
 /// Every hook, by id (for matching and delivery).
-pub fn all(conn: &Connection) -> rusqlite::Result<Vec<Hook>> {
-    conn.prepare_cached(&format!("{SELECT} ORDER BY h.id"))?.query_map([], hook)?.collect()
+pub fn all(conn: &Connection, secrets: &SecretBox) -> rusqlite::Result<Vec<Hook>> {
+    conn.prepare_cached(&format!("{SELECT} ORDER BY h.id"))?.query_map([], |row| hook_opened(row, secrets))?.collect()
+}
+
+/// Seals every secret still stored in plain text (rows written before secrets were sealed);
+/// answers how many.
+pub fn seal_plaintext(conn: &Connection, secrets: &SecretBox) -> rusqlite::Result<usize> {
+    let plain: Vec<(u64, String)> = conn
+        .prepare("SELECT id, secret FROM hooks WHERE secret NOT LIKE 'sealed:%'")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (id, secret) in &plain {
+        conn.execute("UPDATE hooks SET secret = ?2 WHERE id = ?1", params![id, seal(secrets, secret)])?;
+    }
+    Ok(plain.len())
 }
 
 fn category(row: &Row<'_>) -> rusqlite::Result<Category> {

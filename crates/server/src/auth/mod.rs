@@ -8,7 +8,7 @@ pub mod passwords;
 pub mod users;
 
 pub use authenticator::{AuthFailure, Authenticator, TOKEN_PREFIX};
-pub use bootstrap::ensure_admin;
+pub use bootstrap::{AdminSetup, ensure_admin};
 pub use middleware::authenticate;
 
 /// The users table and its tokens.

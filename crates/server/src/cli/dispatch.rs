@@ -1,11 +1,16 @@
 //! `dealflow dispatch [--hook-id N] [--limit N]`: the queue, sent once. It may run while `serve`
-//! runs on the same database: each hook is leased while its deliveries are in flight.
+//! runs on the same database: each hook is leased while its deliveries are in flight, and a hook
+//! another job is sending is skipped (and said so). Exits non-zero when a delivery failed, so
+//! that cron mails the output.
 
+use chrono::SecondsFormat;
 use clap::Args;
+use dispatcher::delivery::Report;
 use domain::ids::HookId;
 
+use crate::database::open_existing;
 use crate::settings::Settings;
-use crate::startup::{dispatcher_engine, open_log};
+use crate::startup::dispatcher_engine;
 
 /// Which queue to send.
 #[derive(Debug, Args)]
@@ -18,16 +23,35 @@ pub struct DispatchArgs {
     pub limit: Option<u64>,
 }
 
-/// Matches every committed event, sends what is due, and prints what was sent.
+/// Matches every committed event, sends what is due, and prints what was sent, each failure
+/// with its reason, and each hook skipped for another job's lease.
 pub async fn run(args: DispatchArgs, settings: &Settings) -> anyhow::Result<()> {
-    let log = open_log(settings)?;
-    let public_url = settings.server.public_url(settings.server.listen_addr()?);
-    let engine = dispatcher_engine(&log, settings, public_url, Default::default())?;
+    let log = open_existing(settings)?;
+    let secrets = ingest::secrets::load_box(&settings.ingest, log.path())?;
+    let engine = dispatcher_engine(&log, settings, &secrets, super::public_url(settings)?, Default::default())?;
     let limit = args.limit.map(|limit| usize::try_from(limit).unwrap_or(usize::MAX));
-    let report = engine.dispatch(args.hook_id.map(HookId), limit).await?;
-    println!(
-        "sent {} events in {} deliveries; {} hooks failed and will be retried",
-        report.events, report.deliveries, report.failures
+    let report = engine.dispatch(args.hook_id.map(HookId), limit).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    for line in lines(&report) {
+        println!("{line}");
+    }
+    anyhow::ensure!(
+        report.failures == 0,
+        "{} hook(s) failed; they are retried as their retry schedule says",
+        report.failures
     );
     Ok(())
+}
+
+/// What a run did, one line per fact.
+fn lines(report: &Report) -> Vec<String> {
+    let mut lines = vec![format!("sent {} events in {} deliveries", report.events, report.deliveries)];
+    lines.extend(report.failed.iter().map(|failure| failure.describe()));
+    lines.extend(report.leased.iter().map(|lease| {
+        format!(
+            "hook {} skipped: another dispatch job holds its lease until {}",
+            lease.hook,
+            lease.until.to_rfc3339_opts(SecondsFormat::Millis, true)
+        )
+    }));
+    lines
 }

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::database::open_existing;
 use crate::settings::Settings;
 use crate::startup::{Application, open_log};
 
@@ -65,15 +66,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("database {} is up to date", log.path().display());
             Ok(())
         }
-        Command::Users(command) => users::run(command, &open_log(&settings)?).await,
+        Command::Users(command) => users::run(command, &open_existing(&settings)?).await,
         Command::Sources(command) => {
-            let public_url = settings.server.public_url(settings.server.listen_addr()?);
-            let ingest = ingest::Ingest::new(open_log(&settings)?, settings.ingest.clone(), public_url)?;
+            let ingest =
+                ingest::Ingest::new(open_existing(&settings)?, settings.ingest.clone(), public_url(&settings)?)?;
             sources::run(command, &ingest).await
         }
         Command::Dispatch(args) => dispatch::run(args, &settings).await,
         Command::Sign { secret, file } => sources::sign(&secret, file),
-        Command::Events(command) => events::run(command, &open_log(&settings)?).await,
-        Command::Projections(command) => events::rebuild(command, &open_log(&settings)?).await,
+        Command::Events(command) => events::run(command, &open_existing(&settings)?).await,
+        Command::Projections(command) => events::rebuild(command, &open_existing(&settings)?).await,
     }
+}
+
+/// The base of the URLs shown to users, computed as `serve` computes it: `public_url`, or
+/// `http://<listen>`.
+pub fn public_url(settings: &Settings) -> anyhow::Result<String> {
+    Ok(settings.server.public_url(settings.server.listen_addr()?))
 }

@@ -1,5 +1,5 @@
 //! `GET /health` (the process answers) and `GET /ready` (database reachable, migrations
-//! applied, how far each consumer lags behind the log).
+//! applied, every role of this process running, how far each consumer lags behind the log).
 
 use actix_web::{HttpResponse, web};
 use eventlog::{EventLog, Migration, SqliteEventLog, StorageError, migrations};
@@ -9,6 +9,8 @@ use serde_json::{Map, Value, json};
 pub struct Readiness {
     pub log: SqliteEventLog,
     pub migrations: Vec<Migration>,
+    /// The roles the supervisor runs; one stopped makes the process unready.
+    pub roles: crate::supervisor::Roles,
 }
 
 /// `GET /health`
@@ -22,7 +24,7 @@ pub async fn ready(readiness: web::Data<Readiness>) -> HttpResponse {
     let checked = web::block(move || check(&readiness)).await;
     match checked {
         Ok(Ok(report)) => {
-            let ready = report["migrations"]["pending"].as_array().is_some_and(Vec::is_empty);
+            let ready = report["status"] == "ready";
             let mut response = if ready { HttpResponse::Ok() } else { HttpResponse::ServiceUnavailable() };
             response.json(report)
         }
@@ -42,13 +44,19 @@ fn check(readiness: &Readiness) -> Result<Value, StorageError> {
         .into_iter()
         .map(|(name, position)| (name, json!({ "position": position, "lag": head.saturating_sub(position) })))
         .collect();
-    let status = if pending.is_empty() { "ready" } else { "migrations pending" };
+    let roles_running = readiness.roles.all_running();
+    let status = match (pending.is_empty(), roles_running) {
+        (true, true) => "ready",
+        (false, _) => "migrations pending",
+        (true, false) => "a role stopped",
+    };
     Ok(json!({
         "status": status,
         "database": "ok",
         "head_position": head,
         "migrations": { "known": readiness.migrations.len(), "pending": pending },
         "consumers": consumers,
+        "roles": readiness.roles.report(),
     }))
 }
 

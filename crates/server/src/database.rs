@@ -1,0 +1,49 @@
+//! Opening the SQLite file: `serve` and `migrate` create it (private to its owner), every other
+//! command refuses to, so that a wrong path is an error instead of a fresh, empty database.
+
+use std::path::Path;
+
+use eventlog::SqliteEventLog;
+
+use crate::migrations;
+use crate::settings::Settings;
+
+/// Opens the database at the configured path, creating it with mode 0600 when it is missing,
+/// and applies every migration.
+pub fn open_or_create(settings: &Settings) -> anyhow::Result<SqliteEventLog> {
+    let path = &settings.database.path;
+    create_private(path)?;
+    SqliteEventLog::open(path, &migrations::all(), settings.database.log_settings())
+        .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", path.display()))
+}
+
+/// Opens the existing database at the configured path; refuses to create one.
+pub fn open_existing(settings: &Settings) -> anyhow::Result<SqliteEventLog> {
+    let path = &settings.database.path;
+    if !path.exists() {
+        let shown = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+        anyhow::bail!(
+            "there is no database at {}; point at the right one with `--config FILE` (database.path) or \
+             DEALFLOW_DATABASE=PATH (`dealflow serve` or `dealflow migrate` create a new one)",
+            shown.display()
+        );
+    }
+    open_or_create(settings)
+}
+
+/// Creates an empty database file readable by its owner only. SQLite creates the `-wal` and
+/// `-shm` files with the database file's mode, so they are private too.
+fn create_private(path: &Path) -> anyhow::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(error) => Err(anyhow::anyhow!("cannot create the database {}: {error}", path.display())),
+    }
+}
