@@ -35,7 +35,7 @@ pub async fn spawn_driven_app() -> TestApp {
 
 /// Starts the application with test settings changed by `configure`.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
-    server::telemetry::init();
+    server::telemetry::init_for_tests();
     let dir = tempfile::tempdir().expect("temp dir");
     let mut settings = Settings::default();
     settings.server.listen = "127.0.0.1:0".into();

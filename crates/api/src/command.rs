@@ -62,7 +62,7 @@ impl From<CommandError> for ApiError {
             CommandError::NotFound(message) => ApiError::not_found(message),
             CommandError::Invalid(errors) => ApiError::validation(errors),
             CommandError::Conflict(message) => ApiError::conflict(message),
-            CommandError::Storage(error) => ApiError::internal(error),
+            CommandError::Storage(error) => ApiError::internal_error(&error),
         }
     }
 }

@@ -83,6 +83,12 @@ impl ApiError {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error; the server log has the details")
     }
 
+    /// 500 for an error value: logs it once with its whole cause chain (each `source()` that
+    /// its message does not already include), answers without it.
+    pub fn internal_error(error: &(dyn std::error::Error + 'static)) -> Self {
+        Self::internal(cause_chain(error))
+    }
+
     /// The body of SPEC §9.
     pub fn body(&self) -> Value {
         json!({ "errors": [{
@@ -110,8 +116,23 @@ impl ResponseError for ApiError {
 
 impl From<eventlog::StorageError> for ApiError {
     fn from(error: eventlog::StorageError) -> Self {
-        Self::internal(error)
+        Self::internal_error(&error)
     }
+}
+
+/// `error: cause: cause of cause`, leaving out causes the message already shows.
+pub fn cause_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut chain = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !chain.contains(&text) {
+            chain.push_str(": ");
+            chain.push_str(&text);
+        }
+        source = cause.source();
+    }
+    chain
 }
 
 impl From<FieldErrors> for ApiError {

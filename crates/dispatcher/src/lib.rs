@@ -24,6 +24,11 @@ pub const MIGRATIONS: &[eventlog::Migration] = &[
         name: "deliveries",
         sql: include_str!("../../../migrations/0006_deliveries.sql"),
     },
+    eventlog::Migration {
+        version: 7,
+        name: "delivery_log_outcome",
+        sql: include_str!("../../../migrations/0007_delivery_log_outcome.sql"),
+    },
 ];
 
 /// Registers the hooks routes inside the authenticated `/api` scope.

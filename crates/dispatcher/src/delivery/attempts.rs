@@ -6,6 +6,7 @@ use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use super::client::Answer;
+use super::log_query::LogQuery;
 use super::queue::Item;
 
 /// One attempt, as logged and as `GET /api/hooks/{id}/logs` shows it.
@@ -21,6 +22,8 @@ pub struct Attempt {
     pub note: Option<String>,
     #[serde(rename = "test")]
     pub is_test: bool,
+    /// Whether this failed attempt was the delivery's last: no retry was left.
+    pub exhausted: bool,
     #[serde(rename = "created_at")]
     pub at: DateTime<Utc>,
 }
@@ -44,6 +47,7 @@ impl Attempt {
             runtime_ms: answer.runtime.as_millis() as u64,
             note: answer.note.clone(),
             is_test: false,
+            exhausted: false,
             at,
         }
     }
@@ -77,6 +81,15 @@ pub fn record(conn: &Connection, attempt: &Attempt) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Marks the logged failed `attempt` of a delivery as the one that exhausted its retries.
+pub fn mark_exhausted(conn: &Connection, hook: HookId, delivery_id: &str, attempt: u32) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE delivery_log SET exhausted = 1 WHERE hook_id = ?1 AND delivery_id = ?2 AND attempt = ?3 AND is_test = 0",
+    )?
+    .execute(params![hook.0, delivery_id, attempt])?;
+    Ok(())
+}
+
 /// Keeps only the newest `log_max` entries of a hook's log.
 pub fn trim_log(conn: &Connection, hook: HookId, log_max: u32) -> rusqlite::Result<()> {
     conn.prepare_cached(
@@ -87,17 +100,20 @@ pub fn trim_log(conn: &Connection, hook: HookId, log_max: u32) -> rusqlite::Resu
     Ok(())
 }
 
-/// A page of a hook's log, newest first, and the total kept.
-pub fn logs(conn: &Connection, hook: HookId, start: u64, limit: u64) -> rusqlite::Result<(u64, Vec<LogEntry>)> {
+/// A page of a hook's log matching the query, newest first, and the total matching.
+pub fn logs(conn: &Connection, hook: HookId, query: &LogQuery) -> rusqlite::Result<(u64, Vec<LogEntry>)> {
+    let conditions = query.conditions();
+    let (since, until) = query.bounds();
     let total: u64 = conn
-        .prepare_cached("SELECT count(*) FROM delivery_log WHERE hook_id = ?1")?
-        .query_row([hook.0], |r| r.get(0))?;
+        .prepare_cached(&format!("SELECT count(*) FROM delivery_log WHERE hook_id = ?1{conditions}"))?
+        .query_row(params![hook.0, since, until], |r| r.get(0))?;
+    let (limit, start) = (query.page.limit as i64, query.page.start as i64);
     let entries = conn
-        .prepare_cached(
-            "SELECT id, delivery_id, event_ids, attempt, status_code, runtime_ms, note, is_test, created_at FROM delivery_log
-             WHERE hook_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3",
-        )?
-        .query_map(params![hook.0, limit as i64, start as i64], |row| {
+        .prepare_cached(&format!(
+            "SELECT id, delivery_id, event_ids, attempt, status_code, runtime_ms, note, is_test, created_at, exhausted
+             FROM delivery_log WHERE hook_id = ?1{conditions} ORDER BY id DESC LIMIT ?4 OFFSET ?5"
+        ))?
+        .query_map(params![hook.0, since, until, limit, start], |row| {
             let ids: String = row.get(2)?;
             let attempt = Attempt {
                 hook_id: hook,
@@ -108,6 +124,7 @@ pub fn logs(conn: &Connection, hook: HookId, start: u64, limit: u64) -> rusqlite
                 runtime_ms: row.get(5)?,
                 note: row.get(6)?,
                 is_test: row.get(7)?,
+                exhausted: row.get(9)?,
                 at: eventlog::from_micros(row.get(8)?),
             };
             Ok(LogEntry { id: row.get(0)?, attempt })

@@ -12,6 +12,7 @@ pub mod engine;
 pub mod failure;
 mod folds;
 pub mod lane;
+pub mod log_query;
 pub mod matcher;
 mod payload;
 pub mod queue;

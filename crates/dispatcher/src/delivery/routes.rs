@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use super::attempts::{self, Attempt};
 use super::engine::Engine;
+use super::log_query::LogQuery;
 use super::replay::{self, ReplayRequest};
 use super::settings::DeliverySettings;
 use super::{payload, sample};
@@ -56,21 +57,19 @@ async fn find_hook(engine: &Engine, id: HookId) -> Result<Hook, ApiError> {
     hook.ok_or_else(|| ApiError::not_found(format!("hook {id} does not exist")))
 }
 
-/// `{"total": n, "logs": [...]}`, newest first; `start` and `limit` page it.
+/// `{"total": n, "logs": [...]}`, newest first; filtered by `status`, `since` and `until`, paged
+/// by `start` and `limit`.
 async fn logs(
     engine: Data<Engine>,
-    _: Admin,
+    _: Authenticated,
     id: Path<String>,
     query: Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, ApiError> {
     let id: HookId = path_id(&id)?;
-    let page = ListParams::new(query.into_inner()).page(30, 1000)?;
+    let query = LogQuery::parse(&ListParams::new(query.into_inner()))?;
     find_hook(&engine, id).await?;
-    let (total, entries) = engine
-        .context()
-        .log
-        .read_async(move |conn| Ok::<_, StorageError>(attempts::logs(conn, id, page.start, page.limit)?))
-        .await?;
+    let (total, entries) =
+        engine.context().log.read_async(move |conn| Ok::<_, StorageError>(attempts::logs(conn, id, &query)?)).await?;
     Ok(HttpResponse::Ok().json(json!({ "total": total, "logs": entries })))
 }
 

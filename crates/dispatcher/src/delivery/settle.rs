@@ -147,6 +147,7 @@ fn store_outcome(
         None => {
             // Exhausted: the events are kept as failed (listed, redeliverable) and the queue moves on.
             queue::fail_items(conn, &item_ids(&failed.items), now)?;
+            attempts::mark_exhausted(conn, hook, &failed.id, attempt)?;
             metrics::counter!("dealflow_deliveries_total", "outcome" => "exhausted").increment(1);
             next.retrying = None;
             next.attempt = 0;

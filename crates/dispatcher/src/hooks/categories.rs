@@ -4,7 +4,7 @@
 use actix_web::HttpResponse;
 use actix_web::http::header::LOCATION;
 use actix_web::web::{self, Bytes, Data, Path};
-use api::{Admin, ApiError, CommandError, Fields, parse_json_object, path_id};
+use api::{Admin, ApiError, Authenticated, CommandError, Fields, parse_json_object, path_id};
 use eventlog::StorageError;
 use serde_json::json;
 
@@ -17,12 +17,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/categories/{id}").route(web::get().to(get_one)));
 }
 
-async fn list(api: Data<HooksApi>, _: Admin) -> Result<HttpResponse, ApiError> {
+async fn list(api: Data<HooksApi>, _: Authenticated) -> Result<HttpResponse, ApiError> {
     let categories = api.log.read_async(|conn| Ok::<_, StorageError>(store::categories(conn)?)).await?;
     Ok(HttpResponse::Ok().json(json!({ "total": categories.len(), "categories": categories })))
 }
 
-async fn get_one(api: Data<HooksApi>, _: Admin, id: Path<String>) -> Result<HttpResponse, ApiError> {
+async fn get_one(api: Data<HooksApi>, _: Authenticated, id: Path<String>) -> Result<HttpResponse, ApiError> {
     let id: u64 = path_id(&id)?;
     let category = api.log.read_async(move |conn| Ok::<_, StorageError>(store::find_category(conn, id)?)).await?;
     let category = category.ok_or_else(|| ApiError::not_found(format!("category {id} does not exist")))?;

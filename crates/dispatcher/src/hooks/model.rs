@@ -164,7 +164,9 @@ pub struct HookView<'a> {
     pub name: &'a str,
     pub description: Option<&'a str>,
     pub webhook_url: &'a str,
-    pub secret: &'a str,
+    /// Withheld (`None`, not shown) from analysts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<&'a str>,
     pub events_orderby_dir: Option<OrderDir>,
     pub publish_up: Option<String>,
     pub publish_down: Option<String>,
@@ -193,7 +195,7 @@ impl Hook {
             name: &self.name,
             description: self.description.as_deref(),
             webhook_url: &self.webhook_url,
-            secret: &self.secret,
+            secret: Some(&self.secret),
             events_orderby_dir: self.events_orderby_dir,
             publish_up: self.publish_up.map(mautic_date),
             publish_down: self.publish_down.map(mautic_date),
@@ -203,5 +205,15 @@ impl Hook {
             signature_format: self.signature_format,
             health: if minimal { None } else { Some(health.unwrap_or_default()) },
         }
+    }
+}
+
+impl HookView<'_> {
+    /// The view for `reader`: analysts read hooks without their secret.
+    pub fn for_reader(mut self, reader: &api::Principal) -> Self {
+        if reader.role != api::Role::Admin {
+            self.secret = None;
+        }
+        self
     }
 }

@@ -4,7 +4,7 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
 use actix_web::web::{self, Data, Path, Query};
-use api::{Admin, ApiError, CommandError, ListParams, ObjectBody, RequestId, path_id};
+use api::{Admin, ApiError, Authenticated, CommandError, ListParams, ObjectBody, RequestId, path_id};
 use domain::ids::HookId;
 use eventlog::StorageError;
 use serde_json::json;
@@ -37,8 +37,13 @@ pub fn input(api: &HooksApi, body: &serde_json::Map<String, serde_json::Value>) 
     HookInput::parse(body, &api.targets).map_err(ApiError::validation)
 }
 
-/// `{"hook": …}` with the hook's health, read after the change.
-pub async fn answer(api: &HooksApi, hook: Hook, status: StatusCode) -> Result<HttpResponse, ApiError> {
+/// `{"hook": …}` with the hook's health, read after the change, as `reader` may see it.
+pub async fn answer(
+    api: &HooksApi,
+    hook: Hook,
+    status: StatusCode,
+    reader: &api::Principal,
+) -> Result<HttpResponse, ApiError> {
     let id = hook.id;
     let health =
         api.log.read_async(move |conn| health::of(conn, std::slice::from_ref(&hook)).map(|h| (hook, h))).await?;
@@ -47,10 +52,14 @@ pub async fn answer(api: &HooksApi, hook: Hook, status: StatusCode) -> Result<Ht
     if status == StatusCode::CREATED {
         response.insert_header((LOCATION, format!("/api/hooks/{id}")));
     }
-    Ok(response.json(json!({ "hook": hook.view(health.remove(&id), false) })))
+    Ok(response.json(json!({ "hook": hook.view(health.remove(&id), false).for_reader(reader) })))
 }
 
-async fn list(api: Data<HooksApi>, _: Admin, query: Query<Vec<(String, String)>>) -> Result<HttpResponse, ApiError> {
+async fn list(
+    api: Data<HooksApi>,
+    Authenticated(reader): Authenticated,
+    query: Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, ApiError> {
     let query = HookQuery::parse(&ListParams::new(query.into_inner()), chrono::Utc::now())?;
     let minimal = query.minimal;
     let secrets = api.secrets.clone();
@@ -62,12 +71,14 @@ async fn list(api: Data<HooksApi>, _: Admin, query: Query<Vec<(String, String)>>
             Ok::<_, StorageError>((total, hooks, health))
         })
         .await?;
-    let views =
-        hooks.iter().map(|hook| (hook.id.to_string(), hook.view(health.get(&hook.id).cloned(), minimal))).collect();
+    let views = hooks
+        .iter()
+        .map(|hook| (hook.id.to_string(), hook.view(health.get(&hook.id).cloned(), minimal).for_reader(&reader)))
+        .collect();
     Ok(HttpResponse::Ok().json(HookList { total, hooks: Ordered(views) }))
 }
 
-async fn list_triggers(_: Admin) -> HttpResponse {
+async fn list_triggers(_: Authenticated) -> HttpResponse {
     let entries = triggers::TRIGGERS
         .iter()
         .map(|t| (t.name.to_owned(), json!({ "label": t.label, "description": t.description })))
@@ -75,12 +86,16 @@ async fn list_triggers(_: Admin) -> HttpResponse {
     HttpResponse::Ok().json(json!({ "triggers": Ordered(entries) }))
 }
 
-async fn get_one(api: Data<HooksApi>, _: Admin, id: Path<String>) -> Result<HttpResponse, ApiError> {
+async fn get_one(
+    api: Data<HooksApi>,
+    Authenticated(reader): Authenticated,
+    id: Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let id: HookId = path_id(&id)?;
     let secrets = api.secrets.clone();
     let hook = api.log.read_async(move |conn| Ok::<_, StorageError>(store::find(conn, &secrets, id)?)).await?;
     let hook = hook.ok_or_else(|| ApiError::not_found(format!("hook {id} does not exist")))?;
-    answer(&api, hook, StatusCode::OK).await
+    answer(&api, hook, StatusCode::OK, &reader).await
 }
 
 async fn create(
@@ -93,7 +108,7 @@ async fn create(
     let (editor, metadata, secrets) = (editor(&user), user.metadata(&request), api.secrets.clone());
     let hook = api.log.write(move |tx| commands::create(tx, &secrets, input, &editor, &metadata)).await?;
     api.hooks_changed();
-    answer(&api, hook, StatusCode::CREATED).await
+    answer(&api, hook, StatusCode::CREATED, &user).await
 }
 
 async fn replace(
@@ -109,7 +124,7 @@ async fn replace(
     let (hook, created) =
         api.log.write(move |tx| commands::replace(tx, &secrets, id, input, &editor, &metadata)).await?;
     api.hooks_changed();
-    answer(&api, hook, if created { StatusCode::CREATED } else { StatusCode::OK }).await
+    answer(&api, hook, if created { StatusCode::CREATED } else { StatusCode::OK }, &user).await
 }
 
 async fn patch(
@@ -124,7 +139,7 @@ async fn patch(
     let (editor, metadata, secrets) = (editor(&user), user.metadata(&request), api.secrets.clone());
     let hook = api.log.write(move |tx| commands::patch(tx, &secrets, id, input, &editor, &metadata)).await?;
     api.hooks_changed();
-    answer(&api, hook, StatusCode::OK).await
+    answer(&api, hook, StatusCode::OK, &user).await
 }
 
 async fn delete(

@@ -12,7 +12,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use eventlog::SqliteEventLog;
 use sha2::{Digest, Sha256};
 
-use super::passwords::verify_password;
+use super::passwords::{verify_against_dummy, verify_password};
 use super::users::{self, UserRecord};
 
 /// Why a request is not authenticated.
@@ -122,12 +122,25 @@ fn check(log: &SqliteEventLog, credentials: Credentials) -> Result<Principal, Au
         Credentials::Basic { username, password } => {
             let user =
                 log.read(|conn| users::find_by_username(conn, &username).map_err(Into::into)).map_err(storage)?;
-            user.filter(|u| verify_password(&u.password_hash, &password))
+            match user {
+                Some(user) => Some(user).filter(|u| verify_password(&u.password_hash, &password)),
+                None => {
+                    verify_against_dummy(&password);
+                    None
+                }
+            }
         }
         Credentials::Token { id, secret } => {
             let token = log.read(|conn| users::find_token(conn, id).map_err(Into::into)).map_err(storage)?;
-            match token.filter(|(_, hash)| verify_password(hash, &secret)) {
-                Some((user_id, _)) => {
+            let verified = match token {
+                Some((user_id, hash)) => verify_password(&hash, &secret).then_some(user_id),
+                None => {
+                    verify_against_dummy(&secret);
+                    None
+                }
+            };
+            match verified {
+                Some(user_id) => {
                     log.read(|conn| users::find_by_id(conn, user_id).map_err(Into::into)).map_err(storage)?
                 }
                 None => None,

@@ -1,14 +1,14 @@
-//! Authenticates every `/api` request and enforces the analyst role's read-only access.
+//! Authenticates every `/api` request and enforces the role table of [`super::access`].
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::Method;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, ResponseError, web};
-use api::{ApiError, Role};
+use api::ApiError;
 
 use super::Authenticator;
+use super::access;
 
 /// Puts the authenticated [`api::Principal`] in the request, or answers 401/403 itself.
 pub async fn authenticate(
@@ -23,8 +23,8 @@ pub async fn authenticate(
         Ok(principal) => principal,
         Err(failure) => return Ok(answer(req, ApiError::from(failure))),
     };
-    let reads_only = matches!(*req.method(), Method::GET | Method::HEAD);
-    if principal.role == Role::Analyst && !reads_only {
+    let needed = access::required_role(req.method(), req.match_pattern().as_deref());
+    if !access::permits(principal.role, needed) {
         return Ok(answer(req, ApiError::forbidden("analysts have read-only access; this needs the admin role")));
     }
     req.extensions_mut().insert(principal);

@@ -1,6 +1,7 @@
 //! Access control of SPEC §8: users with roles, argon2-hashed passwords and tokens, HTTP Basic
 //! and Bearer authentication, and the first-start admin.
 
+pub mod access;
 mod authenticator;
 mod bootstrap;
 mod middleware;

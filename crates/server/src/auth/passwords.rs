@@ -1,5 +1,8 @@
 //! Argon2id hashes for passwords and tokens, and random secrets from the OS generator.
 
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -23,6 +26,27 @@ pub fn verify_password(stored_hash: &str, password: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// A hash of a random password, made once with the same parameters as every stored hash.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_password(&random_secret(18)).unwrap_or_default())
+}
+
+static DUMMY_VERIFICATIONS: AtomicU64 = AtomicU64::new(0);
+
+/// Verifies `password` against a hash no password matches: a sign-in as a user (or with a
+/// token) that does not exist costs as much time as a wrong password for one that does, so that
+/// timing does not tell which users exist.
+pub fn verify_against_dummy(password: &str) {
+    DUMMY_VERIFICATIONS.fetch_add(1, Ordering::Relaxed);
+    let _ = verify_password(dummy_hash(), password);
+}
+
+/// How many times this process verified against the dummy hash (for tests).
+pub fn dummy_verifications() -> u64 {
+    DUMMY_VERIFICATIONS.load(Ordering::Relaxed)
+}
+
 /// `bytes` random bytes from the OS generator, as URL-safe base64 text.
 pub fn random_secret(bytes: usize) -> String {
     let mut buffer = vec![0_u8; bytes];
@@ -40,6 +64,20 @@ mod tests {
         assert!(verify_password(&hash, "correct horse"));
         assert!(!verify_password(&hash, "correct horse "));
         assert!(!verify_password("not a hash", "correct horse"));
+    }
+
+    #[test]
+    fn the_dummy_hash_matches_nothing_and_costs_a_real_verification() {
+        let hash = hash_password("x").unwrap();
+        let started = std::time::Instant::now();
+        assert!(!verify_password(&hash, "y"));
+        let real = started.elapsed();
+        let before = dummy_verifications();
+        let started = std::time::Instant::now();
+        verify_against_dummy("y");
+        let dummy = started.elapsed();
+        assert_eq!(dummy_verifications(), before + 1);
+        assert!(dummy * 4 > real, "dummy {dummy:?} vs real {real:?}");
     }
 
     #[test]

@@ -8,12 +8,13 @@ use actix_web::http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
 use api::{ApiError, RequestId};
+use tracing::Instrument;
 use uuid::Uuid;
 
 /// The Mautic API level dealflow mirrors, sent as `Mautic-Version`.
 pub const MAUTIC_VERSION: &str = "5.2.0";
 
-/// Assigns the request id, then adds the convention headers and JSON error bodies to the answer.
+/// Assigns the request id, runs the request in its [`request_span`](super::request_span), then adds the convention headers and JSON error bodies to the answer.
 pub async fn apply(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -26,7 +27,9 @@ pub async fn apply(
         .unwrap_or_else(|| RequestId(Uuid::now_v7().to_string()));
     req.extensions_mut().insert(request_id.clone());
     let is_api = req.path().starts_with("/api");
-    let mut response = json_errors(next.call(req).await?.map_into_boxed_body());
+    let span = super::request_span::span(&req, &request_id.0);
+    let answered = next.call(req).instrument(span).await?;
+    let mut response = json_errors(answered.map_into_boxed_body());
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&request_id.0) {
         headers.insert(HeaderName::from_static("x-request-id"), value);

@@ -5,4 +5,5 @@ pub mod commands;
 pub mod conventions;
 pub mod health;
 pub mod metrics;
+pub mod request_span;
 pub mod users;
