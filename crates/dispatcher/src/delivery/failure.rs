@@ -43,14 +43,14 @@ impl Failure {
         let reason = &self.reason;
         match self.next {
             Next::RetryAt(at) => tracing::warn!(
-                hook_id = hook, delivery_id, attempt, status, %reason, next_retry = %at.to_rfc3339(), "a delivery failed"
+                hook_id = hook, delivery_id = %delivery_id, attempt, status, %reason, next_retry = %at.to_rfc3339(), "a delivery failed"
             ),
             Next::Exhausted => tracing::warn!(
-                hook_id = hook, delivery_id, attempt, status, %reason, next_retry = "none",
+                hook_id = hook, delivery_id = %delivery_id, attempt, status, %reason, next_retry = "none",
                 "a delivery failed and its retries are exhausted: its events are kept as failed"
             ),
             Next::Gone => tracing::warn!(
-                hook_id = hook, delivery_id, attempt, status, %reason, next_retry = "none",
+                hook_id = hook, delivery_id = %delivery_id, attempt, status, %reason, next_retry = "none",
                 "a delivery failed with 410 Gone: the hook is unpublished"
             ),
         }

@@ -1,0 +1,84 @@
+//! Secrets at rest (issue 10, item 13): the database, its WAL and shared-memory files and the
+//! key file are private to their owner, and hook secrets are sealed like source secrets — the
+//! API still shows them to admins, a copy of the files does not.
+
+use std::os::unix::fs::PermissionsExt;
+
+use eventlog::StorageError;
+use serde_json::json;
+use server::{Application, Settings};
+
+use crate::helpers::*;
+
+const HOOK_SECRET: &str = "a-hook-secret-nobody-may-read-0123456789";
+
+#[tokio::test]
+async fn the_database_its_wal_and_shm_and_the_key_file_are_created_private() {
+    let app = spawn_app().await;
+    app.create_deal(json!({ "title": "Written through the WAL" })).await;
+    let dir = app.database.parent().unwrap();
+
+    for name in ["dealflow.db", "dealflow.db-wal", "dealflow.db-shm", "dealflow.key"] {
+        let mode = std::fs::metadata(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}")).permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{name} has mode {:o}", mode & 0o777);
+    }
+}
+
+/// Every byte of the database's files, as a copy of them would hold.
+fn database_bytes(app: &TestApp) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for suffix in ["", "-wal", "-shm"] {
+        let path = format!("{}{suffix}", app.database.display());
+        bytes.extend(std::fs::read(path).unwrap_or_default());
+    }
+    bytes
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|window| window == needle.as_bytes())
+}
+
+#[tokio::test]
+async fn a_hook_secret_is_shown_to_admins_but_not_stored_in_the_database_files() {
+    let app = spawn_app().await;
+    let mut body = hook_body("CRM", "http://127.0.0.1:9/hook", &["dealflow.deal.created"]);
+    body["secret"] = json!(HOOK_SECRET);
+
+    let hook = app.create_hook(body).await;
+
+    assert_eq!(hook["secret"], HOOK_SECRET);
+    assert_eq!(app.get_ok(&format!("/api/hooks/{}", hook["id"])).await["hook"]["secret"], HOOK_SECRET);
+    assert!(!contains(&database_bytes(&app), HOOK_SECRET), "the secret is in the database files");
+    let source = app.create_source("Form").await;
+    assert!(!contains(&database_bytes(&app), &source.secret), "source secrets are sealed as well");
+}
+
+#[tokio::test]
+async fn a_hook_secret_stored_in_plain_text_before_sealing_still_works_and_is_sealed_at_the_next_start() {
+    let app = spawn_app().await;
+    let hook = app.create_hook(hook_body("Old", "http://127.0.0.1:9/hook", &["dealflow.deal.created"])).await;
+    let id = hook["id"].as_u64().unwrap();
+    app.log
+        .write(move |tx| {
+            tx.sql().execute("UPDATE hooks SET secret = 'plain-old-secret' WHERE id = ?1", [id])?;
+            Ok::<_, StorageError>(())
+        })
+        .await
+        .unwrap();
+
+    let read = app.get_ok(&format!("/api/hooks/{id}")).await;
+    let mut settings = Settings::default();
+    settings.server.listen = "127.0.0.1:0".into();
+    settings.database.path = app.database.clone();
+    drop(Application::build(settings).await.expect("a second start on the same database"));
+
+    assert_eq!(read["hook"]["secret"], "plain-old-secret");
+    let stored: String = app
+        .log
+        .read(move |conn| {
+            Ok::<_, StorageError>(conn.query_row("SELECT secret FROM hooks WHERE id = ?1", [id], |r| r.get(0))?)
+        })
+        .unwrap();
+    assert!(stored.starts_with("sealed:") && !stored.contains("plain-old-secret"), "{stored}");
+    assert_eq!(app.get_ok(&format!("/api/hooks/{id}")).await["hook"]["secret"], "plain-old-secret");
+}
