@@ -46,11 +46,11 @@ impl Failure {
                 hook_id = hook, delivery_id = %delivery_id, attempt, status, %reason, next_retry = %at.to_rfc3339(), "a delivery failed"
             ),
             Next::Exhausted => tracing::warn!(
-                hook_id = hook, delivery_id = %delivery_id, attempt, status, %reason, next_retry = "none",
+                hook_id = hook, delivery_id = %delivery_id, attempt, status, %reason, next_retry = %"none",
                 "a delivery failed and its retries are exhausted: its events are kept as failed"
             ),
             Next::Gone => tracing::warn!(
-                hook_id = hook, delivery_id = %delivery_id, attempt, status, %reason, next_retry = "none",
+                hook_id = hook, delivery_id = %delivery_id, attempt, status, %reason, next_retry = %"none",
                 "a delivery failed with 410 Gone: the hook is unpublished"
             ),
         }
