@@ -53,10 +53,9 @@ async fn a_panicking_projector_makes_ready_503_then_serve_exits_non_zero_naming_
     let client = reqwest::Client::new();
     let started = Instant::now();
     while unready.is_none() && started.elapsed() < Duration::from_secs(30) {
-        if let Ok(response) = client.get(format!("http://{address}/ready")).send().await {
-            if response.status() == 503 {
-                unready = Some(json(response).await);
-            }
+        let answered = client.get(format!("http://{address}/ready")).send().await;
+        if let Some(response) = answered.ok().filter(|response| response.status() == 503) {
+            unready = Some(json(response).await);
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }

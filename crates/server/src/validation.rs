@@ -18,10 +18,10 @@ fn problems(settings: &Settings) -> Vec<String> {
     if let Err(error) = settings.server.listen_addr() {
         problems.push(error.to_string());
     }
-    if let Some(url) = &settings.server.public_url {
-        if let Some(problem) = public_url_problem(url) {
-            problems.push(format!("server.public_url / DEALFLOW_PUBLIC_URL {url:?} {problem}"));
-        }
+    if let Some((url, problem)) =
+        settings.server.public_url.as_ref().and_then(|url| Some((url, public_url_problem(url)?)))
+    {
+        problems.push(format!("server.public_url / DEALFLOW_PUBLIC_URL {url:?} {problem}"));
     }
     if settings.database.readers == 0 {
         problems.push("database.readers must be at least 1".into());
