@@ -22,6 +22,7 @@ mod ops_secrets;
 mod ops_signin;
 mod ops_startup;
 mod ops_supervisor;
+mod ops_tracing;
 mod pipelines;
 mod replay;
 mod retries;

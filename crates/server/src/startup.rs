@@ -122,9 +122,12 @@ impl Application {
         if let Some(server) = self.server {
             supervisor.spawn("http", async move { Ok(server.await?) });
         }
-        let ingest = self.ingest.clone();
+        let (ingest, shutdown) = (self.ingest.clone(), until_stopped());
         supervisor.spawn("housekeeping", async move {
-            tokio::join!(maintain(ingest), metrics::run_upkeep());
+            tokio::select! {
+                _ = async { tokio::join!(maintain(ingest), metrics::run_upkeep()) } => {}
+                () = shutdown => {}
+            }
             Ok(())
         });
         if self.settings.roles.projector {

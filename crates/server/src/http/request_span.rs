@@ -10,13 +10,14 @@ pub fn span(req: &ServiceRequest, request_id: &str) -> Span {
     let path = req.path();
     let route = req.match_pattern();
     let (kind, id) = route.as_deref().and_then(|route| named_id(route, path)).unzip();
+    let id_of = |wanted: IdKind| kind.filter(|k| *k == wanted).and(id.as_deref()).map(tracing::field::display);
     tracing::info_span!(
         "request",
-        request_id,
+        request_id = %request_id,
         method = %req.method(),
-        route = route.as_deref().unwrap_or("(no route)"),
-        hook_id = kind.filter(|k| *k == IdKind::Hook).and(id.as_deref()),
-        source_id = kind.filter(|k| *k == IdKind::Source).and(id.as_deref()),
+        route = %route.as_deref().unwrap_or("(no route)"),
+        hook_id = id_of(IdKind::Hook),
+        source_id = id_of(IdKind::Source),
     )
 }
 
