@@ -59,14 +59,28 @@ async fn a_panicking_projector_makes_ready_503_then_serve_exits_non_zero_naming_
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let status = tokio::task::spawn_blocking(move || child.wait()).await.unwrap().unwrap();
+    let status = exit_within(&mut child, Duration::from_secs(30));
 
     let unready = unready.expect("/ready answered 503 before the process exited");
     assert!(unready["roles"]["projector"].as_str().unwrap().starts_with("stopped"), "{unready}");
     assert_eq!(unready["roles"]["http"], "running");
-    assert!(!status.success(), "exits non-zero");
+    assert!(!status.expect("serve exits by itself").success(), "exits non-zero");
     let log = log.lock().unwrap().join("\n");
     assert!(log.contains("the projector role stopped") && log.contains("injected fault"), "{log}");
+}
+
+/// The exit status of `child` if it exits within `limit`; killed otherwise (the test fails).
+fn exit_within(child: &mut std::process::Child, limit: Duration) -> Option<std::process::ExitStatus> {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
 }
 
 /// Waits (up to 30 s) for a log line that `find` extracts something from.

@@ -6,8 +6,9 @@ use domain::pipeline::default_pipeline;
 use eventlog::SqliteEventLog;
 use ingest::commands::pipelines;
 
-/// Appends `pipeline.created` for `Main Pipeline` unless a pipeline was ever created.
-pub async fn ensure_default_pipeline(log: &SqliteEventLog) -> anyhow::Result<()> {
+/// Appends `pipeline.created` for `Main Pipeline` unless a pipeline was ever created; answers
+/// whether it did.
+pub async fn ensure_default_pipeline(log: &SqliteEventLog) -> anyhow::Result<bool> {
     let created = log
         .write(|tx| {
             // Ids start at 1, so pipeline-1 exists once any pipeline was ever created.
@@ -22,5 +23,5 @@ pub async fn ensure_default_pipeline(log: &SqliteEventLog) -> anyhow::Result<()>
     if created {
         tracing::info!("created the default pipeline");
     }
-    Ok(())
+    Ok(created)
 }

@@ -2,6 +2,7 @@
 //! read the real port back), opens the log, bootstraps a fresh database and assembles the HTTP
 //! app; then runs every role under the [`Supervisor`].
 
+use std::future::Future;
 use std::net::TcpListener;
 use std::time::Duration;
 
@@ -18,7 +19,7 @@ use tokio::sync::watch;
 use crate::auth::{self, AdminSetup, Authenticator};
 use crate::http::{commands, conventions, health, metrics, users};
 use crate::settings::{Fault, Settings};
-use crate::supervisor::{Roles, Supervisor, panic_message};
+use crate::supervisor::{Ending, Roles, Supervisor, panic_message};
 use crate::{bootstrap, database, migrations};
 
 /// A built, bound, not yet running application.
@@ -58,7 +59,7 @@ impl Application {
         let ingest = web::Data::new(Ingest::new(log.clone(), settings.ingest.clone(), public_url.clone())?);
         seal_hook_secrets(&log, &ingest.secrets).await?;
         bootstrap_admin(&log, &settings).await?;
-        bootstrap::ensure_default_pipeline(&log).await?;
+        let bootstrapped = bootstrap::ensure_default_pipeline(&log).await?;
         tracing::info!(address = %bound, %public_url, "listening");
         let targets = TargetPolicy { allow_private: settings.webhooks.allow_private_targets };
         let changes = std::sync::Arc::new(tokio::sync::Notify::new());
@@ -73,6 +74,10 @@ impl Application {
             None
         };
         let projector = Projector::new(log.clone());
+        if bootstrapped && settings.roles.projector {
+            // A fresh database answers its first GET with the default pipeline in the read models.
+            catch_up(&projector).await?;
+        }
         let dispatcher = dispatcher.get_ref().clone();
         Ok(Self { port: bound.port(), public_url, log, ingest, projector, dispatcher, settings, roles, server })
     }
@@ -108,61 +113,19 @@ impl Application {
     }
 
     /// Runs the HTTP server and the background roles under one supervisor until SIGINT or
-    /// SIGTERM (`Ok`), or until a role dies (`Err` naming it, after [`UNREADY_GRACE`] of 503s).
+    /// SIGTERM (`Ok`), or until a role dies (`Err` naming it, after a grace of 503s on `/ready`).
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let (stop, stopped) = watch::channel(false);
-        let until_stopped = move || {
-            let mut stopped = stopped.clone();
-            async move {
-                let _ = stopped.wait_for(|stop| *stop).await;
-            }
-        };
+        let stop = Stop::default();
         let mut supervisor = Supervisor::new(self.roles.clone());
-        let server_handle = self.server.as_ref().map(Server::handle);
-        if let Some(server) = self.server {
-            supervisor.spawn("http", async move { Ok(server.await?) });
-        }
-        let (ingest, shutdown) = (self.ingest.clone(), until_stopped());
-        supervisor.spawn("housekeeping", async move {
-            tokio::select! {
-                _ = async { tokio::join!(maintain(ingest), metrics::run_upkeep()) } => {}
-                () = shutdown => {}
-            }
-            Ok(())
-        });
-        if self.settings.roles.projector {
-            let projector = self.projector.clone();
-            let fault = self.settings.testing.fault;
-            let shutdown = until_stopped();
-            supervisor.spawn("projector", async move {
-                if fault == Some(Fault::ProjectorPanic) {
-                    projector.inject_panic();
-                }
-                projector.run(shutdown).await;
-                Ok(())
-            });
-        }
-        if self.settings.roles.dispatcher {
-            let thread = self.dispatcher.clone().run_on_own_thread(until_stopped())?;
-            supervisor.spawn("dispatcher", async move {
-                let joined = tokio::task::spawn_blocking(move || thread.join()).await?;
-                joined.map_err(|panic| anyhow::anyhow!("it panicked: {}", panic_message(panic.as_ref())))
-            });
-        }
+        let server = self.server.as_ref().map(Server::handle);
+        self.spawn_roles(&mut supervisor, &stop)?;
         let outcome = tokio::select! {
-            ending = supervisor.next_ending() => match ending {
-                Some((role, why)) => {
-                    tracing::error!(role, cause = %why, "a role stopped; /ready answers 503 and the process exits");
-                    tokio::time::sleep(UNREADY_GRACE).await;
-                    Err(anyhow::anyhow!("the {role} role stopped: {why}"))
-                }
-                None => Ok(()),
-            },
+            ending = supervisor.next_ending() => died(ending).await,
             stopped = stop_signal() => stopped,
         };
-        let _ = stop.send(true);
-        if let Some(handle) = server_handle {
-            handle.stop(true).await;
+        stop.signal();
+        if let Some(server) = server {
+            server.stop(true).await;
         }
         // The dispatcher stops at its next await point; its leases expire if a send was cut short.
         if tokio::time::timeout(STOP_GRACE, supervisor.wait_all()).await.is_err() {
@@ -170,6 +133,79 @@ impl Application {
         }
         outcome
     }
+
+    /// Starts every role this process runs under `supervisor`; each ends at `stop`.
+    fn spawn_roles(self, supervisor: &mut Supervisor, stop: &Stop) -> anyhow::Result<()> {
+        if let Some(server) = self.server {
+            supervisor.spawn("http", async move { Ok(server.await?) });
+        }
+        let (ingest, stopped) = (self.ingest.clone(), stop.stopped());
+        supervisor.spawn("housekeeping", async move {
+            tokio::select! {
+                _ = async { tokio::join!(maintain(ingest), metrics::run_upkeep()) } => {}
+                () = stopped => {}
+            }
+            Ok(())
+        });
+        if self.settings.roles.projector {
+            let (projector, fault, stopped) = (self.projector.clone(), self.settings.testing.fault, stop.stopped());
+            supervisor.spawn("projector", async move {
+                if fault == Some(Fault::ProjectorPanic) {
+                    projector.inject_panic();
+                }
+                projector.run(stopped).await;
+                Ok(())
+            });
+        }
+        if self.settings.roles.dispatcher {
+            let thread = self.dispatcher.clone().run_on_own_thread(stop.stopped())?;
+            supervisor.spawn("dispatcher", async move {
+                let joined = tokio::task::spawn_blocking(move || thread.join()).await?;
+                joined.map_err(|panic| anyhow::anyhow!("it panicked: {}", panic_message(panic.as_ref())))
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The signal that tells every role to stop.
+struct Stop {
+    sender: watch::Sender<bool>,
+}
+
+impl Default for Stop {
+    fn default() -> Self {
+        Self { sender: watch::channel(false).0 }
+    }
+}
+
+impl Stop {
+    /// Resolves once [`Stop::signal`] was called.
+    fn stopped(&self) -> impl Future<Output = ()> + Send + 'static {
+        let mut receiver = self.sender.subscribe();
+        async move {
+            let _ = receiver.wait_for(|stop| *stop).await;
+        }
+    }
+
+    fn signal(&self) {
+        self.sender.send_replace(true);
+    }
+}
+
+/// A role ended while the process was not stopping: logged, `/ready` answers 503 for
+/// [`UNREADY_GRACE`], then the process is to exit non-zero.
+async fn died(ending: Option<Ending>) -> anyhow::Result<()> {
+    let Some((role, why)) = ending else { return Ok(()) };
+    tracing::error!(role, cause = %why, "a role stopped; /ready answers 503 and the process exits");
+    tokio::time::sleep(UNREADY_GRACE).await;
+    Err(anyhow::anyhow!("the {role} role stopped: {why}"))
+}
+
+/// Projects every event committed so far.
+async fn catch_up(projector: &Projector) -> anyhow::Result<()> {
+    while !matches!(projector.step().await?, projection::Step::Idle { .. }) {}
+    Ok(())
 }
 
 /// Resolves at SIGINT or SIGTERM.

@@ -62,6 +62,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve => Application::build(settings).await?.run_until_stopped().await,
         Command::Migrate => {
+            settings.validate()?;
             let log = open_log(&settings)?;
             println!("database {} is up to date", log.path().display());
             Ok(())
