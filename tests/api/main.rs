@@ -20,3 +20,7 @@ mod pipelines;
 mod replay;
 mod retries;
 mod sources;
+mod doc_blocks;
+mod doc_links;
+mod doc_session;
+mod documented_commands;
