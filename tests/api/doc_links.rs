@@ -80,7 +80,8 @@ mod tests {
 
     #[test]
     fn links_and_images_are_found_with_their_lines_but_not_in_code() {
-        let markdown = "[a](docs/a.md)\n\n`[b](b.md)`\n\n```\n[c](c.md)\n```\n![d](img/d.png) and [e][ref]\n\n[ref]: e.md\n";
+        let markdown =
+            "[a](docs/a.md)\n\n`[b](b.md)`\n\n```\n[c](c.md)\n```\n![d](img/d.png) and [e][ref]\n\n[ref]: e.md\n";
 
         let found = links(markdown);
 

@@ -81,7 +81,8 @@ mod tests {
 
     #[test]
     fn the_documented_address_and_password_become_the_live_ones() {
-        let script = session_script(&[sh(3, "curl -u admin:<password> http://127.0.0.1:8080/api/users/self\n")], &live());
+        let script =
+            session_script(&[sh(3, "curl -u admin:<password> http://127.0.0.1:8080/api/users/self\n")], &live());
 
         assert!(script.contains("__block 3\ncurl -u admin:pw http://127.0.0.1:4321/api/users/self\n"), "{script}");
     }
