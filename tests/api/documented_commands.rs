@@ -111,7 +111,12 @@ impl Session {
         let sink = std::fs::File::create(&output_path).expect("the output file");
         let bin = self.dir.path().join("bin");
         let search_path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
-        let mut child = tokio::process::Command::new("bash")
+        let mut command = tokio::process::Command::new("bash");
+        // Only the session's own settings reach `dealflow`, whatever the test runner's are.
+        for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("DEALFLOW_")) {
+            command.env_remove(name);
+        }
+        let mut child = command
             .args(["-euo", "pipefail"])
             .arg(&path)
             .current_dir(self.dir.path().join("work"))
