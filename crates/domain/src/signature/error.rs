@@ -35,8 +35,8 @@ pub enum VerifyError {
     Malformed { scheme: SignatureScheme, expected: Credential, problem: &'static str },
     /// Well formed, but made with none of the source's secrets over this exact request.
     #[error(
-        "{expected} does not match this request; this source uses the {scheme} signature scheme: sign the raw \
-         body, unchanged, with the source's current secret and send {}",
+        "{expected} does not match this request and the source's secret; this source uses the {scheme} \
+         signature scheme: send {}, made with the source's current secret",
         scheme.expects()
     )]
     Mismatch { scheme: SignatureScheme, expected: Credential },
@@ -138,5 +138,19 @@ mod tests {
              ?access_key=<the source's secret> in the endpoint URL"
         );
         assert_eq!(error.reason(), "missing");
+    }
+
+    #[test]
+    fn a_mismatch_says_what_to_send_and_not_what_differed() {
+        let error = VerifyError::Mismatch {
+            scheme: SignatureScheme::Typeform,
+            expected: Credential::Header("Typeform-Signature"),
+        };
+        assert_eq!(
+            error.to_string(),
+            "the Typeform-Signature header does not match this request and the source's secret; this source uses \
+             the typeform signature scheme: send Typeform-Signature: sha256=<base64 HMAC-SHA256 of the raw body>, \
+             made with the source's current secret"
+        );
     }
 }
