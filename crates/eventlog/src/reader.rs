@@ -87,6 +87,28 @@ fn push_type_condition(sql: &mut String, params: &mut Vec<Value>, types: &[Strin
     sql.push_str(&format!(" AND ({})", conditions.join(" OR ")));
 }
 
+/// Up to `limit` events of the given types before position `before`, newest first.
+pub fn latest_of_types(
+    conn: &Connection,
+    types: &[&str],
+    before: u64,
+    limit: usize,
+) -> Result<Vec<RecordedEvent>, StorageError> {
+    if types.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; types.len()].join(", ");
+    let sql = format!(
+        "SELECT {EVENT_COLUMNS} FROM events WHERE position < ? AND type IN ({marks}) ORDER BY position DESC LIMIT ?"
+    );
+    let mut params: Vec<Value> = vec![Value::Integer(i64::try_from(before).unwrap_or(i64::MAX))];
+    params.extend(types.iter().map(|t| Value::Text((*t).to_owned())));
+    params.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+    let mut query = conn.prepare(&sql)?;
+    let events = query.query_map(rusqlite::params_from_iter(params), recorded_event)?.collect::<Result<_, _>>()?;
+    Ok(events)
+}
+
 /// The position of the last event; 0 for an empty log.
 pub fn head(conn: &Connection) -> Result<u64, StorageError> {
     Ok(conn.query_row("SELECT coalesce(max(position), 0) FROM events", [], |row| row.get(0))?)

@@ -12,6 +12,8 @@ pub mod engine;
 mod folds;
 pub mod lane;
 pub mod matcher;
+mod mautic_contact;
+mod money;
 mod payload;
 pub mod queue;
 pub mod replay;
