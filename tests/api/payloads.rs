@@ -199,3 +199,31 @@ async fn a_test_send_gives_every_trigger_an_item_with_the_keys_of_a_real_deliver
         assert!(!real_ids.contains(&made_up["event_info"]["event_id"].as_str().unwrap().to_owned()));
     }
 }
+
+#[tokio::test]
+async fn slack_messages_show_money_in_the_currencys_minor_units() {
+    let (app, receiver) = (spawn_driven_app().await, Receiver::start().await);
+    app.patch_settings(json!({ "queue_mode": "queue" })).await;
+    let mut body = hook_body("Slack", &receiver.url, &["dealflow.deal.won"]);
+    body["payloadFormat"] = json!("slack");
+    app.create_hook(body).await;
+    for (title, amount, currency) in
+        [("Euro", "15000.5", "EUR"), ("Yen", "1500", "JPY"), ("Dinar", "1234.5", "KWD"), ("Pound", "999.995", "GBP")]
+    {
+        app.create_deal(json!({ "title": title, "amount": amount, "currency": currency, "stage_id": 5 })).await;
+    }
+
+    app.dispatcher.step().await.unwrap();
+
+    let text = receiver.received()[0].json()["text"].as_str().unwrap().to_owned();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "Deal *Euro* won — 15,000.50 EUR",
+            "Deal *Yen* won — 1,500 JPY",
+            "Deal *Dinar* won — 1,234.500 KWD",
+            "Deal *Pound* won — 1,000 GBP",
+        ]
+    );
+}

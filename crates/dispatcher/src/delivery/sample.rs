@@ -91,7 +91,7 @@ fn real_item(
 }
 
 /// The trigger's item for a made-up history whose last event fires it.
-fn made_up(trigger: &str, hook: HookId, now: DateTime<Utc>) -> Result<Item, StorageError> {
+pub(super) fn made_up(trigger: &str, hook: HookId, now: DateTime<Utc>) -> Result<Item, StorageError> {
     let actor = Actor { id: None, name: "dealflow".into(), kind: ActorKind::System };
     let history = history(trigger);
     let contexts: Vec<EventContext> = (1..=history.len() as u64)

@@ -45,8 +45,8 @@ fn line(trigger: &str, item: &Value) -> String {
                 escape(item["task"]["title"].as_str().unwrap_or(""))
             )
         }
-        "mautic.lead_post_save_new" => format!("New contact {}", email(&item["contact"])),
-        "mautic.lead_post_save_update" => format!("Contact {} updated", email(&item["contact"])),
+        "mautic.lead_post_save_new" => format!("New contact {}", email(&item["contact"]["fields"]["all"])),
+        "mautic.lead_post_save_update" => format!("Contact {} updated", email(&item["contact"]["fields"]["all"])),
         other => format!("{other}: {title}"),
     }
 }
@@ -68,7 +68,22 @@ fn money(deal: &Value) -> String {
 
 #[cfg(test)]
 mod tests {
+    use domain::ids::HookId;
+
     use super::*;
+    use crate::hooks::triggers;
+
+    #[test]
+    fn every_firing_trigger_reads_its_line_from_the_items_real_shape() {
+        let now = chrono::Utc::now();
+        for trigger in triggers::TRIGGERS.iter().map(|t| t.name).filter(|t| !triggers::fired_from(t).is_empty()) {
+            let item = super::super::sample::made_up(trigger, HookId(1), now).unwrap();
+            let line = line(trigger, &serde_json::from_str(&item.payload).unwrap());
+            for fallback in ["a contact", "untitled", "?", "no fields", "— 0 "] {
+                assert!(!line.contains(fallback), "{trigger}: {line}");
+            }
+        }
+    }
 
     #[test]
     fn a_won_deal_reads_as_the_spec_example() {
