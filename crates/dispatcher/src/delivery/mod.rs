@@ -19,6 +19,7 @@ pub mod queue;
 pub mod replay;
 mod routes;
 mod sample;
+mod sample_data;
 pub mod schedule;
 pub mod settings;
 mod settle;

@@ -5,16 +5,10 @@
 //! fresh event id. Either way `event_info.test` is `true`. A hook with no firing trigger gets a
 //! sample `dealflow.deal.stage_changed` item.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use domain::contact::Contact;
 use domain::deal::Deal;
-use domain::events::{
-    ContactChanges, ContactCreated, ContactSnapshot, ContactUpdated, DealContactAdded, DealCreated, DealNoteAdded,
-    DealStageChanged, DealStatus, DealTaskAdded, DealTaskCompleted, DealUpdated, NoteData, PipelineRef, StageRef,
-    StageType, TaskData,
-};
-use domain::ids::{ContactId, DealId, HookId, NoteId, PipelineId, StageId, TaskId};
-use domain::values::{Amount, Change, Currency};
+use domain::ids::HookId;
 use domain::{Actor, ActorKind, DomainEvent, EventContext};
 use eventlog::{RecordedEvent, StorageError, reader};
 use rusqlite::Connection;
@@ -24,6 +18,7 @@ use super::folds::FoldCache;
 use super::matcher::{Subject, fired};
 use super::payload::EventFacts;
 use super::queue::Item;
+use super::sample_data::{CONTACT, DEAL, history};
 use crate::hooks::{Hook, triggers};
 
 /// The trigger sampled for a hook that lists none that fires.
@@ -115,120 +110,6 @@ pub(super) fn made_up(trigger: &str, hook: HookId, now: DateTime<Utc>) -> Result
 
 fn item(trigger: &str, position: u64, event_id: Uuid, payload: String) -> Item {
     Item { id: 0, position, event_id: event_id.to_string(), trigger: trigger.to_owned(), payload, delivery_id: None }
-}
-
-const DEAL: DealId = DealId(42);
-const CONTACT: ContactId = ContactId(1);
-
-/// A short history whose last event fires `trigger` (SPEC §7's example deal, or Jane Doe).
-fn history(trigger: &str) -> Vec<DomainEvent> {
-    let (qualified, proposal, negotiation) = (
-        stage(2, "Qualified", StageType::Open),
-        stage(3, "Proposal Sent", StageType::Open),
-        stage(4, "Negotiation", StageType::Open),
-    );
-    match trigger {
-        "mautic.lead_post_save_new" => vec![contact_created(Some("Acme Corp"))],
-        "mautic.lead_post_save_update" => vec![
-            contact_created(None),
-            DomainEvent::ContactUpdated(ContactUpdated {
-                changes: ContactChanges {
-                    company: Change::between(None, Some("Acme Corp".into())),
-                    ..Default::default()
-                },
-            }),
-        ],
-        "dealflow.deal.created" => vec![deal_created(proposal, "15000")],
-        "dealflow.deal.updated" => vec![
-            deal_created(proposal, "12000"),
-            DomainEvent::DealUpdated(DealUpdated {
-                changes: domain::events::DealChanges {
-                    amount: Change::between(amount("12000"), amount("15000")),
-                    ..Default::default()
-                },
-            }),
-        ],
-        "dealflow.deal.won" => {
-            vec![deal_created(negotiation.clone(), "15000"), moved(negotiation, stage(5, "Won", StageType::Won))]
-        }
-        "dealflow.deal.lost" => {
-            vec![deal_created(negotiation.clone(), "15000"), moved(negotiation, stage(6, "Lost", StageType::Lost))]
-        }
-        "dealflow.deal.contact_added" => vec![
-            deal_created(proposal, "15000"),
-            DomainEvent::DealContactAdded(DealContactAdded { contact: snapshot() }),
-        ],
-        "dealflow.deal.note_added" => vec![
-            deal_created(proposal, "15000"),
-            DomainEvent::DealNoteAdded(DealNoteAdded {
-                note: NoteData { id: NoteId(1), text: "Sent the proposal".into() },
-            }),
-        ],
-        "dealflow.deal.task_completed" => vec![
-            deal_created(proposal, "15000"),
-            DomainEvent::DealTaskAdded(DealTaskAdded {
-                task: TaskData {
-                    id: TaskId(1),
-                    title: "Follow up".into(),
-                    due_date: NaiveDate::from_ymd_opt(2026, 6, 30),
-                },
-            }),
-            DomainEvent::DealTaskCompleted(DealTaskCompleted { task_id: TaskId(1) }),
-        ],
-        _ => vec![deal_created(qualified.clone(), "15000"), moved(qualified, proposal)],
-    }
-}
-
-fn stage(id: u64, name: &str, kind: StageType) -> StageRef {
-    StageRef { id: StageId(id), name: name.into(), kind }
-}
-
-fn amount(text: &str) -> Amount {
-    Amount::parse(text).unwrap_or(Amount::ZERO)
-}
-
-fn pipeline() -> PipelineRef {
-    PipelineRef { id: PipelineId(1), name: "Main Pipeline".into() }
-}
-
-fn deal_created(stage: StageRef, value: &str) -> DomainEvent {
-    DomainEvent::DealCreated(DealCreated {
-        title: "Acme Corp - Enterprise Plan".into(),
-        amount: amount(value),
-        currency: Currency::USD,
-        close_date: NaiveDate::from_ymd_opt(2026, 6, 30),
-        status: DealStatus::of_stage(stage.kind),
-        pipeline: pipeline(),
-        stage,
-        custom_fields: Default::default(),
-        source_id: None,
-        external_id: None,
-    })
-}
-
-fn moved(from: StageRef, to: StageRef) -> DomainEvent {
-    let status = DealStatus::of_stage(to.kind);
-    DomainEvent::DealStageChanged(DealStageChanged { from, to, pipeline: pipeline(), previous_pipeline: None, status })
-}
-
-fn snapshot() -> ContactSnapshot {
-    ContactSnapshot {
-        id: CONTACT,
-        email: "jane.doe@example.com".into(),
-        first_name: Some("Jane".into()),
-        last_name: Some("Doe".into()),
-        company: Some("Acme Corp".into()),
-    }
-}
-
-fn contact_created(company: Option<&str>) -> DomainEvent {
-    let jane = snapshot();
-    DomainEvent::ContactCreated(ContactCreated {
-        email: jane.email,
-        first_name: jane.first_name,
-        last_name: jane.last_name,
-        company: company.map(str::to_owned),
-    })
 }
 
 #[cfg(test)]
