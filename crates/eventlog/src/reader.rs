@@ -105,7 +105,7 @@ pub fn latest_of_types(
         let rows = query.query_map((event_type, before, per_type), recorded_event)?;
         events.extend(rows.collect::<Result<Vec<_>, _>>()?);
     }
-    events.sort_by(|a, b| b.position.cmp(&a.position));
+    events.sort_by_key(|e| std::cmp::Reverse(e.position));
     events.truncate(limit);
     Ok(events)
 }
