@@ -20,6 +20,7 @@ mod hooks;
 mod hooks_listing;
 mod hooks_php_client;
 mod inbound;
+mod payloads;
 mod pipelines;
 mod replay;
 mod retries;

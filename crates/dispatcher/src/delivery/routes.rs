@@ -78,7 +78,8 @@ async fn test(engine: Data<Engine>, _: Admin, id: Path<String>) -> Result<HttpRe
     let hook = find_hook(&engine, id).await?;
     let settings = engine.settings().await?;
     let (now, delivery_id) = (Utc::now(), format!("msg_{}", Uuid::now_v7().simple()));
-    let items = sample::items(&hook, now);
+    let sampled = hook.clone();
+    let items = engine.context().log.read_async(move |conn| sample::items(conn, &sampled, now)).await?;
     let body = payload::body(hook.payload_format, &items);
     let answer =
         engine.context().sender.send(&hook, &delivery_id, body, Duration::from_secs(settings.timeout), now).await;
