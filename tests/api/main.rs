@@ -5,6 +5,7 @@ mod helpers;
 mod receiver;
 
 mod access;
+mod bodies;
 mod contacts;
 mod crash;
 mod deals;
