@@ -72,8 +72,9 @@ async fn edit(
     id: Path<String>,
     body: ObjectBody,
 ) -> Result<HttpResponse, ApiError> {
+    let id: SourceId = path_id(&id)?;
     let input = parse_input(&body, false)?;
-    apply_edit(ingest, admin, request, &id, input).await
+    apply_edit(ingest, admin, request, id, input).await
 }
 
 /// PUT: every editable field is set; absent ones take their defaults.
@@ -84,20 +85,20 @@ async fn replace(
     id: Path<String>,
     body: ObjectBody,
 ) -> Result<HttpResponse, ApiError> {
+    let id: SourceId = path_id(&id)?;
     let mut input = parse_input(&body, true)?;
     input.default_pipeline_id = input.default_pipeline_id.or(Some(PipelineId(1)));
     input.is_published = input.is_published.or(Some(true));
-    apply_edit(ingest, admin, request, &id, input).await
+    apply_edit(ingest, admin, request, id, input).await
 }
 
 async fn apply_edit(
     ingest: Data<Ingest>,
     Admin(user): Admin,
     request: RequestId,
-    id: &str,
+    id: SourceId,
     input: SourceInput,
 ) -> Result<HttpResponse, ApiError> {
-    let id: SourceId = path_id(id)?;
     let (pipelines, metadata) = (ingest.pipelines.clone(), user_metadata(&user, &request));
     let record = ingest.log.write(move |tx| commands::edit(tx, &pipelines, id, input, &metadata)).await?;
     ingest.sources.forget(id);
