@@ -77,8 +77,13 @@ async fn every_body_route_reads_json_labelled_as_a_form_and_applies_it() {
     let mut walk = Walk { app: &app, walked: Vec::new() };
 
     let pipeline = walk
-        .send("POST", "/api/pipelines/new", 0, json!({ "name": "Partners", "stages": [
-            { "name": "Intro", "type": "open" }, { "name": "Signed", "type": "won" }] }))
+        .send(
+            "POST",
+            "/api/pipelines/new",
+            0,
+            json!({ "name": "Partners", "stages": [
+            { "name": "Intro", "type": "open" }, { "name": "Signed", "type": "won" }] }),
+        )
         .await["pipeline"]["id"]
         .as_u64()
         .unwrap();
@@ -118,8 +123,9 @@ async fn every_body_route_reads_json_labelled_as_a_form_and_applies_it() {
     walk.send("PUT", "/api/contacts/{id}/edit", contact, json!({ "company": "Acme" })).await;
     walk.shows(&path, "/contact/company", json!("Acme")).await;
 
-    let source = walk.send("POST", "/api/sources/new", 0, json!({ "name": "Forms", "default_pipeline_id": pipeline })).await
-        ["source"]["id"]
+    let source = walk
+        .send("POST", "/api/sources/new", 0, json!({ "name": "Forms", "default_pipeline_id": pipeline }))
+        .await["source"]["id"]
         .as_u64()
         .unwrap();
     let path = format!("/api/sources/{source}");
@@ -129,9 +135,10 @@ async fn every_body_route_reads_json_labelled_as_a_form_and_applies_it() {
     walk.send("PUT", "/api/sources/{id}/edit", source, json!({ "name": "All forms", "is_published": false })).await;
     walk.shows(&path, "/source/is_published", json!(false)).await;
 
-    let category = walk.send("POST", "/api/categories/new", 0, json!({ "title": "Sales hooks" })).await["category"]["id"]
-        .as_u64()
-        .unwrap();
+    let category =
+        walk.send("POST", "/api/categories/new", 0, json!({ "title": "Sales hooks" })).await["category"]["id"]
+            .as_u64()
+            .unwrap();
     walk.shows(&format!("/api/categories/{category}"), "/category/alias", json!("sales-hooks")).await;
 
     let hook = hook_body("CRM", "http://127.0.0.1:9/in", &["dealflow.deal.created"]);
@@ -140,11 +147,19 @@ async fn every_body_route_reads_json_labelled_as_a_form_and_applies_it() {
     walk.shows(&path, "/hook/name", json!("CRM")).await;
     walk.send("PATCH", "/api/hooks/{id}/edit", hook, json!({ "isPublished": false })).await;
     walk.shows(&path, "/hook/isPublished", json!(false)).await;
-    let replaced = json!({ "name": "CRM 2", "webhookUrl": "http://127.0.0.1:9/in", "triggers": ["dealflow.deal.created"] });
+    let replaced =
+        json!({ "name": "CRM 2", "webhookUrl": "http://127.0.0.1:9/in", "triggers": ["dealflow.deal.created"] });
     walk.send("PUT", "/api/hooks/{id}/edit", hook, replaced).await;
     walk.shows(&path, "/hook/name", json!("CRM 2")).await;
 
-    let batch = walk.send("POST", "/api/hooks/batch/new", 0, json!([hook_body("B", "http://127.0.0.1:9/b", &["dealflow.deal.won"])])).await;
+    let batch = walk
+        .send(
+            "POST",
+            "/api/hooks/batch/new",
+            0,
+            json!([hook_body("B", "http://127.0.0.1:9/b", &["dealflow.deal.won"])]),
+        )
+        .await;
     let batch_hook = batch["hooks"][0]["id"].as_u64().unwrap();
     let path = format!("/api/hooks/{batch_hook}");
     walk.shows(&path, "/hook/name", json!("B")).await;

@@ -19,7 +19,11 @@ async fn refusals(app: &TestApp, url: &str) -> Vec<String> {
         (Method::PATCH, format!("/api/hooks/{existing}/edit"), json!({ "webhookUrl": url })),
         (Method::PUT, format!("/api/hooks/{existing}/edit"), hook("put")),
         (Method::POST, "/api/hooks/batch/new".to_owned(), json!([hook("batch")])),
-        (Method::PUT, "/api/hooks/batch/edit".to_owned(), json!([{ "id": existing, "name": "b", "webhookUrl": url, "triggers": ["dealflow.deal.won"] }])),
+        (
+            Method::PUT,
+            "/api/hooks/batch/edit".to_owned(),
+            json!([{ "id": existing, "name": "b", "webhookUrl": url, "triggers": ["dealflow.deal.won"] }]),
+        ),
         (Method::PATCH, "/api/hooks/batch/edit".to_owned(), json!([{ "id": existing, "webhookUrl": url }])),
     ] {
         let response = app.send_json(method.clone(), &path, &body).await;
@@ -42,7 +46,10 @@ async fn a_host_name_that_resolves_to_loopback_is_refused_when_saved_naming_the_
     let app = strict_app_with_a_hook().await;
     let head = app.head();
     for message in refusals(&app, "http://localhost:9/in").await {
-        assert!(message.contains("localhost resolves to 127.0.0.1") || message.contains("localhost resolves to ::1"), "{message}");
+        assert!(
+            message.contains("localhost resolves to 127.0.0.1") || message.contains("localhost resolves to ::1"),
+            "{message}"
+        );
         assert!(message.contains("loopback"), "names the range: {message}");
     }
     assert_eq!(app.head(), head, "nothing was stored");
@@ -73,7 +80,12 @@ async fn special_purpose_addresses_are_refused_when_saved() {
 #[tokio::test]
 async fn control_characters_in_a_hook_url_are_refused_when_saved() {
     let app = strict_app_with_a_hook().await;
-    for url in ["https://93.184.216.34/in\r\nX-Injected: 1", "https://93.184.216.34/in\n", "https://93.184.216.34/\tin", "https://93.184.216.34/\u{7f}"] {
+    for url in [
+        "https://93.184.216.34/in\r\nX-Injected: 1",
+        "https://93.184.216.34/in\n",
+        "https://93.184.216.34/\tin",
+        "https://93.184.216.34/\u{7f}",
+    ] {
         for message in refusals(&app, url).await {
             assert!(message.contains("control characters"), "{url:?}: {message}");
         }

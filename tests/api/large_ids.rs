@@ -69,9 +69,17 @@ const BODY_ROUTES: &[(&str, &str, &str)] = &[
     ("PATCH", "/api/pipelines/1/edit", r#"{"stages": [{"id": {X}, "name": "n"}]}"#),
     ("POST", "/api/sources/new", r#"{"name": "s", "default_pipeline_id": {X}}"#),
     ("PATCH", "/api/sources/{source}/edit", r#"{"default_pipeline_id": "{X}"}"#),
-    ("POST", "/api/hooks/new", r#"{"name": "h", "webhookUrl": "http://127.0.0.1:9/", "triggers": ["dealflow.deal.won"], "category": {X}}"#),
+    (
+        "POST",
+        "/api/hooks/new",
+        r#"{"name": "h", "webhookUrl": "http://127.0.0.1:9/", "triggers": ["dealflow.deal.won"], "category": {X}}"#,
+    ),
     ("PATCH", "/api/hooks/{hook}/edit", r#"{"category": {"id": {X}}}"#),
-    ("PUT", "/api/hooks/batch/edit", r#"[{"id": {X}, "name": "h", "webhookUrl": "http://127.0.0.1:9/", "triggers": ["dealflow.deal.won"]}]"#),
+    (
+        "PUT",
+        "/api/hooks/batch/edit",
+        r#"[{"id": {X}, "name": "h", "webhookUrl": "http://127.0.0.1:9/", "triggers": ["dealflow.deal.won"]}]"#,
+    ),
     ("PATCH", "/api/hooks/batch/edit", r#"[{"id": "{X}", "name": "h"}]"#),
     ("POST", "/api/hooks/{hook}/replay", r#"{"from_position": {X}}"#),
 ];
@@ -96,9 +104,10 @@ impl Fixture {
 
 async fn fixture(app: &TestApp) -> Fixture {
     let deal = app.create_deal(json!({ "title": "Acme" })).await["id"].as_u64().unwrap();
-    let task = app.post_ok(&format!("/api/deals/{deal}/tasks/new"), &json!({ "title": "Call" }), 201).await["task"]["id"]
-        .as_u64()
-        .unwrap();
+    let task =
+        app.post_ok(&format!("/api/deals/{deal}/tasks/new"), &json!({ "title": "Call" }), 201).await["task"]["id"]
+            .as_u64()
+            .unwrap();
     let hook = app.create_hook(hook_body("CRM", "http://127.0.0.1:9/in", &["dealflow.deal.won"])).await["id"]
         .as_u64()
         .unwrap();
@@ -148,6 +157,7 @@ async fn the_largest_id_sqlite_holds_is_simply_not_found() {
     assert!(answer["message"].as_str().unwrap().contains(largest), "{answer}");
     let listed = app.get_ok(&format!("/api/deals?pipeline_id={largest}")).await;
     assert_eq!(listed["total"], 0);
-    let message: Value = error_body(app.admin_get("/api/deals/9223372036854775808").await, 404).await["message"].clone();
+    let message: Value =
+        error_body(app.admin_get("/api/deals/9223372036854775808").await, 404).await["message"].clone();
     assert!(message.as_str().unwrap().contains("9223372036854775807"), "names the largest id: {message}");
 }

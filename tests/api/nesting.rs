@@ -44,7 +44,9 @@ async fn php_form_keys_nest_to_the_bound_and_deeper_ones_are_400() {
 /// A hook body with an extra field `levels` containers deep in all (the hook ignores it).
 fn json_nested(levels: usize) -> String {
     let inner = format!("{}1{}", "[".repeat(levels - 1), "]".repeat(levels - 1));
-    format!(r#"{{"name": "x", "webhookUrl": "http://127.0.0.1:9/in", "triggers": ["dealflow.deal.won"], "extra": {inner}}}"#)
+    format!(
+        r#"{{"name": "x", "webhookUrl": "http://127.0.0.1:9/in", "triggers": ["dealflow.deal.won"], "extra": {inner}}}"#
+    )
 }
 
 #[tokio::test]

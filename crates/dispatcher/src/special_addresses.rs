@@ -148,7 +148,8 @@ mod tests {
 
     #[test]
     fn ranges_that_embed_ipv4_are_judged_by_the_embedded_address() {
-        for private in ["::ffff:127.0.0.1", "::ffff:10.1.2.3", "64:ff9b::10.0.0.1", "64:ff9b::a9fe:a9fe", "2002:c0a8:0101::1"]
+        for private in
+            ["::ffff:127.0.0.1", "::ffff:10.1.2.3", "64:ff9b::10.0.0.1", "64:ff9b::a9fe:a9fe", "2002:c0a8:0101::1"]
         {
             assert!(special(private).is_some(), "{private}");
         }

@@ -137,7 +137,12 @@ mod tests {
     #[test]
     fn control_characters_are_refused_wherever_they_are() {
         let policy = TargetPolicy { allow_private: true };
-        for url in ["https://a.example.com/in\r\nX-Injected: 1", "https://a.example.com/\tin", "https://a.exa\u{0}mple.com/", "https://a.example.com/\u{85}"] {
+        for url in [
+            "https://a.example.com/in\r\nX-Injected: 1",
+            "https://a.example.com/\tin",
+            "https://a.exa\u{0}mple.com/",
+            "https://a.example.com/\u{85}",
+        ] {
             assert!(matches!(policy.check_url(url), Err(TargetError::ControlCharacter(_))), "{url:?}");
         }
     }

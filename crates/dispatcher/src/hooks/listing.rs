@@ -361,7 +361,14 @@ mod tests {
         assert_eq!(where_key("where[12][expr]"), Some(("12", Part::Expr)));
         assert_eq!(where_key("where[0][val][]"), Some(("0", Part::Val)));
         assert_eq!(where_key("where[0][val][3]"), Some(("0", Part::Val)));
-        for key in ["where[0][val][x]", "where[0][val][0][0]", "where[x][col]", "where[0][cols]", "where[0]", "where[99999][col]"] {
+        for key in [
+            "where[0][val][x]",
+            "where[0][val][0][0]",
+            "where[x][col]",
+            "where[0][cols]",
+            "where[0]",
+            "where[99999][col]",
+        ] {
             assert_eq!(where_key(key), None, "{key}");
         }
         let deep = format!("where[0][val]{}", "[x]".repeat(5000));

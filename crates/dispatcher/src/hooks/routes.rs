@@ -37,7 +37,10 @@ pub fn editor(user: &api::Principal) -> Editor {
 pub async fn input(api: &HooksApi, body: &serde_json::Map<String, serde_json::Value>) -> Result<HookInput, ApiError> {
     let input = HookInput::parse(body, &api.targets).map_err(ApiError::validation)?;
     if let Some(url) = &input.webhook_url {
-        api.targets.check_resolved(url).await.map_err(|refused| ApiError::invalid_field("webhookUrl", refused.to_string()))?;
+        api.targets
+            .check_resolved(url)
+            .await
+            .map_err(|refused| ApiError::invalid_field("webhookUrl", refused.to_string()))?;
     }
     Ok(input)
 }

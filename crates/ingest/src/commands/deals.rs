@@ -53,9 +53,9 @@ pub fn parse_new(map: &Map<String, Value>, default_currency: Currency) -> Result
 
 fn contact_ids(fields: &mut Fields<'_>) -> Vec<ContactId> {
     let Some(value) = fields.value("contact_ids") else { return Vec::new() };
-    let ids: Option<Vec<ContactId>> = value
-        .as_array()
-        .and_then(|items| items.iter().map(|v| v.as_u64().filter(|id| (1..=MAX_ID).contains(id)).map(ContactId)).collect());
+    let ids: Option<Vec<ContactId>> = value.as_array().and_then(|items| {
+        items.iter().map(|v| v.as_u64().filter(|id| (1..=MAX_ID).contains(id)).map(ContactId)).collect()
+    });
     if ids.is_none() {
         fields.error("contact_ids", "must be an array of contact ids");
     }
