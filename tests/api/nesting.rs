@@ -86,3 +86,16 @@ async fn query_strings_hold_at_most_a_thousand_parameters() {
     still_up(&app).await;
     assert_eq!(app.get_ok("/api/deals?search=x").await["total"], json!(0));
 }
+
+#[tokio::test]
+async fn a_body_over_256_kib_is_413_and_one_under_is_read() {
+    let app = spawn_app().await;
+    let padded = |bytes: usize| {
+        let body = json_nested(1);
+        format!("{}, \"pad\": \"{}\"}}", &body[..body.len() - 1], "a".repeat(bytes - body.len() - 11))
+    };
+    assert_eq!(padded(256 * 1024).len(), 256 * 1024);
+    assert_eq!(post_hook(&app, "application/json", padded(256 * 1024)).await, 201);
+    assert_eq!(post_hook(&app, "application/json", padded(256 * 1024 + 1)).await, 413);
+    still_up(&app).await;
+}
