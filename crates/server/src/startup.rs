@@ -13,7 +13,7 @@ use projection::Projector;
 use tokio::sync::watch;
 
 use crate::auth::{self, Authenticator};
-use crate::http::{commands, conventions, health, metrics, users};
+use crate::http::{bounds, commands, conventions, health, metrics, users};
 use crate::settings::Settings;
 use crate::{bootstrap, migrations};
 
@@ -178,6 +178,7 @@ fn http_server(
         settings.server.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let server = HttpServer::new(move || {
         App::new()
+            .wrap(from_fn(bounds::bound_query))
             .wrap(from_fn(metrics::record_request))
             .wrap(from_fn(conventions::apply))
             .app_data(log.clone())

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use actix_web::HttpResponse;
 use actix_web::web::{self, Data, Path, Query};
-use api::{Admin, ApiError, Authenticated, CommandError, ListParams, ObjectBody, path_id};
+use api::{Admin, ApiError, Authenticated, CommandError, ListParams, ObjectBody, OptionalObjectBody, path_id};
 use chrono::Utc;
 use domain::ids::HookId;
 use eventlog::StorageError;
@@ -101,7 +101,12 @@ async fn test(engine: Data<Engine>, _: Admin, id: Path<String>) -> Result<HttpRe
     }})))
 }
 
-async fn replay(engine: Data<Engine>, _: Admin, id: Path<String>, body: ObjectBody) -> Result<HttpResponse, ApiError> {
+async fn replay(
+    engine: Data<Engine>,
+    _: Admin,
+    id: Path<String>,
+    body: OptionalObjectBody,
+) -> Result<HttpResponse, ApiError> {
     let id: HookId = path_id(&id)?;
     let request = ReplayRequest::parse(&body.0).map_err(ApiError::validation)?;
     let replayed = replay::replay(&engine, id, request).await?;
