@@ -179,7 +179,7 @@ async fn contact_triggers_carry_the_contact_and_hooks_get_only_their_triggers() 
     let received = receiver.received();
     assert_eq!(received.len(), 1, "the deal.created event is not among the hook's triggers");
     let item = &received[0].json()["mautic.lead_post_save_new"][0];
-    assert_eq!(item["contact"]["email"], "jane@example.com");
+    assert_eq!(item["contact"]["fields"]["core"]["email"]["value"], "jane@example.com");
     assert!(item["timestamp"].is_string());
 }
 

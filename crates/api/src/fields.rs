@@ -6,6 +6,8 @@ use std::str::FromStr;
 use domain::values::{BoundedText, FieldErrors};
 use serde_json::{Map, Value};
 
+use crate::limits::{IdText, out_of_range};
+
 /// A JSON object being parsed field by field.
 pub struct Fields<'a> {
     map: &'a Map<String, Value>,
@@ -105,14 +107,21 @@ impl<'a> Fields<'a> {
         parsed
     }
 
-    /// A positive integer id (a JSON number or a numeric string).
+    /// A positive integer id (a JSON number or a numeric string) from 1 to `MAX_ID`.
     pub fn id<T: FromStr>(&mut self, name: &str) -> Option<T> {
         let text = match self.value(name)? {
             Value::Number(n) => n.to_string(),
             Value::String(s) => s.trim().to_owned(),
             _ => String::new(),
         };
-        let parsed = text.parse::<T>().ok();
+        let parsed = match IdText::of(&text) {
+            IdText::Id(_) => text.parse::<T>().ok(),
+            IdText::OutOfRange => {
+                self.error(name, out_of_range(&text));
+                return None;
+            }
+            IdText::NotANumber => None,
+        };
         if parsed.is_none() {
             self.error(name, "must be a positive integer id");
         }
@@ -140,7 +149,46 @@ impl<'a> Fields<'a> {
     }
 }
 
-/// Parses an id from a path segment; 400 naming the parameter when it is not a positive integer.
+/// Parses an id from a path segment: 400 naming the parameter when it is not a whole number,
+/// 404 when it is one that no entity can have (0, or beyond `MAX_ID`).
 pub fn path_id<T: FromStr>(raw: &str) -> Result<T, crate::ApiError> {
-    raw.parse().map_err(|_| crate::ApiError::bad_field("id", format!("must be a positive integer, not {raw:?}")))
+    let not_a_number = || crate::ApiError::bad_field("id", format!("must be a positive integer, not {raw:?}"));
+    match IdText::of(raw) {
+        IdText::Id(_) if raw == raw.trim() => raw.parse().map_err(|_| not_a_number()),
+        IdText::OutOfRange => Err(crate::ApiError::not_found(format!(
+            "nothing has the id {raw}: ids run from 1 to {}",
+            domain::ids::MAX_ID
+        ))),
+        _ => Err(not_a_number()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::ids::DealId;
+    use serde_json::json;
+
+    #[test]
+    fn path_ids_are_400_when_not_numbers_and_404_when_out_of_range() {
+        assert_eq!(path_id::<DealId>("7").unwrap(), DealId(7));
+        let status = |raw: &str| path_id::<DealId>(raw).unwrap_err().status.as_u16();
+        assert_eq!(status("abc"), 400);
+        assert_eq!(status(" 7"), 400);
+        assert_eq!(status("9223372036854775808"), 404);
+        assert_eq!(status("18446744073709551615"), 404);
+        assert_eq!(path_id::<u64>("9223372036854775808").unwrap_err().status.as_u16(), 404);
+    }
+
+    #[test]
+    fn body_ids_out_of_range_are_field_errors() {
+        let map = json!({ "a": 9_223_372_036_854_775_808_u64, "b": "18446744073709551615", "c": 5 });
+        let Value::Object(map) = map else { unreachable!() };
+        let mut fields = Fields::new(&map);
+        assert_eq!(fields.id::<DealId>("a"), None);
+        assert_eq!(fields.id::<DealId>("b"), None);
+        assert_eq!(fields.id::<DealId>("c"), Some(DealId(5)));
+        let errors: Vec<String> = fields.into_errors().fields().map(str::to_owned).collect();
+        assert_eq!(errors, ["a", "b"]);
+    }
 }

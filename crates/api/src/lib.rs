@@ -5,7 +5,8 @@
 //! - [`principal`]: the authenticated user (set by the server's auth middleware) and the
 //!   [`Authenticated`] / [`Admin`] extractors.
 //! - [`request`]: the request id every answer echoes and every event records.
-//! - [`body`]: JSON bodies parsed with errors in the spec's format.
+//! - [`body`]: the one body reader: JSON (whatever its label) or a PHP form, bounded.
+//! - [`limits`]: nesting, size and id-range bounds for everything read from outside.
 //! - [`versions`]: `If-Match` and `ETag` for optimistic concurrency.
 //! - [`listing`]: list parameters (`start`, `limit`, `orderBy`, `orderByDir`, filters).
 //! - [`fields`]: typed fields read out of a JSON object, every problem recorded by name.
@@ -14,13 +15,14 @@ pub mod body;
 pub mod command;
 pub mod error;
 pub mod fields;
+pub mod limits;
 pub mod listing;
 pub mod php_form;
 pub mod principal;
 pub mod request;
 pub mod versions;
 
-pub use body::{BodyValue, JsonBody, ObjectBody, parse_json_object};
+pub use body::{BodyValue, JsonBody, ObjectBody, OptionalObjectBody, RawBody, parse_json_object};
 pub use command::CommandError;
 pub use error::ApiError;
 pub use fields::{Fields, path_id};

@@ -4,8 +4,10 @@
 use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::ids::MAX_ID;
 
 use crate::ApiError;
+use crate::limits::{beyond_max, out_of_range};
 
 /// The raw query parameters, in order (keys may repeat, e.g. `ids[]`, `where[0][col]`).
 #[derive(Clone, Debug, Default)]
@@ -52,9 +54,11 @@ impl ListParams {
     pub fn page(&self, default_limit: u64, max_limit: u64) -> Result<Page, ApiError> {
         let start = match self.get("start") {
             None => 0,
-            Some(text) => {
-                text.parse::<u64>().map_err(|_| ApiError::bad_field("start", "must be 0 or a positive integer"))?
-            }
+            Some(text) => text
+                .parse::<u64>()
+                .ok()
+                .filter(|start| *start <= MAX_ID)
+                .ok_or_else(|| ApiError::bad_field("start", format!("must be an integer from 0 to {MAX_ID}")))?,
         };
         let limit = match self.get("limit") {
             None => default_limit,
@@ -88,10 +92,16 @@ impl ListParams {
         Ok(Order { column, descending })
     }
 
-    /// A value parsed with `FromStr` (ids, enums); 400 when it does not parse.
+    /// A value parsed with `FromStr` (ids, positions, enums); 400 when it does not parse, 422
+    /// when it is a whole number beyond what ids and positions reach (`MAX_ID`).
     pub fn parsed<T: FromStr>(&self, name: &str, expected: &str) -> Result<Option<T>, ApiError> {
         self.get(name)
-            .map(|text| text.parse().map_err(|_| ApiError::bad_field(name, format!("must be {expected}"))))
+            .map(|text| {
+                if beyond_max(text) {
+                    return Err(ApiError::invalid_field(name, out_of_range(text)));
+                }
+                text.parse().map_err(|_| ApiError::bad_field(name, format!("must be {expected}")))
+            })
             .transpose()
     }
 
@@ -146,6 +156,17 @@ mod tests {
         assert!(params(&[("limit", "1001")]).page(30, 1000).unwrap_err().message.contains("at most 1000"));
         assert!(params(&[("start", "-1")]).page(30, 1000).is_err());
         assert!(params(&[("limit", "x")]).page(30, 1000).is_err());
+        assert!(params(&[("start", "9223372036854775808")]).page(30, 1000).is_err());
+    }
+
+    #[test]
+    fn numbers_beyond_the_id_range_are_422_and_words_400() {
+        let parsed = |text: &str| params(&[("after", text)]).parsed::<u64>("after", "a position");
+        assert_eq!(parsed("9223372036854775807").unwrap(), Some(MAX_ID));
+        assert_eq!(parsed("0").unwrap(), Some(0));
+        assert_eq!(parsed("9223372036854775808").unwrap_err().status.as_u16(), 422);
+        assert_eq!(parsed("18446744073709551615").unwrap_err().status.as_u16(), 422);
+        assert_eq!(parsed("x").unwrap_err().status.as_u16(), 400);
     }
 
     #[test]

@@ -1,18 +1,50 @@
 //! `application/x-www-form-urlencoded` bodies as PHP builds them (`http_build_query`), which is
 //! how Mautic's PHP API client sends POST, PUT and PATCH requests: `triggers[0]=a&triggers[1]=b`,
 //! `category[id]=2`, `0[name]=x&1[name]=y`. Decoded into the JSON a JSON client would send.
+//!
+//! Hand-written rather than `serde_qs`: that crate keeps keys deeper than its depth as literal
+//! text instead of refusing them, and does not turn PHP's index-keyed maps into lists.
+//! Bounded by [`MAX_DEPTH`] and [`MAX_PAIRS`]: a key nested thousands of levels is refused
+//! before anything recurses over it.
 
 use serde_json::{Map, Value};
 
+use crate::limits::{MAX_DEPTH, MAX_PAIRS};
+
+/// Why a body is not a PHP form.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FormError {
+    #[error("the form body is not UTF-8")]
+    NotUtf8,
+    #[error("{0:?} is not a name=value pair")]
+    NotAPair(String),
+    #[error("{0:?} is not a form key such as name, triggers[0] or category[id]")]
+    BadKey(String),
+    #[error("the key {0:?} nests deeper than {MAX_DEPTH} levels")]
+    TooDeep(String),
+    #[error("the form has more than {MAX_PAIRS} pairs")]
+    TooManyPairs,
+}
+
 /// Decodes a PHP form body; repeated or nested keys become objects and arrays.
-pub fn decode(body: &str) -> Value {
-    let mut root = Value::Object(Map::new());
-    for pair in body.split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let (key, value) = (unescape(key), unescape(value));
-        insert(&mut root, &path(&key), Value::String(value));
+pub fn decode(body: &[u8]) -> Result<Value, FormError> {
+    let text = std::str::from_utf8(body).map_err(|_| FormError::NotUtf8)?;
+    let pairs: Vec<&str> = text.trim().split('&').filter(|p| !p.is_empty()).collect();
+    if pairs.len() > MAX_PAIRS {
+        return Err(FormError::TooManyPairs);
     }
-    arrays(root)
+    let mut root = Value::Object(Map::new());
+    for pair in pairs {
+        let (key, value) = pair.split_once('=').ok_or_else(|| FormError::NotAPair(shorten(pair)))?;
+        let (key, value) = (unescape(key), unescape(value));
+        insert(&mut root, &path(&key)?, Value::String(value));
+    }
+    Ok(arrays(root))
+}
+
+/// At most 80 characters of a piece of a body, for an error message.
+fn shorten(text: &str) -> String {
+    text.chars().take(80).collect()
 }
 
 /// `+` for spaces and `%XX` escapes.
@@ -39,16 +71,27 @@ fn unescape(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// `a[b][]` → `["a", "b", ""]`.
-fn path(key: &str) -> Vec<String> {
-    match key.split_once('[') {
-        None => vec![key.to_owned()],
-        Some((head, rest)) => {
-            let mut segments = vec![head.to_owned()];
-            segments.extend(rest.split('[').map(|s| s.trim_end_matches(']').to_owned()));
-            segments
+/// `a[b][]` → `["a", "b", ""]`; the name must be plain and each `[…]` closed.
+fn path(key: &str) -> Result<Vec<String>, FormError> {
+    let bad = || FormError::BadKey(shorten(key));
+    let (head, mut rest) = key.split_once('[').map_or((key, ""), |(head, rest)| (head, rest));
+    if head.is_empty() || head.contains(']') {
+        return Err(bad());
+    }
+    let mut segments = vec![head.to_owned()];
+    if key.contains('[') {
+        rest = rest.strip_suffix(']').ok_or_else(bad)?;
+        for segment in rest.split("][") {
+            if segments.len() >= MAX_DEPTH {
+                return Err(FormError::TooDeep(shorten(key)));
+            }
+            if segment.contains(['[', ']']) {
+                return Err(bad());
+            }
+            segments.push(segment.to_owned());
         }
     }
+    Ok(segments)
 }
 
 fn insert(node: &mut Value, path: &[String], value: Value) {
@@ -102,7 +145,7 @@ mod tests {
         //   'triggers' => ['mautic.lead_post_save_new', 'dealflow.deal.won'], 'category' => ['id' => 2]])
         let body = "name=A+b&webhookUrl=http%3A%2F%2Fx%2Fy%3Fkey%3D1%26z&isPublished=1&triggers%5B0%5D=mautic.lead_post_save_new&triggers%5B1%5D=dealflow.deal.won&category%5Bid%5D=2";
         assert_eq!(
-            decode(body),
+            decode(body.as_bytes()).unwrap(),
             json!({
                 "name": "A b", "webhookUrl": "http://x/y?key=1&z", "isPublished": "1",
                 "triggers": ["mautic.lead_post_save_new", "dealflow.deal.won"], "category": { "id": "2" }
@@ -113,15 +156,40 @@ mod tests {
     #[test]
     fn a_batch_of_objects_becomes_an_array_in_index_order() {
         let body = "10%5Bname%5D=k&0%5Bname%5D=a&1%5Bname%5D=b&2%5Bname%5D=c&3%5Bname%5D=d&4%5Bname%5D=e&5%5Bname%5D=f&6%5Bname%5D=g&7%5Bname%5D=h&8%5Bname%5D=i&9%5Bname%5D=j";
-        let decoded = decode(body);
+        let decoded = decode(body.as_bytes()).unwrap();
         let names: Vec<_> = decoded.as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap()).collect();
         assert_eq!(names, ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"]);
     }
 
     #[test]
     fn empty_brackets_append_and_sparse_indices_stay_an_object() {
+        let decode = |body: &str| decode(body.as_bytes()).unwrap();
         assert_eq!(decode("ids%5B%5D=3&ids%5B%5D=4"), json!({ "ids": ["3", "4"] }));
         assert_eq!(decode("a%5B0%5D=x&a%5B2%5D=y"), json!({ "a": { "0": "x", "2": "y" } }));
         assert_eq!(decode("bad=%zz&also=%"), json!({ "bad": "%zz", "also": "%" }));
+    }
+
+    fn nested_key(levels: usize) -> String {
+        format!("a{}=1", "[x]".repeat(levels))
+    }
+
+    #[test]
+    fn keys_nest_up_to_the_bound_and_no_deeper() {
+        let at_bound = decode(nested_key(MAX_DEPTH - 1).as_bytes()).unwrap();
+        assert_eq!(crate::limits::depth(&at_bound), MAX_DEPTH);
+        assert!(matches!(decode(nested_key(MAX_DEPTH).as_bytes()), Err(FormError::TooDeep(_))));
+        assert!(matches!(decode(nested_key(100_000).as_bytes()), Err(FormError::TooDeep(_))));
+    }
+
+    #[test]
+    fn what_is_not_a_form_is_refused() {
+        assert!(matches!(decode(b"just some text"), Err(FormError::NotAPair(_))));
+        assert!(matches!(decode(b"%5Bx%5D=1"), Err(FormError::BadKey(_))));
+        assert!(matches!(decode(b"a%5Bx=1"), Err(FormError::BadKey(_))));
+        assert!(matches!(decode(b"a%5Bx%5D%5D=1"), Err(FormError::BadKey(_))));
+        assert_eq!(decode(&[0xff, b'=', b'1']), Err(FormError::NotUtf8));
+        let many = vec!["a%5B%5D=1"; MAX_PAIRS + 1].join("&");
+        assert_eq!(decode(many.as_bytes()), Err(FormError::TooManyPairs));
+        assert!(decode(vec!["a%5B%5D=1"; MAX_PAIRS].join("&").as_bytes()).is_ok());
     }
 }

@@ -5,10 +5,12 @@
 //! - [`delivery`]: matching events to hooks, the queue, signed deliveries, retries and the
 //!   delivery log, in real time or in cron-style batches.
 //! - [`targets`]: which URLs hooks may deliver to.
+//! - [`special_addresses`]: the IANA special-purpose address table behind it.
 
 pub mod delivery;
 pub mod hooks;
 mod settings;
+pub mod special_addresses;
 pub mod targets;
 
 pub use delivery::Engine;

@@ -39,7 +39,7 @@ macro_rules! entity_id {
 
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 match s.parse::<u64>() {
-                    Ok(id) if id > 0 => Ok(Self(id)),
+                    Ok(id) if (1..=MAX_ID).contains(&id) => Ok(Self(id)),
                     _ => Err(InvalidId),
                 }
             }
@@ -47,9 +47,12 @@ macro_rules! entity_id {
     };
 }
 
-/// An id that is not a positive integer.
+/// The largest id: SQLite stores integers as signed 64-bit, so ids run from 1 to `i64::MAX`.
+pub const MAX_ID: u64 = i64::MAX as u64;
+
+/// An id that is not an integer from 1 to [`MAX_ID`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("ids are positive integers")]
+#[error("ids are integers from 1 to 9223372036854775807")]
 pub struct InvalidId;
 
 entity_id!(/// A pipeline's id.
@@ -157,5 +160,13 @@ mod tests {
         assert!("0".parse::<HookId>().is_err());
         assert!("-1".parse::<HookId>().is_err());
         assert!("abc".parse::<HookId>().is_err());
+    }
+
+    #[test]
+    fn ids_stop_at_the_largest_sqlite_integer() {
+        assert_eq!("9223372036854775807".parse::<DealId>(), Ok(DealId(MAX_ID)));
+        assert!("9223372036854775808".parse::<DealId>().is_err());
+        assert!("18446744073709551615".parse::<DealId>().is_err());
+        assert!("18446744073709551616".parse::<DealId>().is_err());
     }
 }

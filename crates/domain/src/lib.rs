@@ -6,7 +6,7 @@
 //! - [`events`]: every stored event type with its schema version, and the upcasters.
 //! - [`metadata`], [`context`]: who caused an event; what folds know of a stored event.
 //! - [`pipeline`], [`deal`], [`contact`]: state folded from a stream, and the decisions.
-//! - [`signature`]: inbound verification and outbound signing.
+//! - [`signature`]: the inbound signature schemes (verify and sign) and outbound signing.
 //! - [`secrets`]: the box that seals source and hook secrets at rest.
 
 pub mod contact;

@@ -87,6 +87,29 @@ fn push_type_condition(sql: &mut String, params: &mut Vec<Value>, types: &[Strin
     sql.push_str(&format!(" AND ({})", conditions.join(" OR ")));
 }
 
+/// Up to `limit` events of the given types before position `before`, newest first. One query per
+/// type, each a backwards walk of the `(type, position)` index, however rare the type.
+pub fn latest_of_types(
+    conn: &Connection,
+    types: &[&str],
+    before: u64,
+    limit: usize,
+) -> Result<Vec<RecordedEvent>, StorageError> {
+    let sql =
+        format!("SELECT {EVENT_COLUMNS} FROM events WHERE type = ?1 AND position < ?2 ORDER BY position DESC LIMIT ?3");
+    let mut query = conn.prepare_cached(&sql)?;
+    let before = i64::try_from(before).unwrap_or(i64::MAX);
+    let per_type = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut events = Vec::new();
+    for event_type in types {
+        let rows = query.query_map((event_type, before, per_type), recorded_event)?;
+        events.extend(rows.collect::<Result<Vec<_>, _>>()?);
+    }
+    events.sort_by_key(|e| std::cmp::Reverse(e.position));
+    events.truncate(limit);
+    Ok(events)
+}
+
 /// The position of the last event; 0 for an empty log.
 pub fn head(conn: &Connection) -> Result<u64, StorageError> {
     Ok(conn.query_row("SELECT coalesce(max(position), 0) FROM events", [], |row| row.get(0))?)
@@ -137,5 +160,25 @@ mod tests {
         let filter = EventFilter { since: Some(hour(40)), until: Some(hour(43)), ..EventFilter::default() };
         let positions: Vec<u64> = read_all(&conn, 0, 100, &filter).unwrap().iter().map(|e| e.position).collect();
         assert_eq!(positions, [40, 41, 42]);
+    }
+
+    #[test]
+    fn the_latest_events_of_some_types_come_newest_first_before_a_position() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::migrations::apply(&mut conn, crate::migrations::MIGRATIONS).unwrap();
+        for (position, event_type) in (1_i64..).zip(["t", "a", "t", "b", "a", "t"]) {
+            conn.execute(
+                "INSERT INTO events (event_id, stream, version, type, schema, data, metadata, recorded_at)
+                 VALUES (?1, 's-1', ?2, ?3, 1, '{}', '{}', ?2)",
+                (format!("00000000-0000-7000-8000-{position:012}"), position, event_type),
+            )
+            .unwrap();
+        }
+        let positions = |types: &[&str], before: u64, limit: usize| -> Vec<u64> {
+            latest_of_types(&conn, types, before, limit).unwrap().iter().map(|e| e.position).collect()
+        };
+        assert_eq!(positions(&["a", "b"], u64::MAX, 10), [5, 4, 2]);
+        assert_eq!(positions(&["a", "b"], 5, 1), [4]);
+        assert_eq!(positions(&["missing"], u64::MAX, 5), Vec::<u64>::new());
     }
 }

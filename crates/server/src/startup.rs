@@ -17,7 +17,7 @@ use projection::Projector;
 use tokio::sync::watch;
 
 use crate::auth::{self, AdminSetup, Authenticator};
-use crate::http::{commands, conventions, health, metrics, users};
+use crate::http::{bounds, commands, conventions, health, metrics, users};
 use crate::settings::{Fault, Settings};
 use crate::supervisor::{Ending, Roles, Supervisor, panic_message};
 use crate::{bootstrap, database, migrations};
@@ -298,6 +298,7 @@ fn http_server(
         settings.server.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let server = HttpServer::new(move || {
         App::new()
+            .wrap(from_fn(bounds::bound_query))
             .wrap(from_fn(metrics::record_request))
             .wrap(from_fn(conventions::apply))
             .app_data(log.clone())

@@ -7,7 +7,7 @@ use std::hash::Hash;
 use domain::contact::Contact;
 use domain::deal::Deal;
 use domain::ids::{ContactId, DealId};
-use domain::{DomainEvent, EventContext};
+use domain::{Actor, DomainEvent, EventContext};
 use eventlog::{StorageError, reader};
 use rusqlite::Connection;
 
@@ -16,6 +16,7 @@ use rusqlite::Connection;
 pub struct FoldCache {
     deals: HashMap<DealId, Deal>,
     contacts: HashMap<ContactId, Contact>,
+    creators: HashMap<ContactId, Actor>,
 }
 
 const MAX_ENTRIES: usize = 50_000;
@@ -75,6 +76,32 @@ impl FoldCache {
         context: &EventContext,
     ) -> Result<Option<Contact>, StorageError> {
         after(&mut self.contacts, conn, id, event, context)
+    }
+
+    /// Who created the contact: the actor of its stream's first event (`event` itself when that
+    /// is the `contact.created`).
+    pub fn contact_creator(
+        &mut self,
+        conn: &Connection,
+        id: ContactId,
+        event: &DomainEvent,
+        context: &EventContext,
+    ) -> Result<Option<Actor>, StorageError> {
+        if matches!(event, DomainEvent::ContactCreated(_)) {
+            self.creators.insert(id, context.actor.clone());
+        }
+        if let Some(actor) = self.creators.get(&id) {
+            return Ok(Some(actor.clone()));
+        }
+        let Some(first) = reader::read_stream(conn, &Contact::stream(id), 1)?.into_iter().next() else {
+            return Ok(None);
+        };
+        let actor = first.context()?.actor;
+        if self.creators.len() >= MAX_ENTRIES {
+            self.creators.clear();
+        }
+        self.creators.insert(id, actor.clone());
+        Ok(Some(actor))
     }
 }
 

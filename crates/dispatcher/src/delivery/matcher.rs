@@ -5,9 +5,11 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
-use domain::DomainEvent;
-use domain::ids::{ContactId, DealId};
+use domain::contact::Contact;
+use domain::deal::Deal;
+use domain::ids::{ContactId, DealId, HookId};
 use domain::secrets::SecretBox;
+use domain::{Actor, DomainEvent, EventContext};
 use eventlog::consumer::{self, Consumer};
 use eventlog::{RecordedEvent, SqliteEventLog, StorageError, Transaction};
 use rusqlite::Connection;
@@ -96,6 +98,64 @@ pub fn accepts_items(hook: &Hook, now: DateTime<Utc>) -> bool {
     hook.is_live(now) || (!hook.is_published && hook.unpublished_reason.is_some())
 }
 
+/// The outbound triggers an event fires (SPEC §4), decided from the event alone: a deal that
+/// lands in a won or lost stage, by a stage change or by being created there, fires won or lost.
+pub fn fired(event: &DomainEvent) -> Vec<&'static str> {
+    let stage_type = match event {
+        DomainEvent::DealCreated(created) => Some(created.stage.kind.as_str()),
+        DomainEvent::DealStageChanged(changed) => Some(changed.to.kind.as_str()),
+        _ => None,
+    };
+    triggers::fired_by(event.event_type(), stage_type)
+}
+
+/// What an event's items are built from: the deal or the contact right after it.
+pub enum Subject {
+    Deal(Deal),
+    Contact { contact: Contact, created_by: Option<Actor> },
+    Nothing,
+}
+
+impl Subject {
+    /// The deal or contact of the event's stream, folded up to the event.
+    pub fn after(
+        conn: &Connection,
+        folds: &mut FoldCache,
+        event: &RecordedEvent,
+        decoded: &DomainEvent,
+        context: &EventContext,
+    ) -> Result<Self, StorageError> {
+        if let Some(id) = DealId::from_stream(&event.stream) {
+            return Ok(folds.deal_after(conn, id, decoded, context)?.map_or(Self::Nothing, Self::Deal));
+        }
+        if let Some(id) = ContactId::from_stream(&event.stream) {
+            let Some(contact) = folds.contact_after(conn, id, decoded, context)? else {
+                return Ok(Self::Nothing);
+            };
+            let created_by = folds.contact_creator(conn, id, decoded, context)?;
+            return Ok(Self::Contact { contact, created_by });
+        }
+        Ok(Self::Nothing)
+    }
+
+    /// One trigger's item for one hook; `None` when the event has no deal or contact.
+    pub fn item(
+        &self,
+        trigger: &str,
+        event: &DomainEvent,
+        facts: &EventFacts<'_>,
+        hook: HookId,
+    ) -> serde_json::Result<Option<String>> {
+        match self {
+            Self::Deal(deal) => payload::deal_item(trigger, event, deal, facts, hook).map(Some),
+            Self::Contact { contact, created_by } => {
+                payload::contact_item(event, contact, created_by.as_ref(), facts, hook).map(Some)
+            }
+            Self::Nothing => Ok(None),
+        }
+    }
+}
+
 /// The items one event makes for the given hooks.
 pub fn items_for(
     conn: &Connection,
@@ -110,11 +170,6 @@ pub fn items_for(
         return Ok(Vec::new());
     }
     let decoded = event.decode()?;
-    let stage_type = match &decoded {
-        DomainEvent::DealStageChanged(changed) => Some(changed.to.kind.as_str()),
-        _ => None,
-    };
-    let fired = triggers::fired_by(&event.event_type, stage_type);
     let metadata = event.metadata()?;
     let context = event.context()?;
     let facts = EventFacts {
@@ -122,23 +177,13 @@ pub fn items_for(
         recorded_at: event.recorded_at,
         actor: &metadata.actor,
         request_id: metadata.request_id.as_deref(),
+        test: false,
     };
-    let deal = match DealId::from_stream(&event.stream) {
-        Some(id) => folds.deal_after(conn, id, &decoded, &context)?,
-        None => None,
-    };
-    let contact = match ContactId::from_stream(&event.stream) {
-        Some(id) => folds.contact_after(conn, id, &decoded, &context)?,
-        None => None,
-    };
+    let subject = Subject::after(conn, folds, event, &decoded, &context)?;
     let mut items = Vec::new();
-    for trigger in fired {
+    for trigger in fired(&decoded) {
         for hook in hooks.iter().filter(|h| h.triggers.iter().any(|t| t == trigger)) {
-            let payload = match (&deal, &contact) {
-                (Some(deal), _) => payload::deal_item(trigger, &decoded, deal, &facts, hook.id)?,
-                (_, Some(contact)) => payload::contact_item(&decoded, contact, &facts, hook.id)?,
-                _ => continue,
-            };
+            let Some(payload) = subject.item(trigger, &decoded, &facts, hook.id)? else { continue };
             items.push(NewItem {
                 hook_id: hook.id,
                 position: event.position,
@@ -149,4 +194,65 @@ pub fn items_for(
         }
     }
     Ok(items)
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::events::{DealCreated, DealStageChanged, DealStatus, PipelineRef, StageRef, StageType};
+    use domain::ids::{PipelineId, StageId};
+    use domain::values::{Amount, Currency};
+
+    use super::*;
+
+    fn stage(id: u64, kind: StageType) -> StageRef {
+        StageRef { id: StageId(id), name: format!("stage {id}"), kind }
+    }
+
+    fn created_in(kind: StageType) -> DomainEvent {
+        DomainEvent::DealCreated(DealCreated {
+            title: "Acme".into(),
+            amount: Amount::ZERO,
+            currency: Currency::parse("USD").unwrap(),
+            close_date: None,
+            status: DealStatus::of_stage(kind),
+            pipeline: PipelineRef { id: PipelineId(1), name: "Main".into() },
+            stage: stage(1, kind),
+            custom_fields: Default::default(),
+            source_id: None,
+            external_id: None,
+        })
+    }
+
+    fn moved_to(kind: StageType) -> DomainEvent {
+        DomainEvent::DealStageChanged(DealStageChanged {
+            from: stage(1, StageType::Open),
+            to: stage(2, kind),
+            pipeline: PipelineRef { id: PipelineId(1), name: "Main".into() },
+            previous_pipeline: None,
+            status: DealStatus::of_stage(kind),
+        })
+    }
+
+    #[test]
+    fn a_deal_created_in_a_won_stage_fires_created_and_won() {
+        // given a deal created directly in a won stage, when matched, then it is created and won
+        assert_eq!(fired(&created_in(StageType::Won)), ["dealflow.deal.created", "dealflow.deal.won"]);
+    }
+
+    #[test]
+    fn a_deal_created_in_a_lost_stage_fires_created_and_lost() {
+        assert_eq!(fired(&created_in(StageType::Lost)), ["dealflow.deal.created", "dealflow.deal.lost"]);
+    }
+
+    #[test]
+    fn a_deal_created_in_an_open_stage_fires_created_only() {
+        assert_eq!(fired(&created_in(StageType::Open)), ["dealflow.deal.created"]);
+    }
+
+    #[test]
+    fn a_move_fires_stage_changed_and_won_or_lost_by_the_new_stage() {
+        assert_eq!(fired(&moved_to(StageType::Open)), ["dealflow.deal.stage_changed"]);
+        assert_eq!(fired(&moved_to(StageType::Won)), ["dealflow.deal.stage_changed", "dealflow.deal.won"]);
+        assert_eq!(fired(&moved_to(StageType::Lost)), ["dealflow.deal.stage_changed", "dealflow.deal.lost"]);
+    }
 }

@@ -1,5 +1,6 @@
 //! The bodies of SPEC §7. Each item is built when its event is matched, from the deal (or contact)
-//! as it stood after that event; a batch groups items by trigger.
+//! as it stood after that event; a batch groups items by trigger. Test sends build theirs here too
+//! (`delivery::sample`), so a test item has exactly a real item's keys.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use domain::Actor;
@@ -11,6 +12,7 @@ use domain::values::{Amount, Currency, CustomFields};
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::mautic_contact::{self, MauticContact};
 use super::queue::Item;
 use crate::hooks::PayloadFormat;
 
@@ -20,15 +22,31 @@ pub struct EventFacts<'a> {
     pub recorded_at: DateTime<Utc>,
     pub actor: &'a Actor,
     pub request_id: Option<&'a str>,
+    /// Whether the item goes out in a test send (`POST /api/hooks/{id}/test`).
+    pub test: bool,
 }
 
-/// DealHub's envelope: which hook, which event, which API version, which request.
+/// DealHub's envelope: which hook, which event, which API version, which request, and whether
+/// this is a test send.
 #[derive(Serialize)]
 struct EventInfo<'a> {
     webhook_id: HookId,
     event_id: Uuid,
     api_version: &'static str,
     request_id: Option<&'a str>,
+    test: bool,
+}
+
+impl<'a> EventInfo<'a> {
+    fn new(facts: &EventFacts<'a>, hook: HookId) -> Self {
+        Self {
+            webhook_id: hook,
+            event_id: facts.event_id,
+            api_version: "1",
+            request_id: facts.request_id,
+            test: facts.test,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -50,8 +68,9 @@ struct DealItem<'a> {
     event: &'a str,
     timestamp: String,
     deal: DealSummary<'a>,
+    /// On stage_changed, won and lost items; null when the deal was created in its stage.
     #[serde(skip_serializing_if = "Option::is_none")]
-    previous_stage: Option<&'a StageRef>,
+    previous_stage: Option<Option<&'a StageRef>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     changes: Option<&'a DealChanges>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -66,7 +85,7 @@ struct DealItem<'a> {
 
 #[derive(Serialize)]
 struct ContactItem<'a> {
-    contact: &'a Contact,
+    contact: MauticContact<'a>,
     timestamp: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     changes: Option<&'a ContactChanges>,
@@ -106,15 +125,11 @@ pub fn deal_item(
         note: None,
         task: None,
         changed_by: facts.actor,
-        event_info: EventInfo {
-            webhook_id: hook,
-            event_id: facts.event_id,
-            api_version: "1",
-            request_id: facts.request_id,
-        },
+        event_info: EventInfo::new(facts, hook),
     };
     match event {
-        DomainEvent::DealStageChanged(changed) => item.previous_stage = Some(&changed.from),
+        DomainEvent::DealStageChanged(changed) => item.previous_stage = Some(Some(&changed.from)),
+        DomainEvent::DealCreated(_) if CARRY_PREVIOUS_STAGE.contains(&trigger) => item.previous_stage = Some(None),
         DomainEvent::DealUpdated(updated) => item.changes = Some(&updated.changes),
         DomainEvent::DealContactAdded(added) => item.contact = Some(&added.contact),
         DomainEvent::DealNoteAdded(added) => item.note = deal.notes.iter().find(|n| n.id == added.note.id),
@@ -124,10 +139,16 @@ pub fn deal_item(
     serde_json::to_string(&item)
 }
 
-/// A Mautic contact trigger's item: `{"contact": …, "timestamp": …}`.
+/// The triggers whose items carry `previous_stage`.
+const CARRY_PREVIOUS_STAGE: [&str; 3] = ["dealflow.deal.stage_changed", "dealflow.deal.won", "dealflow.deal.lost"];
+
+/// A Mautic contact trigger's item: `{"contact": …, "timestamp": …}` with Mautic's contact
+/// object, plus dealflow's `changes` (updates) and `event_info`. `created_by` is who created the
+/// contact; the event's actor is its last modifier.
 pub fn contact_item(
     event: &DomainEvent,
     contact: &Contact,
+    created_by: Option<&Actor>,
     facts: &EventFacts<'_>,
     hook: HookId,
 ) -> serde_json::Result<String> {
@@ -136,15 +157,10 @@ pub fn contact_item(
         _ => None,
     };
     serde_json::to_string(&ContactItem {
-        contact,
+        contact: mautic_contact::contact(contact, created_by, facts.actor),
         timestamp: timestamp(facts.recorded_at),
         changes,
-        event_info: EventInfo {
-            webhook_id: hook,
-            event_id: facts.event_id,
-            api_version: "1",
-            request_id: facts.request_id,
-        },
+        event_info: EventInfo::new(facts, hook),
     })
 }
 

@@ -4,6 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use api::limits::IdText;
 use api::{CommandError, Fields};
 use chrono::{DateTime, Utc};
 use domain::ids::HookId;
@@ -50,8 +51,13 @@ impl ReplayRequest {
     pub fn parse(map: &Map<String, Value>) -> Result<Self, FieldErrors> {
         let mut fields = Fields::new(map);
         let from = fields.value("from_position").map(|value| {
-            let parsed = value.as_u64().or_else(|| value.as_str()?.trim().parse().ok()).filter(|p| *p >= 1);
-            fields.check("from_position", parsed.ok_or("must be a log position (1 or more)"))
+            let text = value.as_str().map_or_else(|| value.to_string(), |text| text.trim().to_owned());
+            let parsed = match IdText::of(&text) {
+                IdText::Id(position) => Ok(position),
+                IdText::OutOfRange if text != "0" => Err(format!("{text} is beyond any log position")),
+                _ => Err("must be a log position (1 or more)".to_owned()),
+            };
+            fields.check("from_position", parsed)
         });
         let since = fields.value("since").map(|value| {
             let parsed = value.as_str().and_then(|text| DateTime::parse_from_rfc3339(text.trim()).ok());

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use actix_web::HttpResponse;
 use actix_web::web::{self, Data, Path, Query};
-use api::{Admin, ApiError, Authenticated, CommandError, ListParams, ObjectBody, path_id};
+use api::{Admin, ApiError, Authenticated, CommandError, ListParams, ObjectBody, OptionalObjectBody, path_id};
 use chrono::Utc;
 use domain::ids::HookId;
 use eventlog::StorageError;
@@ -79,7 +79,8 @@ async fn test(engine: Data<Engine>, _: Admin, id: Path<String>) -> Result<HttpRe
     let hook = find_hook(&engine, id).await?;
     let settings = engine.settings().await?;
     let (now, delivery_id) = (Utc::now(), format!("msg_{}", Uuid::now_v7().simple()));
-    let items = sample::items(&hook, now);
+    let sampled = hook.clone();
+    let items = engine.context().log.read_async(move |conn| sample::items(conn, &sampled, now)).await?;
     let body = payload::body(hook.payload_format, &items);
     let answer =
         engine.context().sender.send(&hook, &delivery_id, body, Duration::from_secs(settings.timeout), now).await;
@@ -101,7 +102,12 @@ async fn test(engine: Data<Engine>, _: Admin, id: Path<String>) -> Result<HttpRe
     }})))
 }
 
-async fn replay(engine: Data<Engine>, _: Admin, id: Path<String>, body: ObjectBody) -> Result<HttpResponse, ApiError> {
+async fn replay(
+    engine: Data<Engine>,
+    _: Admin,
+    id: Path<String>,
+    body: OptionalObjectBody,
+) -> Result<HttpResponse, ApiError> {
     let id: HookId = path_id(&id)?;
     let request = ReplayRequest::parse(&body.0).map_err(ApiError::validation)?;
     let replayed = replay::replay(&engine, id, request).await?;

@@ -1,6 +1,8 @@
 //! `payloadFormat: "slack"`: a `{"text": …}` body that a Slack incoming webhook accepts, one
-//! summary line per event, e.g. "Deal *Acme Corp - Enterprise Plan* won — 15,000 USD".
+//! summary line per event, e.g. "Deal *Acme Corp - Enterprise Plan* won — 15,000 USD". Money is
+//! written as [`super::money`] describes.
 
+use domain::values::{Amount, Currency};
 use serde_json::{Value, json};
 
 /// The Slack body for a batch of items (the JSON of each item, with its trigger).
@@ -20,7 +22,7 @@ fn escape(text: &str) -> String {
 fn line(trigger: &str, item: &Value) -> String {
     let deal = &item["deal"];
     let title = format!("*{}*", escape(deal["title"].as_str().unwrap_or("untitled")));
-    let money = format!("{} {}", grouped(&deal["amount"].to_string()), deal["currency"].as_str().unwrap_or(""));
+    let money = money(deal);
     let stage = |v: &Value| escape(v["name"].as_str().unwrap_or("?"));
     let email = |v: &Value| escape(v["email"].as_str().unwrap_or("a contact"));
     match trigger {
@@ -43,8 +45,8 @@ fn line(trigger: &str, item: &Value) -> String {
                 escape(item["task"]["title"].as_str().unwrap_or(""))
             )
         }
-        "mautic.lead_post_save_new" => format!("New contact {}", email(&item["contact"])),
-        "mautic.lead_post_save_update" => format!("Contact {} updated", email(&item["contact"])),
+        "mautic.lead_post_save_new" => format!("New contact {}", email(&item["contact"]["fields"]["all"])),
+        "mautic.lead_post_save_update" => format!("Contact {} updated", email(&item["contact"]["fields"]["all"])),
         other => format!("{other}: {title}"),
     }
 }
@@ -55,26 +57,33 @@ fn changed_fields(changes: &Value) -> String {
     if fields.is_empty() { "no fields".into() } else { fields.join(", ") }
 }
 
-/// Thousands separated by commas, decimals kept: `15000` → `15,000`, `19250.5` → `19,250.5`.
-fn grouped(number: &str) -> String {
-    let (whole, fraction) = number.split_once('.').map_or((number, None), |(w, f)| (w, Some(f)));
-    let digits: Vec<char> = whole.chars().collect();
-    let mut out = String::new();
-    for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(*c);
-    }
-    match fraction {
-        Some(fraction) => format!("{out}.{fraction}"),
-        None => out,
+/// The deal's amount in its currency; the bare amount when an item lacks a currency.
+fn money(deal: &Value) -> String {
+    let amount = Amount::from_json(&deal["amount"]).unwrap_or(Amount::ZERO);
+    match deal["currency"].as_str().map(Currency::parse) {
+        Some(Ok(currency)) => super::money::format(amount, currency),
+        _ => amount.to_string(),
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use domain::ids::HookId;
+
     use super::*;
+    use crate::hooks::triggers;
+
+    #[test]
+    fn every_firing_trigger_reads_its_line_from_the_items_real_shape() {
+        let now = chrono::Utc::now();
+        for trigger in triggers::TRIGGERS.iter().map(|t| t.name).filter(|t| !triggers::fired_from(t).is_empty()) {
+            let item = super::super::sample::made_up(trigger, HookId(1), now).unwrap();
+            let line = line(trigger, &serde_json::from_str(&item.payload).unwrap());
+            for fallback in ["a contact", "untitled", "?", "no fields", "— 0 "] {
+                assert!(!line.contains(fallback), "{trigger}: {line}");
+            }
+        }
+    }
 
     #[test]
     fn a_won_deal_reads_as_the_spec_example() {
@@ -85,9 +94,15 @@ mod tests {
     }
 
     #[test]
-    fn amounts_are_grouped_and_text_is_escaped() {
-        assert_eq!(grouped("1234567.5"), "1,234,567.5");
-        assert_eq!(grouped("999"), "999");
+    fn amounts_show_minor_units_and_text_is_escaped() {
+        let won = |amount: &str, currency: &str| {
+            let item =
+                json!({ "deal": { "title": "A", "amount": Amount::parse(amount).unwrap(), "currency": currency } });
+            line("dealflow.deal.lost", &item)
+        };
+        assert_eq!(won("15000.5", "EUR"), "Deal *A* lost — 15,000.50 EUR");
+        assert_eq!(won("1500", "JPY"), "Deal *A* lost — 1,500 JPY");
+        assert_eq!(won("1234.5", "KWD"), "Deal *A* lost — 1,234.500 KWD");
         let item = json!({ "deal": { "title": "A<b>&c", "amount": 1, "currency": "EUR",
             "stage": { "name": "Won" } }, "previous_stage": { "name": "Lead In" } })
         .to_string();

@@ -2,6 +2,8 @@
 //! `DELETE /api/hooks/batch/delete?ids[]=…`. Each item succeeds or fails on its own; the answer
 //! is `{"hooks", "statusCodes"}` plus `"errors"` by index. As Mautic's PHP serialises it,
 //! `hooks` is a list when every item succeeded and an object keyed by index when some failed.
+//! When every item failed nothing was applied, so the answer is 422 (never 201 or 200), with
+//! the same body.
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
@@ -45,6 +47,7 @@ impl Outcomes {
     }
 
     fn answer(self, status: StatusCode) -> HttpResponse {
+        let hooks_applied = !self.hooks.is_empty();
         let hooks = if self.errors.is_empty() {
             Value::Array(self.hooks.into_iter().map(|(_, hook)| hook).collect())
         } else {
@@ -57,8 +60,21 @@ impl Outcomes {
                 serde_json::to_value(Ordered(self.errors.into_iter().map(|(i, e)| (i.to_string(), e)).collect()))
                     .unwrap_or_default();
         }
-        HttpResponse::build(status).json(body)
+        HttpResponse::build(status_when(hooks_applied, status)).json(body)
     }
+}
+
+/// An item's `id`: none when absent, 422 when it is not a hook id (out of range included).
+fn item_id(map: &Map<String, Value>) -> Result<Option<HookId>, ApiError> {
+    let mut fields = api::Fields::new(map);
+    let id = fields.id::<HookId>("id");
+    let errors = fields.into_errors();
+    if errors.is_empty() { Ok(id) } else { Err(ApiError::validation(errors)) }
+}
+
+/// The status of a batch answer: `success` when at least one item was applied, else 422.
+fn status_when(applied: bool, success: StatusCode) -> StatusCode {
+    if applied { success } else { StatusCode::UNPROCESSABLE_ENTITY }
 }
 
 /// The body's items: an array of objects (JSON, or a PHP form `0[name]=…&1[name]=…`).
@@ -89,7 +105,7 @@ async fn batch_new(
     let mut outcomes = Outcomes::default();
     for (index, item) in items(body)?.into_iter().enumerate() {
         let created = async {
-            let input = input(&api, &object(item)?)?;
+            let input = input(&api, &object(item)?).await?;
             let (editor, metadata) = (editor(&user), user.metadata(&request));
             let secrets = api.secrets.clone();
             Ok::<_, ApiError>(api.log.write(move |tx| commands::create(tx, &secrets, input, &editor, &metadata)).await?)
@@ -114,8 +130,8 @@ async fn batch_edit(
     for (index, item) in items(body)?.into_iter().enumerate() {
         let edited = async {
             let map = object(item)?;
-            let id = map.get("id").and_then(|id| id.as_u64().or_else(|| id.as_str()?.parse().ok())).map(HookId);
-            let input = input(&api, &map)?;
+            let id = item_id(&map)?;
+            let input = input(&api, &map).await?;
             let (editor, metadata) = (editor(&user), user.metadata(&request));
             let secrets = api.secrets.clone();
             match (id, put) {
@@ -197,4 +213,16 @@ async fn batch_delete(
     }
     api.hooks_changed();
     Ok(outcomes.answer(StatusCode::OK))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_batch_whose_items_all_failed_is_not_a_success() {
+        assert_eq!(status_when(true, StatusCode::CREATED), StatusCode::CREATED);
+        assert_eq!(status_when(false, StatusCode::CREATED), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(status_when(false, StatusCode::OK), StatusCode::UNPROCESSABLE_ENTITY);
+    }
 }

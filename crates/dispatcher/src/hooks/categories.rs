@@ -3,8 +3,8 @@
 
 use actix_web::HttpResponse;
 use actix_web::http::header::LOCATION;
-use actix_web::web::{self, Bytes, Data, Path};
-use api::{Admin, ApiError, Authenticated, CommandError, Fields, parse_json_object, path_id};
+use actix_web::web::{self, Data, Path};
+use api::{Admin, ApiError, Authenticated, CommandError, Fields, ObjectBody, path_id};
 use eventlog::StorageError;
 use serde_json::json;
 
@@ -42,9 +42,8 @@ fn alias_of(title: &str) -> String {
     alias.trim_end_matches('-').to_owned()
 }
 
-async fn create(api: Data<HooksApi>, Admin(user): Admin, body: Bytes) -> Result<HttpResponse, ApiError> {
-    let map = parse_json_object(&body)?;
-    let mut fields = Fields::new(&map);
+async fn create(api: Data<HooksApi>, Admin(user): Admin, body: ObjectBody) -> Result<HttpResponse, ApiError> {
+    let mut fields = Fields::new(&body.0);
     let title = fields.required_text("title", 255).map(|t| t.into_string());
     let alias = fields.optional_text("alias", 255).map(|t| t.into_string());
     let description = fields.optional_text("description", 65_535).map(|t| t.into_string());

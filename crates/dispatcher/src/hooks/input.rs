@@ -2,6 +2,7 @@
 //! `createdBy`…, `health`) are ignored, so a PATCH may carry the whole object a GET returned.
 
 use api::Fields;
+use api::limits::{IdText, out_of_range};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use domain::values::FieldErrors;
 use serde_json::{Map, Value};
@@ -67,8 +68,10 @@ impl HookInput {
 }
 
 fn webhook_url(fields: &mut Fields<'_>, targets: &TargetPolicy) -> Option<String> {
+    // Checked as sent: trimming would hide a trailing CR/LF.
+    let raw = fields.value("webhookUrl").and_then(Value::as_str).unwrap_or_default().to_owned();
     let url = fields.optional_text("webhookUrl", 2048)?.into_string();
-    let checked = targets.check_url(&url);
+    let checked = targets.check_url(&raw);
     // Kept verbatim (query string included): receivers may authenticate with it.
     fields.check("webhookUrl", checked).map(|_| url)
 }
@@ -106,13 +109,18 @@ fn category(fields: &mut Fields<'_>) -> Option<Option<u64>> {
         Some(Value::Object(object)) => object.get("id").cloned().unwrap_or(Value::Null),
         Some(other) => other.clone(),
     };
-    let parsed = match &id {
-        Value::Number(n) => n.as_u64().filter(|id| *id > 0),
+    let text = match &id {
+        Value::Number(n) => n.to_string(),
         Value::String(s) if s.trim().is_empty() => return Some(None),
-        Value::String(s) => s.trim().parse().ok().filter(|id| *id > 0),
-        _ => None,
+        Value::String(s) => s.trim().to_owned(),
+        _ => String::new(),
     };
-    fields.check("category", parsed.ok_or("must be a category id")).map(Some)
+    let parsed = match IdText::of(&text) {
+        IdText::Id(id) => Ok(id),
+        IdText::OutOfRange => Err(out_of_range(&text)),
+        IdText::NotANumber => Err("must be a category id".to_owned()),
+    };
+    fields.check("category", parsed).map(Some)
 }
 
 /// Known trigger names, in the order given, each once. PHP clients sometimes send an array as an
@@ -189,6 +197,15 @@ mod tests {
         assert_eq!(input.category, Some(Some(2)));
         assert_eq!(input.publish_up, Some(None));
         assert_eq!(input.name.as_deref(), Some("n"));
+    }
+
+    #[test]
+    fn a_url_with_control_characters_or_a_category_out_of_range_is_refused() {
+        for url in ["https://a.example.com/in\r\n", "https://a.example.com/\nX: 1", "\thttps://a.example.com/"] {
+            assert_eq!(parse(json!({ "webhookUrl": url })).unwrap_err(), ["webhookUrl"], "{url:?}");
+        }
+        assert_eq!(parse(json!({ "category": 9_223_372_036_854_775_808_u64 })).unwrap_err(), ["category"]);
+        assert_eq!(parse(json!({ "category": "18446744073709551615" })).unwrap_err(), ["category"]);
     }
 
     #[test]

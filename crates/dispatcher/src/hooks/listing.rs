@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use api::limits::{IdText, beyond_max, out_of_range};
 use api::{ApiError, ListParams, Order, Page, like_pattern};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
@@ -107,11 +108,12 @@ impl HookQuery {
                 let ids: Vec<Value> = ids
                     .split(',')
                     .filter(|s| !s.trim().is_empty())
-                    .map(|id| {
-                        id.trim()
-                            .parse::<i64>()
-                            .map(Value::Integer)
-                            .map_err(|_| ApiError::bad_field("search", format!("ids:{ids} must list integer ids")))
+                    .map(|id| match IdText::of(id) {
+                        IdText::Id(id) => Ok(Value::Integer(id as i64)),
+                        IdText::OutOfRange => Err(ApiError::invalid_field("search", out_of_range(id))),
+                        IdText::NotANumber => {
+                            Err(ApiError::bad_field("search", format!("ids:{ids} must list integer ids")))
+                        }
                     })
                     .collect::<Result<_, _>>()?;
                 let marks = vec!["?"; ids.len().max(1)].join(", ");
@@ -142,6 +144,9 @@ impl HookQuery {
             ApiError::bad_field(&format!("{field}[col]"), format!("cannot filter on {:?}", clause.col))
         })?;
         let value = |text: &str| {
+            if matches!(kind, Kind::Integer) && beyond_max(text) {
+                return Err(ApiError::invalid_field(&format!("{field}[val]"), out_of_range(text)));
+            }
             typed(text, kind).ok_or_else(|| {
                 ApiError::bad_field(
                     &format!("{field}[val]"),
@@ -272,25 +277,70 @@ struct WhereClause {
     values: Vec<String>,
 }
 
-/// Groups `where[i][col]`, `where[i][expr]`, `where[i][val]` (and `where[i][val][]`) by `i`.
+/// The most `where[i]` conditions one query may hold.
+pub const MAX_WHERE: usize = 20;
+
+/// Which part of a clause a `where[…]` key names.
+#[derive(Debug, PartialEq, Eq)]
+enum Part {
+    Col,
+    Expr,
+    Val,
+}
+
+/// Reads `where[i][col]`, `where[i][expr]`, `where[i][val]`, `where[i][val][]` or
+/// `where[i][val][n]` (`i` and `n` at most 4 digits); anything else — deeper nesting included —
+/// is not the grammar.
+fn where_key(key: &str) -> Option<(&str, Part)> {
+    let rest = key.strip_prefix("where[")?;
+    let (index, rest) = rest.split_once("][")?;
+    let short_number = |text: &str| (1..=4).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit());
+    if !short_number(index) {
+        return None;
+    }
+    let part = match rest {
+        "col]" => Part::Col,
+        "expr]" => Part::Expr,
+        "val]" | "val][]" => Part::Val,
+        _ => {
+            let n = rest.strip_prefix("val][")?.strip_suffix(']')?;
+            if !short_number(n) {
+                return None;
+            }
+            Part::Val
+        }
+    };
+    Some((index, part))
+}
+
+/// Groups `where[i][col]`, `where[i][expr]`, `where[i][val]` (and `where[i][val][]`) by `i`;
+/// at most [`MAX_WHERE`] clauses.
 fn where_clauses(params: &ListParams) -> Result<Vec<WhereClause>, ApiError> {
     let mut clauses: BTreeMap<String, WhereClause> = BTreeMap::new();
     for (key, value) in params.pairs() {
-        let Some(rest) = key.strip_prefix("where[") else { continue };
-        let Some((index, rest)) = rest.split_once("][") else {
-            return Err(ApiError::bad_field(key, "use where[i][col], where[i][expr] and where[i][val]"));
+        if !key.starts_with("where[") {
+            continue;
+        }
+        let shown: String = key.chars().take(80).collect();
+        let Some((index, part)) = where_key(key) else {
+            return Err(ApiError::bad_field(
+                &shown,
+                "use where[i][col], where[i][expr], where[i][val] and where[i][val][] (i a number)",
+            ));
         };
+        if !clauses.contains_key(index) && clauses.len() == MAX_WHERE {
+            return Err(ApiError::bad_field("where", format!("give at most {MAX_WHERE} conditions")));
+        }
         let clause = clauses.entry(index.to_owned()).or_insert_with(|| WhereClause {
             index: index.to_owned(),
             col: String::new(),
             expr: String::new(),
             values: Vec::new(),
         });
-        match rest.split(']').next().unwrap_or_default() {
-            "col" => clause.col = value.clone(),
-            "expr" => clause.expr = value.clone(),
-            "val" => clause.values.push(value.clone()),
-            other => return Err(ApiError::bad_field(key, format!("{other:?} is not part of a where clause"))),
+        match part {
+            Part::Col => clause.col = value.clone(),
+            Part::Expr => clause.expr = value.clone(),
+            Part::Val => clause.values.push(value.clone()),
         }
     }
     for clause in clauses.values() {
@@ -299,4 +349,56 @@ fn where_clauses(params: &ListParams) -> Result<Vec<WhereClause>, ApiError> {
         }
     }
     Ok(clauses.into_values().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_where_grammar_takes_only_its_own_keys() {
+        assert_eq!(where_key("where[0][col]"), Some(("0", Part::Col)));
+        assert_eq!(where_key("where[12][expr]"), Some(("12", Part::Expr)));
+        assert_eq!(where_key("where[0][val][]"), Some(("0", Part::Val)));
+        assert_eq!(where_key("where[0][val][3]"), Some(("0", Part::Val)));
+        for key in [
+            "where[0][val][x]",
+            "where[0][val][0][0]",
+            "where[x][col]",
+            "where[0][cols]",
+            "where[0]",
+            "where[99999][col]",
+        ] {
+            assert_eq!(where_key(key), None, "{key}");
+        }
+        let deep = format!("where[0][val]{}", "[x]".repeat(5000));
+        assert_eq!(where_key(&deep), None);
+    }
+
+    fn query(pairs: Vec<(String, String)>) -> Result<HookQuery, ApiError> {
+        HookQuery::parse(&ListParams::new(pairs), Utc::now())
+    }
+
+    fn clause(i: usize) -> Vec<(String, String)> {
+        vec![(format!("where[{i}][col]"), "id".into()), (format!("where[{i}][expr]"), "isNotNull".into())]
+    }
+
+    #[test]
+    fn conditions_are_bounded() {
+        assert!(query((0..MAX_WHERE).flat_map(clause).collect()).is_ok());
+        let over = query((0..=MAX_WHERE).flat_map(clause).collect());
+        assert_eq!(over.err().map(|e| e.status.as_u16()), Some(400));
+    }
+
+    #[test]
+    fn ids_beyond_the_range_are_422() {
+        let ids = |text: &str| query(vec![("search".into(), format!("ids:{text}"))]).err().map(|e| e.status.as_u16());
+        assert_eq!(ids("1,9223372036854775807"), None);
+        assert_eq!(ids("9223372036854775808"), Some(422));
+        assert_eq!(ids("x"), Some(400));
+        let mut filter = clause(0);
+        filter[1].1 = "eq".into();
+        filter.push(("where[0][val]".into(), "18446744073709551615".into()));
+        assert_eq!(query(filter).err().map(|e| e.status.as_u16()), Some(422));
+    }
 }

@@ -32,9 +32,17 @@ pub fn editor(user: &api::Principal) -> Editor {
     Editor { id: user.user_id.0, name: user.display_name.clone() }
 }
 
-/// Parses a body into a hook input (400 not an object, 422 bad fields).
-pub fn input(api: &HooksApi, body: &serde_json::Map<String, serde_json::Value>) -> Result<HookInput, ApiError> {
-    HookInput::parse(body, &api.targets).map_err(ApiError::validation)
+/// Parses a body into a hook input (422 bad fields), with a `webhookUrl` whose host name
+/// resolves to a non-public address refused (422 naming the address).
+pub async fn input(api: &HooksApi, body: &serde_json::Map<String, serde_json::Value>) -> Result<HookInput, ApiError> {
+    let input = HookInput::parse(body, &api.targets).map_err(ApiError::validation)?;
+    if let Some(url) = &input.webhook_url {
+        api.targets
+            .check_resolved(url)
+            .await
+            .map_err(|refused| ApiError::invalid_field("webhookUrl", refused.to_string()))?;
+    }
+    Ok(input)
 }
 
 /// `{"hook": …}` with the hook's health, read after the change, as `reader` may see it.
@@ -104,7 +112,7 @@ async fn create(
     request: RequestId,
     body: ObjectBody,
 ) -> Result<HttpResponse, ApiError> {
-    let input = input(&api, &body.0)?;
+    let input = input(&api, &body.0).await?;
     let (editor, metadata, secrets) = (editor(&user), user.metadata(&request), api.secrets.clone());
     let hook = api.log.write(move |tx| commands::create(tx, &secrets, input, &editor, &metadata)).await?;
     api.hooks_changed();
@@ -119,7 +127,7 @@ async fn replace(
     body: ObjectBody,
 ) -> Result<HttpResponse, ApiError> {
     let id: HookId = path_id(&id)?;
-    let input = input(&api, &body.0)?;
+    let input = input(&api, &body.0).await?;
     let (editor, metadata, secrets) = (editor(&user), user.metadata(&request), api.secrets.clone());
     let (hook, created) =
         api.log.write(move |tx| commands::replace(tx, &secrets, id, input, &editor, &metadata)).await?;
@@ -135,7 +143,7 @@ async fn patch(
     body: ObjectBody,
 ) -> Result<HttpResponse, ApiError> {
     let id: HookId = path_id(&id)?;
-    let input = input(&api, &body.0)?;
+    let input = input(&api, &body.0).await?;
     let (editor, metadata, secrets) = (editor(&user), user.metadata(&request), api.secrets.clone());
     let hook = api.log.write(move |tx| commands::patch(tx, &secrets, id, input, &editor, &metadata)).await?;
     api.hooks_changed();

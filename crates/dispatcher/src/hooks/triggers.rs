@@ -22,8 +22,8 @@ pub const TRIGGERS: &[Trigger] = &[
         "A deal's title, amount, close date, currency or custom fields were updated.",
     ),
     trigger("dealflow.deal.stage_changed", "Deal Stage Changed Event", "A deal was moved to a new stage."),
-    trigger("dealflow.deal.won", "Deal Won Event", "A deal was moved to a \"won\" stage."),
-    trigger("dealflow.deal.lost", "Deal Lost Event", "A deal was moved to a \"lost\" stage."),
+    trigger("dealflow.deal.won", "Deal Won Event", "A deal was moved to, or created in, a \"won\" stage."),
+    trigger("dealflow.deal.lost", "Deal Lost Event", "A deal was moved to, or created in, a \"lost\" stage."),
     trigger("dealflow.deal.contact_added", "Deal Contact Added Event", "A contact was added to a deal."),
     trigger("dealflow.deal.note_added", "Deal Note Added Event", "A note was added to a deal."),
     trigger("dealflow.deal.task_completed", "Deal Task Completed Event", "A task of a deal was marked complete."),
@@ -104,14 +104,19 @@ pub fn find(name: &str) -> Option<&'static Trigger> {
     TRIGGERS.iter().find(|t| t.name == name)
 }
 
-/// The outbound triggers a stored event fires (SPEC §4).
-pub fn fired_by(event_type: &str, new_stage_type: Option<&str>) -> Vec<&'static str> {
+/// The outbound triggers a stored event fires (SPEC §4); `stage_type` is the type of the stage
+/// the deal is in after a `deal.created` or `deal.stage_changed`.
+pub fn fired_by(event_type: &str, stage_type: Option<&str>) -> Vec<&'static str> {
     match event_type {
         "contact.created" => vec!["mautic.lead_post_save_new"],
         "contact.updated" => vec!["mautic.lead_post_save_update"],
-        "deal.created" => vec!["dealflow.deal.created"],
+        "deal.created" => match stage_type {
+            Some("won") => vec!["dealflow.deal.created", "dealflow.deal.won"],
+            Some("lost") => vec!["dealflow.deal.created", "dealflow.deal.lost"],
+            _ => vec!["dealflow.deal.created"],
+        },
         "deal.updated" => vec!["dealflow.deal.updated"],
-        "deal.stage_changed" => match new_stage_type {
+        "deal.stage_changed" => match stage_type {
             Some("won") => vec!["dealflow.deal.stage_changed", "dealflow.deal.won"],
             Some("lost") => vec!["dealflow.deal.stage_changed", "dealflow.deal.lost"],
             _ => vec!["dealflow.deal.stage_changed"],
@@ -121,6 +126,26 @@ pub fn fired_by(event_type: &str, new_stage_type: Option<&str>) -> Vec<&'static 
         "deal.task_completed" => vec!["dealflow.deal.task_completed"],
         _ => Vec::new(),
     }
+}
+
+/// Every stored event type that fires a trigger.
+const FIRING_EVENT_TYPES: [&str; 8] = [
+    "contact.created",
+    "contact.updated",
+    "deal.created",
+    "deal.updated",
+    "deal.stage_changed",
+    "deal.contact_added",
+    "deal.note_added",
+    "deal.task_completed",
+];
+
+/// The stored event types that may fire `trigger`; none for the triggers that never fire.
+pub fn fired_from(trigger: &str) -> Vec<&'static str> {
+    FIRING_EVENT_TYPES
+        .into_iter()
+        .filter(|t| [None, Some("won"), Some("lost")].into_iter().any(|stage| fired_by(t, stage).contains(&trigger)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -152,5 +177,21 @@ mod tests {
         assert_eq!(fired_by("deal.stage_changed", Some("won")), ["dealflow.deal.stage_changed", "dealflow.deal.won"]);
         assert_eq!(fired_by("deal.task_added", None), Vec::<&str>::new());
         assert!(fired_by("deal.stage_changed", Some("open")).iter().all(|t| find(t).is_some()));
+    }
+
+    #[test]
+    fn won_comes_from_creations_and_moves_and_mautics_email_triggers_from_nothing() {
+        assert_eq!(fired_from("dealflow.deal.won"), ["deal.created", "deal.stage_changed"]);
+        assert_eq!(fired_from("mautic.lead_post_save_update"), ["contact.updated"]);
+        assert_eq!(fired_from("mautic.email_on_open"), Vec::<&str>::new());
+        let firing = TRIGGERS.iter().filter(|t| !fired_from(t.name).is_empty()).count();
+        assert_eq!(firing, 10, "the eight deal triggers and the two contact ones");
+    }
+
+    #[test]
+    fn a_deal_created_in_a_won_or_lost_stage_fires_won_or_lost_too() {
+        assert_eq!(fired_by("deal.created", Some("won")), ["dealflow.deal.created", "dealflow.deal.won"]);
+        assert_eq!(fired_by("deal.created", Some("lost")), ["dealflow.deal.created", "dealflow.deal.lost"]);
+        assert_eq!(fired_by("deal.created", Some("open")), ["dealflow.deal.created"]);
     }
 }

@@ -4,7 +4,7 @@ use api::Fields;
 use chrono::NaiveDate;
 use domain::contact::NewContact;
 use domain::deal::{self, Deal, DealEdit, DealError, NewDeal};
-use domain::ids::{ContactId, DealId, IdKind, NoteId, PipelineId, StageId, TaskId};
+use domain::ids::{ContactId, DealId, IdKind, MAX_ID, NoteId, PipelineId, StageId, TaskId};
 use domain::values::{BoundedText, Currency, CustomFields, FieldErrors};
 use domain::{DomainEvent, Metadata};
 use eventlog::{ExpectedVersion, NewEvent, Transaction};
@@ -53,9 +53,9 @@ pub fn parse_new(map: &Map<String, Value>, default_currency: Currency) -> Result
 
 fn contact_ids(fields: &mut Fields<'_>) -> Vec<ContactId> {
     let Some(value) = fields.value("contact_ids") else { return Vec::new() };
-    let ids: Option<Vec<ContactId>> = value
-        .as_array()
-        .and_then(|items| items.iter().map(|v| v.as_u64().filter(|id| *id > 0).map(ContactId)).collect());
+    let ids: Option<Vec<ContactId>> = value.as_array().and_then(|items| {
+        items.iter().map(|v| v.as_u64().filter(|id| (1..=MAX_ID).contains(id)).map(ContactId)).collect()
+    });
     if ids.is_none() {
         fields.error("contact_ids", "must be an array of contact ids");
     }

@@ -2,8 +2,8 @@
 
 use actix_web::HttpResponse;
 use actix_web::http::header::LOCATION;
-use actix_web::web::{self, Bytes, Data, Path};
-use api::{Admin, ApiError, Authenticated, Fields, RequestId, parse_json_object, path_id};
+use actix_web::web::{self, Data, Path};
+use api::{Admin, ApiError, Authenticated, Fields, ObjectBody, RequestId, path_id};
 use domain::ids::{PipelineId, SourceId};
 use eventlog::StorageError;
 use serde_json::json;
@@ -23,9 +23,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/sources/{id}/secret/rotate").route(web::post().to(rotate)));
 }
 
-fn parse_input(body: &Bytes, require_name: bool) -> Result<SourceInput, ApiError> {
-    let map = parse_json_object(body)?;
-    let mut fields = Fields::new(&map);
+fn parse_input(body: &ObjectBody, require_name: bool) -> Result<SourceInput, ApiError> {
+    let mut fields = Fields::new(&body.0);
     let name = if require_name { fields.required_text("name", 255) } else { fields.optional_text("name", 255) };
     let input = SourceInput {
         name,
@@ -53,7 +52,7 @@ async fn create(
     ingest: Data<Ingest>,
     Admin(user): Admin,
     request: RequestId,
-    body: Bytes,
+    body: ObjectBody,
 ) -> Result<HttpResponse, ApiError> {
     let input = parse_input(&body, true)?;
     let secret = generate_source_secret();
@@ -71,10 +70,11 @@ async fn edit(
     admin: Admin,
     request: RequestId,
     id: Path<String>,
-    body: Bytes,
+    body: ObjectBody,
 ) -> Result<HttpResponse, ApiError> {
+    let id: SourceId = path_id(&id)?;
     let input = parse_input(&body, false)?;
-    apply_edit(ingest, admin, request, &id, input).await
+    apply_edit(ingest, admin, request, id, input).await
 }
 
 /// PUT: every editable field is set; absent ones take their defaults.
@@ -83,22 +83,22 @@ async fn replace(
     admin: Admin,
     request: RequestId,
     id: Path<String>,
-    body: Bytes,
+    body: ObjectBody,
 ) -> Result<HttpResponse, ApiError> {
+    let id: SourceId = path_id(&id)?;
     let mut input = parse_input(&body, true)?;
     input.default_pipeline_id = input.default_pipeline_id.or(Some(PipelineId(1)));
     input.is_published = input.is_published.or(Some(true));
-    apply_edit(ingest, admin, request, &id, input).await
+    apply_edit(ingest, admin, request, id, input).await
 }
 
 async fn apply_edit(
     ingest: Data<Ingest>,
     Admin(user): Admin,
     request: RequestId,
-    id: &str,
+    id: SourceId,
     input: SourceInput,
 ) -> Result<HttpResponse, ApiError> {
-    let id: SourceId = path_id(id)?;
     let (pipelines, metadata) = (ingest.pipelines.clone(), user_metadata(&user, &request));
     let record = ingest.log.write(move |tx| commands::edit(tx, &pipelines, id, input, &metadata)).await?;
     ingest.sources.forget(id);

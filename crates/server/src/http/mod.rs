@@ -1,6 +1,7 @@
 //! HTTP pieces that belong to no feature: conventions middleware, health, metrics, the
 //! current user, and the JSON answers for unknown routes and bad extractor input.
 
+pub mod bounds;
 pub mod commands;
 pub mod conventions;
 pub mod health;

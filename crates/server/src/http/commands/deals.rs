@@ -5,8 +5,8 @@
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{ETAG, LOCATION};
-use actix_web::web::{self, Bytes, Data, Path};
-use api::{Admin, ApiError, RequestId, etag, parse_json_object, path_id};
+use actix_web::web::{self, Data, Path};
+use api::{Admin, ApiError, ObjectBody, RequestId, etag, path_id};
 use domain::deal::Deal;
 use domain::ids::{DealId, TaskId};
 use eventlog::{SqliteEventLog, StorageError};
@@ -53,9 +53,9 @@ async fn create(
     ingest: Data<Ingest>,
     Admin(user): Admin,
     request_id: RequestId,
-    body: Bytes,
+    body: ObjectBody,
 ) -> Result<HttpResponse, ApiError> {
-    let input = deals::parse_new(&parse_json_object(&body)?, ingest.default_currency)?;
+    let input = deals::parse_new(&body.0, ingest.default_currency)?;
     let (cache, metadata) = (ingest.pipelines.clone(), user_metadata(&user, &request_id));
     let written = ingest.log.write(move |tx| deals::create(tx, &cache, input, &metadata)).await?;
     let deal = deal_after(&ingest.log, written.id, written.position).await?;

@@ -3,32 +3,32 @@
 use std::str::FromStr;
 
 use actix_web::dev::Payload;
-use actix_web::web::Bytes;
 use actix_web::{FromRequest, HttpRequest};
-use api::{Admin, ApiError, RequestId, if_match, parse_json_object, path_id};
+use api::{Admin, ApiError, RawBody, RequestId, if_match, path_id};
 use domain::Metadata;
 use futures::future::LocalBoxFuture;
 use serde_json::{Map, Value};
 
 /// An admin's command on the entity named by the path's `{id}`: the version `If-Match`
-/// expects, the metadata its events record, and the raw body for the command to parse.
+/// expects, the metadata its events record, and the body for the command to read (through the
+/// one body reader, `api::body`).
 pub struct OnEntity<Id> {
     pub id: Id,
     pub expected: Option<u64>,
     pub metadata: Metadata,
-    pub body: Bytes,
+    pub body: RawBody,
 }
 
 impl<Id> OnEntity<Id> {
     /// The body as a JSON object; an empty body is an error.
     pub fn object(&self) -> Result<Map<String, Value>, ApiError> {
-        parse_json_object(&self.body)
+        self.body.object()
     }
 
     /// The body as a JSON object; an empty body is an empty object (for commands whose fields
     /// are all optional).
     pub fn object_or_empty(&self) -> Result<Map<String, Value>, ApiError> {
-        if self.body.is_empty() { Ok(Map::new()) } else { self.object() }
+        self.body.object_or_empty()
     }
 }
 
@@ -38,7 +38,7 @@ impl<Id: FromStr + 'static> FromRequest for OnEntity<Id> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let head = head(req);
-        let body = api::body::read_bytes(req, payload);
+        let body = RawBody::read(req, payload);
         Box::pin(async move {
             let (id, expected, metadata) = head?;
             Ok(Self { id, expected, metadata, body: body.await? })

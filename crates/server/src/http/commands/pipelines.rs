@@ -2,8 +2,8 @@
 
 use actix_web::HttpResponse;
 use actix_web::http::header::LOCATION;
-use actix_web::web::{self, Bytes, Data};
-use api::{Admin, ApiError, RequestId, parse_json_object};
+use actix_web::web::{self, Data};
+use api::{Admin, ApiError, ObjectBody, RequestId};
 use domain::ids::PipelineId;
 use eventlog::SqliteEventLog;
 use ingest::commands::pipelines;
@@ -30,9 +30,9 @@ async fn create(
     ingest: Data<Ingest>,
     Admin(user): Admin,
     request: RequestId,
-    body: Bytes,
+    body: ObjectBody,
 ) -> Result<HttpResponse, ApiError> {
-    let input = pipelines::parse_new(&parse_json_object(&body)?)?;
+    let input = pipelines::parse_new(&body.0)?;
     let metadata = user_metadata(&user, &request);
     let written = ingest.log.write(move |tx| pipelines::create(tx, input, &metadata)).await?;
     Ok(HttpResponse::Created()
