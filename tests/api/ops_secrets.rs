@@ -82,3 +82,24 @@ async fn a_hook_secret_stored_in_plain_text_before_sealing_still_works_and_is_se
     assert!(stored.starts_with("sealed:") && !stored.contains("plain-old-secret"), "{stored}");
     assert_eq!(app.get_ok(&format!("/api/hooks/{id}")).await["hook"]["secret"], "plain-old-secret");
 }
+
+#[tokio::test]
+async fn a_missing_key_file_is_never_replaced_while_the_database_holds_sealed_secrets() {
+    let app = spawn_app().await;
+    app.create_hook(hook_body("CRM", "http://127.0.0.1:9/hook", &["dealflow.deal.created"])).await;
+    let key_file = app.database.with_extension("key");
+    std::fs::rename(&key_file, key_file.with_extension("key.bak")).unwrap();
+
+    let dispatch = app.run_cli(&["dispatch"]);
+    let sources = app.run_cli(&["sources", "add", "--name", "CRM"]);
+    let mut settings = Settings::default();
+    settings.server.listen = "127.0.0.1:0".into();
+    settings.database.path = app.database.clone();
+    let serve = Application::build(settings).await.err().expect("serve refuses to start").to_string();
+
+    for (what, stderr) in [("dispatch", String::from_utf8_lossy(&dispatch.stderr).into_owned()), ("serve", serve)] {
+        assert!(stderr.contains("master key file") && stderr.contains("DEALFLOW_MASTER_KEY"), "{what}: {stderr}");
+    }
+    assert!(!sources.status.success());
+    assert!(!key_file.exists(), "no new key was made");
+}

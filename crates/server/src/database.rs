@@ -31,6 +31,26 @@ pub fn open_existing(settings: &Settings) -> anyhow::Result<SqliteEventLog> {
     open_or_create(settings)
 }
 
+/// Refuses to go on when the master key is neither configured nor in its file while the
+/// database holds sealed secrets: a new key file would silently make every one unreadable.
+pub fn require_master_key(log: &SqliteEventLog, settings: &Settings) -> anyhow::Result<()> {
+    let key_file = ingest::secrets::key_file(&settings.ingest, log.path());
+    if settings.ingest.master_key.is_some() || key_file.exists() {
+        return Ok(());
+    }
+    let sealed: u64 = log.read(|conn| {
+        let count = "SELECT (SELECT count(*) FROM sources) + (SELECT count(*) FROM hooks)";
+        Ok::<_, eventlog::StorageError>(conn.query_row(count, [], |row| row.get(0))?)
+    })?;
+    anyhow::ensure!(
+        sealed == 0,
+        "the master key file {} is missing, but the database holds {sealed} sealed secret(s); restore the \
+         file from your backup, or set DEALFLOW_MASTER_KEY (ingest.master_key) to the key they were sealed with",
+        key_file.display()
+    );
+    Ok(())
+}
+
 /// Creates an empty database file readable by its owner only. SQLite creates the `-wal` and
 /// `-shm` files with the database file's mode, so they are private too.
 fn create_private(path: &Path) -> anyhow::Result<()> {

@@ -56,6 +56,7 @@ impl Application {
         let log = open_log(&settings)?;
         let bound = listener.local_addr()?;
         let public_url = settings.server.public_url(bound);
+        database::require_master_key(&log, &settings)?;
         let ingest = web::Data::new(Ingest::new(log.clone(), settings.ingest.clone(), public_url.clone())?);
         seal_hook_secrets(&log, &ingest.secrets).await?;
         bootstrap_admin(&log, &settings).await?;

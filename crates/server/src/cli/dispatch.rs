@@ -27,6 +27,7 @@ pub struct DispatchArgs {
 /// with its reason, and each hook skipped for another job's lease.
 pub async fn run(args: DispatchArgs, settings: &Settings) -> anyhow::Result<()> {
     let log = open_existing(settings)?;
+    crate::database::require_master_key(&log, settings)?;
     let secrets = ingest::secrets::load_box(&settings.ingest, log.path())?;
     let engine = dispatcher_engine(&log, settings, &secrets, super::public_url(settings)?, Default::default())?;
     let limit = args.limit.map(|limit| usize::try_from(limit).unwrap_or(usize::MAX));

@@ -69,8 +69,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Users(command) => users::run(command, &open_existing(&settings)?).await,
         Command::Sources(command) => {
-            let ingest =
-                ingest::Ingest::new(open_existing(&settings)?, settings.ingest.clone(), public_url(&settings)?)?;
+            let log = open_existing(&settings)?;
+            crate::database::require_master_key(&log, &settings)?;
+            let ingest = ingest::Ingest::new(log, settings.ingest.clone(), public_url(&settings)?)?;
             sources::run(command, &ingest).await
         }
         Command::Dispatch(args) => dispatch::run(args, &settings).await,
