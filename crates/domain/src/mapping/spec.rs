@@ -1,0 +1,59 @@
+//! The mapping as stored on a source and sent by users: plain JSON, read with serde.
+//!
+//! ```json
+//! { "fields": {
+//!     "title":         {"template": "{{ company }} - {{ plan }}"},
+//!     "amount":        {"path": "$.data.object.amount_total"},
+//!     "currency":      {"path": "$.data.object.currency"},
+//!     "stage":         {"path": "$.event_type", "map": {"quoteWon": "Won"}},
+//!     "contact.email": {"path": "$.form_response.answers[?@.field.ref=='email'].email"},
+//!     "custom_fields.source_system": {"value": "typeform"},
+//!     "idempotency_key": {"path": "$.event_id"} },
+//!   "decimal_separator": ",", "date_format": "%m/%d/%Y", "amount_minor_units": true }
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::settings::DecimalSeparator;
+
+/// A whole mapping: one rule per target field, and the coercion options.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MappingSpec {
+    /// Target field name (`title`, `contact.email`, `custom_fields.plan`, `idempotency_key`…)
+    /// to its rule.
+    pub fields: BTreeMap<String, RuleSpec>,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub decimal_separator: DecimalSeparator,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_format: Option<String>,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub amount_minor_units: bool,
+}
+
+/// Where one field's value comes from: exactly one of `path`, `template` or `value`, and an
+/// optional lookup table.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// An RFC 9535 JSONPath into the body; the first node it selects is the value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// A MiniJinja template over the body's top-level keys (and `body`, the whole body).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// A constant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Value>,
+    /// A lookup table applied to the extracted value, compared as text (`"quoteWon"` →
+    /// `"Won"`). A value with no entry leaves the field absent, with a note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub map: Option<BTreeMap<String, Value>>,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}
