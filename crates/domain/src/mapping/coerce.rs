@@ -129,3 +129,105 @@ pub fn scalar_text(value: &Value) -> Option<String> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn settings(separator: DecimalSeparator, date_format: Option<&str>, minor_units: bool) -> Settings {
+        Settings {
+            decimal_separator: separator,
+            date_format: date_format.map(str::to_owned),
+            amount_minor_units: minor_units,
+        }
+    }
+
+    /// A JSON number as its exact text (as bodies arrive), not through `f64`.
+    fn number(text: &str) -> Value {
+        serde_json::from_str(text).unwrap()
+    }
+
+    fn amount_text(raw: Value, settings: &Settings, currency: Option<&str>) -> String {
+        match coerce(Kind::Amount, raw, settings, currency) {
+            Ok(value) => value.to_string(),
+            Err(note) => format!("note: {note}"),
+        }
+    }
+
+    #[test]
+    fn numeric_strings_become_exact_numbers_by_the_decimal_separator() {
+        let point = settings(DecimalSeparator::Point, None, false);
+        let comma = settings(DecimalSeparator::Comma, None, false);
+        let table = [
+            (json!("15000"), &point, "15000"),
+            (json!("15000.50"), &point, "15000.50"),
+            (json!(" 15,000.00 "), &point, "15000.00"),
+            (json!("1,234,567.8"), &point, "1234567.8"),
+            (json!("15.000,50"), &comma, "15000.50"),
+            (json!("15000,5"), &comma, "15000.5"),
+            (json!("-3"), &point, "-3"),
+            (number("19.90"), &point, "19.90"),
+            (number("2e3"), &point, "2000"),
+            // Irregular grouping is not guessed at: validation reports the text.
+            (json!("15,5"), &point, "\"15,5\""),
+            (json!("15.000,50"), &point, "\"15.000,50\""),
+            (json!("1,2345.00"), &point, "\"1,2345.00\""),
+            (json!("15000."), &point, "\"15000.\""),
+            (json!("about 500"), &point, "\"about 500\""),
+            (json!(true), &point, "true"),
+        ];
+        for (raw, settings, expected) in table {
+            assert_eq!(amount_text(raw.clone(), settings, None), expected, "{raw}");
+        }
+    }
+
+    #[test]
+    fn minor_units_are_divided_by_the_currency_exponent() {
+        let minor = settings(DecimalSeparator::Point, None, true);
+        let table = [
+            (json!(1500050), Some("EUR"), "15000.50"),
+            (json!("1500050"), Some("EUR"), "15000.50"),
+            (json!(5000), Some("JPY"), "5000"),
+            (json!(12345), Some("KWD"), "12.345"),
+            (json!(0), Some("USD"), "0.00"),
+            (json!(1500050), None, "note: an amount in minor units needs a currency; map `currency` too"),
+            (json!(10.5), Some("EUR"), "note: 10.5 is not a whole number of minor units"),
+            (json!(100), Some("XXX"), "note: XXX has no minor unit, so an amount in minor units cannot be read"),
+        ];
+        for (raw, currency, expected) in table {
+            assert_eq!(amount_text(raw.clone(), &minor, currency), expected, "{raw} {currency:?}");
+        }
+    }
+
+    #[test]
+    fn dates_in_common_forms_become_iso_dates() {
+        let us = settings(DecimalSeparator::Point, Some("%m/%d/%Y"), false);
+        let plain = Settings::default();
+        let table = [
+            (json!("2026-06-30"), &plain, json!("2026-06-30")),
+            (json!("2026-06-30T23:30:00-05:00"), &plain, json!("2026-06-30")),
+            (json!("2026-06-30T09:00:00.000000Z"), &plain, json!("2026-06-30")),
+            (json!("06/30/2026"), &us, json!("2026-06-30")),
+            (json!("06/30/2026"), &plain, json!("06/30/2026")),
+            (json!("30.06.2026"), &us, json!("30.06.2026")),
+            (json!(20260630), &plain, json!(20260630)),
+        ];
+        for (raw, settings, expected) in table {
+            assert_eq!(coerce(Kind::Date, raw.clone(), settings, None), Ok(expected), "{raw}");
+        }
+    }
+
+    #[test]
+    fn currencies_are_upper_cased_and_text_fields_read_scalars_as_text() {
+        let plain = Settings::default();
+        assert_eq!(coerce(Kind::Currency, json!(" eur"), &plain, None), Ok(json!("EUR")));
+        assert_eq!(coerce(Kind::Text, json!(820982911946154508_u64), &plain, None), Ok(json!("820982911946154508")));
+        assert_eq!(coerce(Kind::Text, json!(false), &plain, None), Ok(json!("false")));
+        assert_eq!(coerce(Kind::Text, json!(["Pro", "Support"]), &plain, None), Ok(json!("Pro, Support")));
+        assert_eq!(coerce(Kind::AsIs, json!(["a", 1]), &plain, None), Ok(json!("a, 1")));
+        assert_eq!(coerce(Kind::AsIs, json!({"a": 1}), &plain, None), Ok(json!({"a": 1})));
+        assert_eq!(coerce(Kind::AsIs, json!(7), &plain, None), Ok(json!(7)));
+    }
+}
