@@ -63,6 +63,16 @@ fn a_typeform_submission_becomes_a_deal_with_its_answers_by_ref() {
 }
 
 #[test]
+fn a_typeform_submission_without_a_company_is_titled_after_the_form() {
+    let mut body = fixture("typeform");
+    let Value::Array(answers) = &mut body["form_response"]["answers"] else { panic!("answers") };
+    answers.retain(|answer| answer["field"]["ref"] != "company");
+    let outcome = map_with("typeform", &body);
+    assert_eq!(outcome.payload["title"], "Enterprise demo request");
+    assert!(outcome.payload["contact"].get("company").is_none());
+}
+
+#[test]
 fn a_stripe_checkout_becomes_a_won_deal_in_major_units() {
     let outcome = map_with("stripe", &fixture("stripe"));
     assert_maps_to(

@@ -19,6 +19,8 @@ pub enum RuleProblem {
     InvalidPath(String),
     #[error("has a template syntax error: {0}")]
     TemplateSyntax(String),
+    #[error("has `vars`, which only go with a template")]
+    VarsWithoutTemplate,
     #[error("has an empty lookup table; give at least one entry or drop `map`")]
     EmptyTable,
     #[error(transparent)]

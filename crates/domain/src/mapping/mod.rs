@@ -92,7 +92,7 @@ impl Mapping {
 
     /// Maps one body; see [`apply`].
     pub fn apply(&self, body: &Value) -> MappedOutcome {
-        let context = self.templates.any().then(|| template::context(body));
+        let context = self.templates.any().then(|| self.templates.context(body));
         let mut outcome = MappedOutcome::default();
         let mut currency: Option<String> = None;
         for rule in &self.rules {

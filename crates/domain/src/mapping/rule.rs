@@ -26,7 +26,8 @@ pub enum Origin {
 #[derive(Clone, Debug)]
 enum Source {
     Path(JsonPath),
-    Template,
+    /// The template's own variables, by name.
+    Template(Vec<(String, JsonPath)>),
     Constant(Value),
 }
 
@@ -56,13 +57,18 @@ impl Rule {
         let (origin, source) = match (&spec.path, &spec.template, &spec.value) {
             (Some(path), None, None) => (Origin::Path(path.clone()), Source::Path(compile_path(path)?)),
             (None, Some(template), None) => {
-                templates.add(name, template).map_err(RuleProblem::TemplateSyntax)?;
-                (Origin::Template(template.clone()), Source::Template)
+                let vars = compile_vars(spec.vars.as_ref())?;
+                let declared = vars.iter().map(|(var, _)| var.as_str());
+                templates.add(name, template, declared).map_err(RuleProblem::TemplateSyntax)?;
+                (Origin::Template(template.clone()), Source::Template(vars))
             }
             (None, None, Some(value)) => (Origin::Value(value.clone()), Source::Constant(value.clone())),
             (None, None, None) => return Err(RuleProblem::NoSource),
             _ => return Err(RuleProblem::SeveralSources),
         };
+        if spec.vars.is_some() && spec.template.is_none() {
+            return Err(RuleProblem::VarsWithoutTemplate);
+        }
         if spec.map.as_ref().is_some_and(BTreeMap::is_empty) {
             return Err(RuleProblem::EmptyTable);
         }
@@ -74,7 +80,7 @@ impl Rule {
         let found = match &self.source {
             Source::Path(path) => path.query(body).first().cloned(),
             Source::Constant(value) => Some(value.clone()),
-            Source::Template => match render(&self.target, templates, context) {
+            Source::Template(vars) => match render(&self.target, vars, body, templates, context) {
                 Ok(text) => Some(Value::String(text)),
                 Err(message) => return Extracted::Failed(message),
             },
@@ -98,11 +104,26 @@ fn compile_path(path: &str) -> Result<JsonPath, RuleProblem> {
     JsonPath::parse(path).map_err(|error| RuleProblem::InvalidPath(error.to_string()))
 }
 
+fn compile_vars(vars: Option<&BTreeMap<String, String>>) -> Result<Vec<(String, JsonPath)>, RuleProblem> {
+    let compile = |(name, path): (&String, &String)| match JsonPath::parse(path) {
+        Ok(path) => Ok((name.clone(), path)),
+        Err(error) => Err(RuleProblem::InvalidPath(format!("vars.{name}: {error}"))),
+    };
+    vars.into_iter().flatten().map(compile).collect()
+}
+
 /// An empty rendering (a template over blank answers) counts as no value.
-fn render(target: &Target, templates: &Templates, context: Option<&minijinja::Value>) -> Result<String, String> {
+fn render(
+    target: &Target,
+    vars: &[(String, JsonPath)],
+    body: &Value,
+    templates: &Templates,
+    context: Option<&minijinja::Value>,
+) -> Result<String, String> {
     let context = context.ok_or("the body has no template variables")?;
+    let found = vars.iter().filter_map(|(name, path)| Some((name.as_str(), path.query(body).first()?)));
     let text = templates
-        .render(&target.to_string(), context)
+        .render(&target.to_string(), context, found)
         .map_err(|error| format!("the template could not be rendered: {error}"))?;
     if text.trim().is_empty() { Err("the template rendered nothing".to_owned()) } else { Ok(text) }
 }

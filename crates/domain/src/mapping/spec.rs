@@ -3,6 +3,7 @@
 //! ```json
 //! { "fields": {
 //!     "title":         {"template": "{{ company }} - {{ plan }}"},
+//!     "custom_fields.form": {"template": "{{ form }}", "vars": {"form": "$.form_response.definition.title"}},
 //!     "amount":        {"path": "$.data.object.amount_total"},
 //!     "currency":      {"path": "$.data.object.currency"},
 //!     "stage":         {"path": "$.event_type", "map": {"quoteWon": "Won"}},
@@ -45,6 +46,12 @@ pub struct RuleSpec {
     /// A MiniJinja template over the body's top-level keys (and `body`, the whole body).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
+    /// Template variables taken from the body by JSONPath (first match), beside the body's
+    /// top-level keys: `{"company": "$.form_response.answers[?@.field.ref=='company'].text"}`.
+    /// A path that matches nothing leaves its variable undefined (`{% if company %}` is false).
+    /// Only with `template`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vars: Option<BTreeMap<String, String>>,
     /// A constant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,

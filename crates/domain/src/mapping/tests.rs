@@ -78,6 +78,29 @@ fn a_template_that_prints_a_missing_value_leaves_its_field_absent_with_a_note() 
 }
 
 #[test]
+fn template_vars_read_the_body_by_jsonpath_and_a_missing_one_is_undefined() {
+    let mapping = mapping(json!({"fields": {"title": {
+        "template": "{% if company %}{{ company }} - {% endif %}{{ form }}",
+        "vars": {
+            "company": "$.answers[?@.ref=='company'].text",
+            "form": "$.definition.title"
+        }
+    }}}));
+    let answered =
+        json!({"definition": {"title": "Demo request"}, "answers": [{"ref": "company", "text": "Example Ltd"}]});
+    assert_eq!(mapping.apply(&answered).payload["title"], json!("Example Ltd - Demo request"));
+    let skipped = json!({"definition": {"title": "Demo request"}, "answers": []});
+    assert_eq!(mapping.apply(&skipped).payload["title"], json!("Demo request"));
+}
+
+#[test]
+fn template_vars_win_over_body_keys_of_the_same_name() {
+    let mapping = mapping(json!({"fields": {"title": {"template": "{{ name }}", "vars": {"name": "$.inner.name"}}}}));
+    let outcome = mapping.apply(&json!({"name": "outer", "inner": {"name": "inner"}}));
+    assert_eq!(outcome.payload["title"], json!("inner"));
+}
+
+#[test]
 fn decimal_numbers_reach_templates_as_their_exact_text() {
     let mapping = mapping(json!({"fields": {"title": {"template": "Order of {{ total }}"}}}));
     let body: Value = serde_json::from_str(r#"{"total": 19.90}"#).unwrap();
@@ -166,19 +189,36 @@ fn every_bad_rule_is_reported_with_its_field() {
             "stage": {},
             "currency": {"path": "$.c", "value": "EUR"},
             "contact.email": {"path": "$.e", "map": {}},
-            "contact.company": {"path": "$.company"}
+            "contact.company": {"path": "$.company"},
+            "contact.first_name": {"path": "$.first", "vars": {"a": "$.a"}},
+            "contact.last_name": {"template": "{{ a }}", "vars": {"a": "$.a[?"}}
         },
         "date_format": "%Q"
     }));
     let fields: Vec<&str> = found.iter().map(|(field, _)| field.as_str()).collect();
-    assert_eq!(fields, ["amount", "contact.email", "currency", "stage", "titel", "title", "date_format"]);
+    assert_eq!(
+        fields,
+        [
+            "amount",
+            "contact.email",
+            "contact.first_name",
+            "contact.last_name",
+            "currency",
+            "stage",
+            "titel",
+            "title",
+            "date_format"
+        ]
+    );
     assert!(matches!(found[0].1, RuleProblem::InvalidPath(_)));
     assert_eq!(found[1].1, RuleProblem::EmptyTable);
-    assert_eq!(found[2].1, RuleProblem::SeveralSources);
-    assert_eq!(found[3].1, RuleProblem::NoSource);
-    assert!(matches!(found[4].1, RuleProblem::UnknownTarget(_)));
-    assert!(matches!(&found[5].1, RuleProblem::TemplateSyntax(message) if message.contains("syntax error")));
-    assert!(matches!(found[6].1, RuleProblem::InvalidDateFormat(_)));
+    assert_eq!(found[2].1, RuleProblem::VarsWithoutTemplate);
+    assert!(matches!(&found[3].1, RuleProblem::InvalidPath(message) if message.starts_with("vars.a: ")));
+    assert_eq!(found[4].1, RuleProblem::SeveralSources);
+    assert_eq!(found[5].1, RuleProblem::NoSource);
+    assert!(matches!(found[6].1, RuleProblem::UnknownTarget(_)));
+    assert!(matches!(&found[7].1, RuleProblem::TemplateSyntax(message) if message.contains("syntax error")));
+    assert!(matches!(found[8].1, RuleProblem::InvalidDateFormat(_)));
 }
 
 #[test]

@@ -20,10 +20,14 @@ pub fn preset() -> Preset {
         mapping: spec(json!({
             "fields": {
                 "idempotency_key": {"path": format!("{SUBMISSION}.id")},
-                "title": {"template": concat!(
-                    "{% set s = body['mautic.form_on_submit'][0].submission %}",
-                    "{{ s.results.company or s.results.email }} - {{ s.form.name }}"
-                )},
+                "title": {
+                    "template": "{{ company or email }} - {{ form }}",
+                    "vars": {
+                        "company": format!("{SUBMISSION}.results.company"),
+                        "email": format!("{SUBMISSION}.results.email"),
+                        "form": format!("{SUBMISSION}.form.name")
+                    }
+                },
                 "amount": result("amount"),
                 "contact.email": result("email"),
                 "contact.first_name": result("first_name"),

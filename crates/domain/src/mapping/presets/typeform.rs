@@ -21,10 +21,13 @@ pub fn preset() -> Preset {
             "fields": {
                 "idempotency_key": {"path": "$.event_id"},
                 "external_id": {"path": "$.form_response.token"},
-                "title": {"template": concat!(
-                    "{% for a in form_response.answers if a.field.ref == 'company' %}{{ a.text }} - {% endfor %}",
-                    "{{ form_response.definition.title }}"
-                )},
+                "title": {
+                    "template": "{% if company %}{{ company }} - {% endif %}{{ form }}",
+                    "vars": {
+                        "company": format!("{ANSWERS}[?@.field.ref=='company'].text"),
+                        "form": "$.form_response.definition.title"
+                    }
+                },
                 "amount": answer("amount", "number"),
                 "close_date": answer("close_date", "date"),
                 "stage": answer("stage", "choice.label"),
