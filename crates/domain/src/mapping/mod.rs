@@ -93,7 +93,7 @@ impl Mapping {
     /// Maps one body; see [`apply`].
     pub fn apply(&self, body: &Value) -> MappedOutcome {
         let context = self.templates.any().then(|| self.templates.context(body));
-        let mut outcome = MappedOutcome::default();
+        let mut outcome = MappedOutcome { fields: Vec::with_capacity(self.rules.len()), ..MappedOutcome::default() };
         let mut currency: Option<String> = None;
         for rule in &self.rules {
             let (raw, value) = self.run(rule, body, context.as_ref(), currency.as_deref(), &mut outcome.notes);
@@ -106,8 +106,7 @@ impl Mapping {
                     ref target => target.insert(&mut outcome.payload, value.clone()),
                 }
             }
-            let field = rule.target.to_string();
-            outcome.fields.push(FieldTrace { field, from: rule.origin.clone(), raw, value });
+            outcome.fields.push(FieldTrace { field: rule.name.clone(), from: rule.origin.clone(), raw, value });
         }
         outcome
     }
@@ -125,7 +124,7 @@ impl Mapping {
             Extracted::Found(raw) => raw,
             Extracted::Nothing => return (None, None),
             Extracted::Failed(message) => {
-                notes.push(Note { field: rule.target.to_string(), message });
+                notes.push(Note { field: rule.name.clone(), message });
                 return (None, None);
             }
         };
@@ -134,7 +133,7 @@ impl Mapping {
         match value {
             Ok(value) => (Some(raw), Some(value)),
             Err(message) => {
-                notes.push(Note { field: rule.target.to_string(), message });
+                notes.push(Note { field: rule.name.clone(), message });
                 (Some(raw), None)
             }
         }

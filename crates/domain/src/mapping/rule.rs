@@ -35,6 +35,8 @@ enum Source {
 #[derive(Clone, Debug)]
 pub struct Rule {
     pub target: Target,
+    /// The target's name, formatted once.
+    pub name: String,
     pub origin: Origin,
     source: Source,
     table: Option<BTreeMap<String, Value>>,
@@ -72,7 +74,8 @@ impl Rule {
         if spec.map.as_ref().is_some_and(BTreeMap::is_empty) {
             return Err(RuleProblem::EmptyTable);
         }
-        Ok(Self { target, origin, source, table: spec.map.clone() })
+        let name = target.to_string();
+        Ok(Self { target, name, origin, source, table: spec.map.clone() })
     }
 
     /// Finds the raw value in `body`. The first node a path selects wins.
@@ -80,7 +83,7 @@ impl Rule {
         let found = match &self.source {
             Source::Path(path) => path.query(body).first().cloned(),
             Source::Constant(value) => Some(value.clone()),
-            Source::Template(vars) => match render(&self.target, vars, body, templates, context) {
+            Source::Template(vars) => match render(&self.name, vars, body, templates, context) {
                 Ok(text) => Some(Value::String(text)),
                 Err(message) => return Extracted::Failed(message),
             },
@@ -114,7 +117,7 @@ fn compile_vars(vars: Option<&BTreeMap<String, String>>) -> Result<Vec<(String, 
 
 /// An empty rendering (a template over blank answers) counts as no value.
 fn render(
-    target: &Target,
+    name: &str,
     vars: &[(String, JsonPath)],
     body: &Value,
     templates: &Templates,
@@ -123,7 +126,7 @@ fn render(
     let context = context.ok_or("the body has no template variables")?;
     let found = vars.iter().filter_map(|(name, path)| Some((name.as_str(), path.query(body).first()?)));
     let text = templates
-        .render(&target.to_string(), context, found)
+        .render(name, context, found)
         .map_err(|error| format!("the template could not be rendered: {error}"))?;
     if text.trim().is_empty() { Err("the template rendered nothing".to_owned()) } else { Ok(text) }
 }
