@@ -11,6 +11,8 @@ use crate::values::FieldErrors;
 pub enum RuleProblem {
     #[error(transparent)]
     UnknownTarget(#[from] UnknownTarget),
+    #[error("is not a rule: {0}; write it like {{\"path\": \"$.email\"}}")]
+    Malformed(String),
     #[error("needs one of path, template or value")]
     NoSource,
     #[error("has more than one of path, template and value; keep one")]
@@ -37,8 +39,8 @@ pub struct FieldProblem {
 /// The mapping cannot be used; nothing of it is applied.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum MappingError {
-    /// Not the mapping's JSON shape (not an object, an unknown key, a rule that is not an
-    /// object, `decimal_separator` other than `.` or `,`).
+    /// Not the mapping's JSON shape (not an object, an unknown top-level key, no `fields`,
+    /// `decimal_separator` other than `.` or `,`).
     #[error("the mapping is not shaped as documented: {0}")]
     Shape(String),
     /// Every bad rule, each with its field.

@@ -25,7 +25,6 @@ pub mod template;
 #[cfg(test)]
 mod tests;
 
-use serde::Deserialize;
 use serde_json::Value;
 
 pub use error::{FieldProblem, MappingError, RuleProblem};
@@ -53,8 +52,17 @@ pub struct Mapping {
 impl Mapping {
     /// Parses the source's `mapping` JSON; every bad rule is reported, each with its field.
     pub fn parse(json: &Value) -> Result<Self, MappingError> {
-        let spec = MappingSpec::deserialize_from(json)?;
-        Self::compile(spec)
+        let (spec, mut problems) = MappingSpec::read(json)?;
+        match Self::compile(spec) {
+            Ok(mapping) if problems.is_empty() => Ok(mapping),
+            Ok(_) => Err(MappingError::Rules(problems)),
+            Err(MappingError::Rules(more)) => {
+                problems.extend(more);
+                problems.sort_by(|a, b| a.field.cmp(&b.field));
+                Err(MappingError::Rules(problems))
+            }
+            Err(shape) => Err(shape),
+        }
     }
 
     /// Compiles an already read spec (a preset's, or one being edited).
@@ -74,6 +82,7 @@ impl Mapping {
             problems.push(FieldProblem { field: "date_format".to_owned(), problem: problem.into() });
         }
         if !problems.is_empty() {
+            problems.sort_by(|a, b| a.field.cmp(&b.field));
             return Err(MappingError::Rules(problems));
         }
         rules.sort_by_key(|rule| (rule.target != Target::Currency, rule.target.clone()));
@@ -146,11 +155,4 @@ impl Mapping {
 /// for validation to report.
 pub fn apply(mapping: &Mapping, body: &Value) -> MappedOutcome {
     mapping.apply(body)
-}
-
-impl MappingSpec {
-    /// Reads the JSON shape; the error names what is wrong with it.
-    pub fn deserialize_from(json: &Value) -> Result<Self, MappingError> {
-        MappingSpec::deserialize(json).map_err(|error| MappingError::Shape(error.to_string()))
-    }
 }

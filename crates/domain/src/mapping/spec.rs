@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::error::{FieldProblem, MappingError, RuleProblem};
 use super::settings::DecimalSeparator;
 
 /// A whole mapping: one rule per target field, and the coercion options.
@@ -59,6 +60,53 @@ pub struct RuleSpec {
     /// `"Won"`). A value with no entry leaves the field absent, with a note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub map: Option<BTreeMap<String, Value>>,
+}
+
+/// The top level, with each rule still JSON, so that a malformed rule is reported under its
+/// field beside the other rules' problems.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpec {
+    fields: BTreeMap<String, Value>,
+    #[serde(default)]
+    decimal_separator: DecimalSeparator,
+    #[serde(default)]
+    date_format: Option<String>,
+    #[serde(default)]
+    amount_minor_units: bool,
+}
+
+impl MappingSpec {
+    /// Reads the JSON: the well-formed rules, and a problem per malformed rule (an unknown key,
+    /// a rule that is not an object). A malformed top level is a [`MappingError::Shape`].
+    pub fn read(json: &Value) -> Result<(Self, Vec<FieldProblem>), MappingError> {
+        let raw = RawSpec::deserialize(json).map_err(|error| MappingError::Shape(error.to_string()))?;
+        let mut problems = Vec::new();
+        let mut fields = BTreeMap::new();
+        for (field, rule) in raw.fields {
+            match RuleSpec::deserialize(&rule) {
+                Ok(rule) => {
+                    fields.insert(field, rule);
+                }
+                Err(error) => problems.push(FieldProblem { field, problem: RuleProblem::Malformed(error.to_string()) }),
+            }
+        }
+        let spec = Self {
+            fields,
+            decimal_separator: raw.decimal_separator,
+            date_format: raw.date_format,
+            amount_minor_units: raw.amount_minor_units,
+        };
+        Ok((spec, problems))
+    }
+
+    /// Reads the JSON when every rule must be well formed (presets).
+    pub fn deserialize_from(json: &Value) -> Result<Self, MappingError> {
+        match Self::read(json)? {
+            (spec, problems) if problems.is_empty() => Ok(spec),
+            (_, problems) => Err(MappingError::Rules(problems)),
+        }
+    }
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {

@@ -204,10 +204,10 @@ fn every_bad_rule_is_reported_with_its_field() {
             "contact.first_name",
             "contact.last_name",
             "currency",
+            "date_format",
             "stage",
             "titel",
-            "title",
-            "date_format"
+            "title"
         ]
     );
     assert!(matches!(found[0].1, RuleProblem::InvalidPath(_)));
@@ -215,10 +215,20 @@ fn every_bad_rule_is_reported_with_its_field() {
     assert_eq!(found[2].1, RuleProblem::VarsWithoutTemplate);
     assert!(matches!(&found[3].1, RuleProblem::InvalidPath(message) if message.starts_with("vars.a: ")));
     assert_eq!(found[4].1, RuleProblem::SeveralSources);
-    assert_eq!(found[5].1, RuleProblem::NoSource);
-    assert!(matches!(found[6].1, RuleProblem::UnknownTarget(_)));
-    assert!(matches!(&found[7].1, RuleProblem::TemplateSyntax(message) if message.contains("syntax error")));
-    assert!(matches!(found[8].1, RuleProblem::InvalidDateFormat(_)));
+    assert!(matches!(found[5].1, RuleProblem::InvalidDateFormat(_)));
+    assert_eq!(found[6].1, RuleProblem::NoSource);
+    assert!(matches!(found[7].1, RuleProblem::UnknownTarget(_)));
+    assert!(matches!(&found[8].1, RuleProblem::TemplateSyntax(message) if message.contains("syntax error")));
+}
+
+#[test]
+fn parse_errors_read_as_sentences_naming_each_field() {
+    let error = Mapping::parse(&json!({"fields": {"titel": {"value": "x"}, "stage": {}}})).unwrap_err();
+    let text = error.to_string();
+    assert!(
+        text.starts_with("stage needs one of path, template or value; titel is not a field a mapping can fill"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -232,13 +242,28 @@ fn parse_errors_become_field_errors_under_the_mapping() {
 fn a_mapping_of_the_wrong_shape_is_refused_whole() {
     for json in [
         json!([]),
-        json!({"fields": {"title": "$.name"}}),
+        json!({"fields": []}),
         json!({"fields": {}, "decimal_separator": ";"}),
-        json!({"fields": {"title": {"path": "$.t", "coerce": "x"}}}),
+        json!({"fields": {}, "date_format": 5}),
         json!({"rules": {}}),
     ] {
         assert!(matches!(Mapping::parse(&json), Err(MappingError::Shape(_))), "{json}");
     }
+}
+
+#[test]
+fn a_malformed_rule_is_reported_under_its_field_beside_the_other_problems() {
+    let found = problems(json!({"fields": {
+        "title": "$.name",
+        "amount": {"path": "$.t", "coerce": "number"},
+        "stage": {"path": "$["},
+        "currency": {"path": "$.currency"}
+    }}));
+    let fields: Vec<&str> = found.iter().map(|(field, _)| field.as_str()).collect();
+    assert_eq!(fields, ["amount", "stage", "title"]);
+    assert!(matches!(&found[0].1, RuleProblem::Malformed(message) if message.contains("unknown field `coerce`")));
+    assert!(matches!(found[1].1, RuleProblem::InvalidPath(_)));
+    assert!(matches!(found[2].1, RuleProblem::Malformed(_)));
 }
 
 #[test]
