@@ -284,3 +284,10 @@ fn without_a_mapping_the_body_is_the_payload() {
     assert_eq!(Value::Object(outcome.payload), body);
     assert!(outcome.idempotency_key.is_none() && outcome.fields.is_empty() && outcome.notes.is_empty());
 }
+
+#[test]
+fn a_compiled_mapping_can_be_shared_across_request_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Mapping>();
+    shareable::<MappedOutcome>();
+}

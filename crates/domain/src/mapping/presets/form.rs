@@ -1,8 +1,9 @@
 //! A generic form plugin (Gravity Forms, WPForms, Contact Form 7 webhooks, or any HTML form
 //! posted as JSON or `application/x-www-form-urlencoded`): flat fields named `email`,
 //! `first_name`, `last_name`, `company`, `title`, `amount`, `close_date` and `stage`. Without a
-//! `title` field the title is the company (or the email) and "web form". Such plugins rarely
-//! sign, so the preset uses `url_token`.
+//! `title` field the title is the company (or the email) and "web form". In Gravity Forms'
+//! Webhooks Add-On, choose Request Body › Select Fields and name the keys so. Such plugins
+//! rarely sign, so the preset uses `url_token`.
 
 use serde_json::json;
 
@@ -13,7 +14,7 @@ pub fn preset() -> Preset {
         name: "form",
         label: "Web forms (WordPress form plugins and others)",
         signature: "url_token",
-        docs_url: "https://docs.gravityforms.com/category/add-ons-gravity-forms/webhooks-add-on/",
+        docs_url: "https://docs.gravityforms.com/triggering-webhooks-form-submissions/",
         mapping: spec(json!({
             "fields": {
                 "title": {"template": "{{ title or ((company or email) ~ ' - web form') }}"},
