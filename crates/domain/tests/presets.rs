@@ -87,6 +87,23 @@ fn a_stripe_checkout_becomes_a_won_deal_in_major_units() {
 }
 
 #[test]
+fn a_stripe_checkout_without_a_customer_name_is_titled_by_email_and_has_no_names() {
+    let mut body = fixture("stripe");
+    body["data"]["object"]["customer_details"]["name"] = Value::Null;
+    let outcome = map_with("stripe", &body);
+    assert_eq!(outcome.payload["title"], "jane.doe@example.com - Stripe checkout");
+    let contact = &outcome.payload["contact"];
+    assert!(contact.get("first_name").is_none() && contact.get("last_name").is_none(), "{contact}");
+    assert!(outcome.notes.is_empty(), "{:?}", outcome.notes);
+
+    body["data"]["object"]["customer_details"]["name"] = Value::from("Cher");
+    let single = map_with("stripe", &body);
+    assert_eq!(single.payload["contact"]["first_name"], "Cher");
+    assert!(single.payload["contact"].get("last_name").is_none());
+    assert!(single.notes.is_empty(), "{:?}", single.notes);
+}
+
+#[test]
 fn a_stripe_event_of_another_type_leaves_the_stage_and_says_so() {
     let mut body = fixture("stripe");
     body["type"] = Value::from("checkout.session.expired");

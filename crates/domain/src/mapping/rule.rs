@@ -84,6 +84,8 @@ impl Rule {
             Source::Path(path) => path.query(body).first().cloned(),
             Source::Constant(value) => Some(value.clone()),
             Source::Template(vars) => match render(&self.name, vars, body, templates, context) {
+                // An empty rendering (`{% if name %}…{% endif %}` without a name) is no value.
+                Ok(text) if text.trim().is_empty() => None,
                 Ok(text) => Some(Value::String(text)),
                 Err(message) => return Extracted::Failed(message),
             },
@@ -115,7 +117,7 @@ fn compile_vars(vars: Option<&BTreeMap<String, String>>) -> Result<Vec<(String, 
     vars.into_iter().flatten().map(compile).collect()
 }
 
-/// An empty rendering (a template over blank answers) counts as no value.
+/// Renders the rule's template with its variables; the error is the note.
 fn render(
     name: &str,
     vars: &[(String, JsonPath)],
@@ -124,9 +126,14 @@ fn render(
     context: Option<&minijinja::Value>,
 ) -> Result<String, String> {
     let context = context.ok_or("the body has no template variables")?;
-    let found = vars.iter().filter_map(|(name, path)| Some((name.as_str(), path.query(body).first()?)));
+    // A variable whose path matches nothing or `null` stays undefined, as a path rule's field
+    // stays absent.
+    let found = vars.iter().filter_map(|(name, path)| {
+        let value = path.query(body).first().filter(|value| !value.is_null())?;
+        Some((name.as_str(), value))
+    });
     let text = templates
         .render(name, context, found)
         .map_err(|error| format!("the template could not be rendered: {error}"))?;
-    if text.trim().is_empty() { Err("the template rendered nothing".to_owned()) } else { Ok(text) }
+    Ok(text)
 }

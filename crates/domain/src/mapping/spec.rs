@@ -49,7 +49,8 @@ pub struct RuleSpec {
     pub template: Option<String>,
     /// Template variables taken from the body by JSONPath (first match), beside the body's
     /// top-level keys: `{"company": "$.form_response.answers[?@.field.ref=='company'].text"}`.
-    /// A path that matches nothing leaves its variable undefined (`{% if company %}` is false).
+    /// A path that matches nothing (or `null`) leaves its variable undefined (`{% if company %}`
+    /// is false). A template that renders only blanks leaves its field absent.
     /// Only with `template`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vars: Option<BTreeMap<String, String>>,

@@ -24,8 +24,14 @@ pub fn preset() -> Preset {
                 "currency": {"path": "$.data.object.currency"},
                 "stage": {"path": "$.type", "map": {"checkout.session.completed": "Won"}},
                 "contact.email": {"path": "$.data.object.customer_details.email"},
-                "contact.first_name": {"template": "{{ data.object.customer_details.name | split | first }}"},
-                "contact.last_name": {"template": "{{ (data.object.customer_details.name | split | list)[1:] | join(' ') }}"},
+                "contact.first_name": {
+                    "template": "{% if name %}{{ name | split | first }}{% endif %}",
+                    "vars": {"name": "$.data.object.customer_details.name"}
+                },
+                "contact.last_name": {
+                    "template": "{% if name %}{{ (name | split | list)[1:] | join(' ') }}{% endif %}",
+                    "vars": {"name": "$.data.object.customer_details.name"}
+                },
                 "contact.company": {"path": "$.data.object.customer_details.business_name"},
                 "custom_fields.source_system": {"value": "stripe"},
                 "custom_fields.payment_status": {"path": "$.data.object.payment_status"}
