@@ -3,11 +3,13 @@
 //!
 //! Variables are the rule's `vars` (each a JSONPath into the body), the body's top-level keys,
 //! and `body`, the whole body (for keys that are not identifiers:
-//! `{{ body["mautic.form_on_submit"][0].submission.id }}`); `body` always means the whole body. Printing an undefined value is an error (MiniJinja's semi-strict mode): a
-//! template that prints a value the body does not have leaves its field absent, with a note,
-//! rather than rendering a half title. Tests stay allowed, so `{{ company or email }}` and
-//! `{% if plan %}` work when a key is missing.
-//! Whole numbers are numbers; other numbers are their exact text, never binary floats.
+//! `{{ body["mautic.form_on_submit"][0].submission.id }}`); `body` always means the whole body.
+//!
+//! Printing an undefined value is an error (MiniJinja's semi-strict mode): a template that
+//! prints a value the body does not have leaves its field absent, with a note, rather than
+//! rendering a half title. Tests stay allowed, so `{{ company or email }}` and `{% if plan %}`
+//! work when a key is missing. Whole numbers are numbers; other numbers are their exact text,
+//! never binary floats.
 //!
 //! Only what the templates read is converted per request: at compile time MiniJinja lists the
 //! variables (and attribute chains, `form_response.definition.title`) each template looks up,
