@@ -3,9 +3,8 @@
 //!
 //! A [`Mapping`] is parsed once from the source's `mapping` setting ([`MappingSpec`]): each
 //! target field gets an RFC 9535 JSONPath, a MiniJinja template (whose `vars` are JSONPaths
-//! too) or a constant, optionally
-//! through a lookup table (issue 17's stage table). Paths and templates are compiled at parse
-//! time, so [`apply`] only runs them. [`apply`] coerces values before validation (numeric and
+//! too) or a constant, optionally through a lookup table (issue 17's stage table). Paths and
+//! templates are compiled at parse time, so [`apply`] only runs them. [`apply`] coerces values before validation (numeric and
 //! localised strings, minor units, dates, lower-case currencies) and answers a
 //! [`MappedOutcome`]: the payload, where each field came from, and notes. Pure: no I/O.
 //!
