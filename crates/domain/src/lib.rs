@@ -7,12 +7,14 @@
 //! - [`metadata`], [`context`]: who caused an event; what folds know of a stored event.
 //! - [`pipeline`], [`deal`], [`contact`]: state folded from a stream, and the decisions.
 //! - [`signature`]: the inbound signature schemes (verify and sign) and outbound signing.
+//! - [`mapping`]: inbound mappings and presets: a sender's body to SPEC §5's payload.
 
 pub mod contact;
 pub mod context;
 pub mod deal;
 pub mod events;
 pub mod ids;
+pub mod mapping;
 pub mod metadata;
 pub mod pipeline;
 pub mod signature;
