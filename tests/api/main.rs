@@ -16,6 +16,8 @@ mod hooks;
 mod hooks_listing;
 mod hooks_php_client;
 mod inbound;
+mod inbound_body;
+mod inbound_reads;
 mod pipelines;
 mod replay;
 mod retries;
