@@ -13,6 +13,9 @@ use crate::helpers::*;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// A way of compressing a body.
+type Compress = fn(&[u8]) -> Vec<u8>;
+
 fn gzip(data: &[u8]) -> Vec<u8> {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
     encoder.write_all(data).unwrap();
@@ -68,8 +71,7 @@ async fn a_byte_order_mark_is_skipped_after_the_signature_is_checked_over_it() {
 async fn gzip_and_deflate_bodies_are_verified_as_sent_then_decoded() {
     let app = spawn_app().await;
     let source = app.create_source("Compressing sender").await;
-    let cases: [(&str, fn(&[u8]) -> Vec<u8>); 4] =
-        [("gzip", gzip), ("x-gzip", gzip), ("deflate", zlib), ("deflate", raw_deflate)];
+    let cases: [(&str, Compress); 4] = [("gzip", gzip), ("x-gzip", gzip), ("deflate", zlib), ("deflate", raw_deflate)];
 
     for (i, (encoding, compress)) in cases.into_iter().enumerate() {
         let title = format!("Compressed {i}");

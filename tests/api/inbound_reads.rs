@@ -31,7 +31,7 @@ fn payload(run: &str, i: usize) -> Value {
         "external_id": format!("{run}-{}", i / 2),
         "title": format!("{run} deal {i}"),
         "amount": i * 10,
-        "stage": if i % 2 == 0 { "Lead In" } else { "Qualified" },
+        "stage": if i.is_multiple_of(2) { "Lead In" } else { "Qualified" },
         "contact": { "email": format!("{run}-{i}@example.com"), "first_name": "Reader" },
     })
 }
