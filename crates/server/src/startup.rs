@@ -174,6 +174,7 @@ fn http_server(
     let log = web::Data::new(log.clone());
     let authenticator = web::Data::new(Authenticator::new(log.get_ref().clone()));
     let readiness = web::Data::new(health::Readiness { log: log.get_ref().clone(), migrations: migrations::all() });
+    let read_models = web::Data::new(commands::read_models(&log));
     let workers =
         settings.server.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let server = HttpServer::new(move || {
@@ -187,6 +188,7 @@ fn http_server(
             .app_data(ingest.clone())
             .app_data(hooks.clone())
             .app_data(dispatcher.clone())
+            .app_data(read_models.clone())
             .app_data(conventions::query_config())
             .app_data(conventions::path_config())
             .app_data(conventions::json_config(1 << 20))
