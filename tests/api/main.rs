@@ -22,6 +22,8 @@ mod hooks;
 mod hooks_listing;
 mod hooks_php_client;
 mod inbound;
+mod inbound_body;
+mod inbound_reads;
 mod large_ids;
 mod nesting;
 mod ops_dispatch;

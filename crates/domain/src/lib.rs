@@ -7,6 +7,7 @@
 //! - [`metadata`], [`context`]: who caused an event; what folds know of a stored event.
 //! - [`pipeline`], [`deal`], [`contact`]: state folded from a stream, and the decisions.
 //! - [`signature`]: the inbound signature schemes (verify and sign) and outbound signing.
+//! - [`mapping`]: inbound mappings and presets: a sender's body to SPEC §5's payload.
 //! - [`secrets`]: the box that seals source and hook secrets at rest.
 
 pub mod contact;
@@ -14,6 +15,7 @@ pub mod context;
 pub mod deal;
 pub mod events;
 pub mod ids;
+pub mod mapping;
 pub mod metadata;
 pub mod pipeline;
 pub mod secrets;

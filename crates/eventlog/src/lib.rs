@@ -9,6 +9,7 @@
 //! - [`reader`] holds the queries; [`migrations`] applies the numbered SQL files;
 //!   [`CommitListener`] wakes tailers after commits; [`consumer`] runs them from their checkpoints.
 
+mod catch_up;
 mod checkpointer;
 pub mod consumer;
 mod error;
@@ -22,6 +23,7 @@ mod sequences;
 mod transaction;
 mod writer;
 
+pub use catch_up::CatchUp;
 pub use error::{AppendError, StorageError};
 pub use log::{EventLog, LogSettings, SqliteEventLog, open_connection};
 pub use migrations::Migration;

@@ -39,6 +39,12 @@ impl Notifier {
         self.checkpoint_sender(name, stored).subscribe()
     }
 
+    /// The last checkpoint of `name` published or listened for in this process, if any.
+    pub(crate) fn published_checkpoint(&self, name: &str) -> Option<u64> {
+        let senders = self.checkpoints.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        senders.get(name).map(|sender| *sender.borrow())
+    }
+
     fn checkpoint_sender(&self, name: &str, initial: u64) -> watch::Sender<u64> {
         let mut senders = self.checkpoints.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         senders.entry(name.to_owned()).or_insert_with(|| watch::Sender::new(initial)).clone()

@@ -295,6 +295,7 @@ fn http_server(
         migrations: migrations::all(),
         roles: roles.clone(),
     });
+    let read_models = web::Data::new(commands::read_models(&log));
     let workers =
         settings.server.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let server = HttpServer::new(move || {
@@ -308,6 +309,7 @@ fn http_server(
             .app_data(ingest.clone())
             .app_data(hooks.clone())
             .app_data(dispatcher.clone())
+            .app_data(read_models.clone())
             .app_data(conventions::query_config())
             .app_data(conventions::path_config())
             .app_data(conventions::json_config(1 << 20))

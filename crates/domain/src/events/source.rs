@@ -49,9 +49,10 @@ pub struct SourceDeleted {}
 /// `inbound.received`: one accepted inbound request, without its body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboundReceived {
-    /// Hex SHA-256 of the raw body.
+    /// Hex SHA-256 of the body's JSON text (as sent, unless it came compressed or with a
+    /// byte-order mark: then decoded and without it).
     pub body_sha256: String,
-    /// Body size in bytes.
+    /// Size in bytes of that JSON text.
     pub size: u64,
     #[serde(default)]
     pub idempotency_key: Option<String>,

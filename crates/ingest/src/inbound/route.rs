@@ -2,15 +2,19 @@
 
 use std::time::Duration;
 
-use actix_web::web::{self, Data, Path};
+use actix_web::http::StatusCode;
+use actix_web::http::header::CONTENT_ENCODING;
+use actix_web::web::{self, Bytes, Data, Path};
 use actix_web::{HttpRequest, HttpResponse};
 use api::{ApiError, RequestId, parse_json_object};
 use domain::ids::SourceId;
 use domain::signature::{SignatureError, verify_inbound};
 use domain::{Actor, Metadata};
+use eventlog::CatchUp;
 use sha2::{Digest, Sha256};
 
 use super::body::read_capped;
+use super::encoding::{self, DecodeError};
 use super::payload::InboundPayload;
 use super::unit::{self, InboundRequest};
 use crate::sources::ActiveSource;
@@ -26,17 +30,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
+// `web::Payload` is the body exactly as sent: unlike the `Bytes`, `String` and `Json` extractors,
+// it does not undo a `Content-Encoding`, so the signature is checked over the compressed bytes.
 async fn receive(
     ingest: Data<Ingest>,
+    read_models: Data<CatchUp>,
     source_id: Path<String>,
     req: HttpRequest,
     payload: web::Payload,
     request_id: RequestId,
 ) -> Result<HttpResponse, ApiError> {
     let source = find_source(&ingest, &source_id).await?;
-    let body = read_capped(&req, payload, ingest.settings.body_limit).await?;
-    verify(&source, &req, &body)?;
+    let sent = read_capped(&req, payload, ingest.settings.body_limit).await?;
+    verify(&source, &req, &sent)?;
     let idempotency_key = idempotency_key(&req)?;
+    let body = json_text(&req, sent, ingest.settings.body_limit).await?;
     let map = parse_json_object(&body)?;
     let (payload, payload_errors) = InboundPayload::parse(&map);
     let request = InboundRequest {
@@ -60,15 +68,10 @@ async fn receive(
         ingest.log.write_decided(move |tx| unit::receive(tx, &pipelines, request)).await.inspect_err(|error| {
             metrics::counter!("dealflow_inbound_requests_total", "outcome" => outcome_of(error)).increment(1);
         })?;
-    let outcome = if answer.replayed {
-        "replayed"
-    } else if answer.status == 201 {
-        "created"
-    } else {
-        "updated"
-    };
-    metrics::counter!("dealflow_inbound_requests_total", "outcome" => outcome).increment(1);
-    let status = actix_web::http::StatusCode::from_u16(answer.status).unwrap_or(actix_web::http::StatusCode::OK);
+    metrics::counter!("dealflow_inbound_requests_total", "outcome" => answer.outcome()).increment(1);
+    // Read-your-writes, as for admin commands: a GET right after this answer shows the deal.
+    read_models.wait(answer.position).await;
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
     Ok(HttpResponse::build(status).content_type("application/json").body(answer.into_body()))
 }
 
@@ -81,6 +84,33 @@ async fn find_source(ingest: &Ingest, raw_id: &str) -> Result<std::sync::Arc<Act
         return Err(ApiError::forbidden(format!("inbound source {id} is unpublished; publish it to accept requests")));
     }
     Ok(source)
+}
+
+/// The JSON text of a verified body: its `Content-Encoding` undone (415 for a coding not
+/// supported, 413 when it decodes past the body cap, 400 when it does not decode) and a leading
+/// byte-order mark skipped.
+async fn json_text(req: &HttpRequest, sent: Bytes, limit: usize) -> Result<Bytes, ApiError> {
+    let header = req.headers().get(CONTENT_ENCODING).map(|value| value.as_bytes());
+    let codings = encoding::codings(header).map_err(decode_error)?;
+    let decoded = if codings.is_empty() {
+        sent
+    } else {
+        // Inflating up to the cap takes milliseconds: off the async workers.
+        let decoded = web::block(move || encoding::decode(sent, &codings, limit)).await.map_err(ApiError::internal)?;
+        decoded.map_err(decode_error)?
+    };
+    let skipped = decoded.len() - encoding::without_bom(&decoded).len();
+    Ok(decoded.slice(skipped..))
+}
+
+fn decode_error(error: DecodeError) -> ApiError {
+    match error {
+        DecodeError::Unsupported(_) => ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, error.to_string())
+            .with_details(serde_json::json!({ "supported": ["gzip", "deflate", "identity"] })),
+        DecodeError::TooLarge(limit) => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, error.to_string())
+            .with_details(serde_json::json!({ "limit_bytes": limit })),
+        DecodeError::Corrupt { .. } => ApiError::bad_request(error.to_string()),
+    }
 }
 
 /// Checks the signature against the source's current secret (and the previous one during its

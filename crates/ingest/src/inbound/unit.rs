@@ -26,6 +26,8 @@ pub struct InboundRequest {
     /// Problems found while parsing; reported together with those found while deciding.
     pub payload_errors: FieldErrors,
     pub idempotency_key: Option<String>,
+    /// Of the JSON text: decoded and without a byte-order mark, so that a retry compressed anew
+    /// (gzip stores a time) is still the same body for its idempotency key.
     pub body_sha256: String,
     pub size: u64,
     pub default_currency: Currency,
@@ -39,6 +41,8 @@ pub struct InboundAnswer {
     pub status: u16,
     /// True when this repeats the first answer to the same idempotency key.
     pub replayed: bool,
+    /// The log's head when the unit ran: everything the answer shows is at or before it.
+    pub position: u64,
     body: Body,
 }
 
@@ -48,6 +52,15 @@ enum Body {
 }
 
 impl InboundAnswer {
+    /// What the request came to, as counted in `dealflow_inbound_requests_total`.
+    pub fn outcome(&self) -> &'static str {
+        match (self.replayed, self.status) {
+            (true, _) => "replayed",
+            (false, 201) => "created",
+            (false, _) => "updated",
+        }
+    }
+
     /// The JSON body.
     pub fn into_body(self) -> String {
         match self.body {
@@ -85,7 +98,7 @@ pub fn receive(
         Some(key) => Body::Json(remember(tx, &request, key, status, answer_json(&deal, contact.as_ref(), created))?),
         None => Body::Decided { deal: Box::new(deal), contact, created },
     };
-    Ok(InboundAnswer { status, replayed: false, body })
+    Ok(InboundAnswer { status, replayed: false, position: tx.head(), body })
 }
 
 fn earlier_answer(tx: &Transaction<'_>, request: &InboundRequest) -> Result<Option<InboundAnswer>, CommandError> {
@@ -101,7 +114,12 @@ fn earlier_answer(tx: &Transaction<'_>, request: &InboundRequest) -> Result<Opti
             "this key was already used for a different body; use a new key for a new request",
         ));
     }
-    Ok(Some(InboundAnswer { status: stored.status, body: Body::Json(stored.response), replayed: true }))
+    Ok(Some(InboundAnswer {
+        status: stored.status,
+        body: Body::Json(stored.response),
+        replayed: true,
+        position: tx.head(),
+    }))
 }
 
 fn existing_deal(tx: &Transaction<'_>, request: &InboundRequest) -> Result<Option<Deal>, CommandError> {

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use actix_web::web;
 use api::ApiError;
-use eventlog::{SqliteEventLog, StorageError};
+use eventlog::{CatchUp, SqliteEventLog, StorageError};
 
 /// How long a command waits for the read models before answering anyway.
 const CATCH_UP: Duration = Duration::from_secs(5);
@@ -23,11 +23,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     contacts::configure(cfg);
 }
 
+/// What every answer after a write waits for: the projector's checkpoint, at most [`CATCH_UP`].
+/// The admin commands here and the inbound endpoint (as app data) share it.
+pub fn read_models(log: &SqliteEventLog) -> CatchUp {
+    CatchUp::new(log.clone(), projection::CONSUMER, CATCH_UP)
+}
+
 /// Waits until the projector has applied `position`.
 async fn caught_up(log: &SqliteEventLog, position: u64) {
-    if !log.wait_for_checkpoint(projection::CONSUMER, position, CATCH_UP).await {
-        tracing::warn!(position, "the read models did not catch up in time; answering from what they hold");
-    }
+    read_models(log).wait(position).await;
 }
 
 /// Reads the read models after a command.
