@@ -37,4 +37,5 @@ mod payloads;
 mod pipelines;
 mod replay;
 mod retries;
+mod served;
 mod sources;

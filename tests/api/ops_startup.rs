@@ -9,6 +9,7 @@ use std::process::{Command, Output, Stdio};
 use server::{Application, Settings};
 
 use crate::helpers::*;
+use crate::served::Served;
 
 fn dealflow(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dealflow"))
@@ -60,9 +61,8 @@ async fn an_address_already_in_use_leaves_no_database_behind() {
 #[tokio::test]
 async fn a_configured_admin_password_on_a_database_with_users_is_ignored_with_a_warning() {
     let app = spawn_app().await;
-    let dir = app.database.parent().unwrap().to_owned();
 
-    let warned = serve_until_line(&dir, &app.database, "ignored").await;
+    let warned = serve_until_line(&app.database, "ignored").await;
     assert!(warned.contains("DEALFLOW_ADMIN_PASSWORD") && warned.contains("dealflow users passwd admin"), "{warned}");
     let still = app.client.get(app.url("/api/users/self")).basic_auth("admin", Some(ADMIN_PASSWORD)).send().await;
     assert_eq!(still.unwrap().status(), 200, "the first password still works");
@@ -70,29 +70,13 @@ async fn a_configured_admin_password_on_a_database_with_users_is_ignored_with_a_
 
 /// Runs `dealflow serve` on `database` with another admin password until its log has a line
 /// containing `needle`; answers that line.
-async fn serve_until_line(dir: &Path, database: &Path, needle: &str) -> String {
-    use std::io::{BufRead, BufReader};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dealflow"))
-        .arg("serve")
-        .current_dir(dir)
-        .env("DEALFLOW_DATABASE", database)
-        .env("DEALFLOW_LISTEN", "127.0.0.1:0")
-        .env("DEALFLOW_ADMIN_PASSWORD", "another-password")
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
+async fn serve_until_line(database: &Path, needle: &str) -> String {
+    let served = Served::start([
+        ("DEALFLOW_DATABASE", database.as_os_str().to_owned()),
+        ("DEALFLOW_ADMIN_PASSWORD", "another-password".into()),
+    ]);
     let needle = needle.to_owned();
-    let found = tokio::task::spawn_blocking(move || {
-        BufReader::new(stderr).lines().map_while(Result::ok).find(|line| line.contains(&needle))
-    });
-    let line = tokio::time::timeout(std::time::Duration::from_secs(30), found).await;
-    let _ = child.kill();
-    let _ = child.wait();
-    line.expect("in time").unwrap().expect("the line is logged")
+    tokio::task::spawn_blocking(move || served.wait_for_line(&needle)).await.unwrap()
 }
 
 #[tokio::test]
