@@ -17,7 +17,7 @@ fn generated_typeform(seed: u64) -> Value {
     for answer in answers.iter_mut() {
         match answer["field"]["ref"].as_str().unwrap_or_default() {
             "email" => answer["email"] = json!(format!("lead{}@example{}.com", seed % 3, seed % 2)),
-            "company" if seed % 4 == 0 => answer["text"] = json!(""),
+            "company" if seed.is_multiple_of(4) => answer["text"] = json!(""),
             "company" => answer["text"] = json!(format!("Company {seed}")),
             "amount" => answer["number"] = json!(seed * 137 % 50_000),
             "stage" => answer["choice"]["label"] = json!(stages[(seed % 5) as usize]),

@@ -29,8 +29,11 @@ fn in_the_other_encoding(scheme: SignatureScheme, value: &str) -> Option<String>
     Some(format!("{prefix}{flipped}"))
 }
 
-/// Every way to get the credential wrong for `scheme`, each as (case, headers, query).
-fn refusals(source: &SenderSource, other_secret: &str) -> Vec<(String, Vec<(String, String)>, Option<String>)> {
+/// One way to get the credential wrong: (case, headers, query).
+type Refusal = (String, Vec<(String, String)>, Option<String>);
+
+/// Every way to get the credential wrong for `scheme`.
+fn refusals(source: &SenderSource, other_secret: &str) -> Vec<Refusal> {
     let now = chrono::Utc::now().timestamp();
     let (headers, query) = signed(source, BODY, now, "msg_refused");
     let forger = SenderSource { id: source.id, secret: other_secret.to_owned(), scheme: source.scheme };

@@ -127,7 +127,7 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
 
 /// Why the dry run's transaction ends: always an error, so the log rolls the unit back.
 enum DryRun {
-    Decided(Result<InboundAnswer, CommandError>),
+    Decided(Box<Result<InboundAnswer, CommandError>>),
     Storage(StorageError),
 }
 
@@ -145,10 +145,12 @@ async fn dry_run(
     let pipelines = ingest.pipelines.clone();
     let ran = ingest
         .log
-        .write(move |tx| -> Result<(), DryRun> { Err(DryRun::Decided(unit::receive(tx, &pipelines, request))) })
+        .write(move |tx| -> Result<(), DryRun> {
+            Err(DryRun::Decided(Box::new(unit::receive(tx, &pipelines, request))))
+        })
         .await;
     match ran {
-        Err(DryRun::Decided(decided)) => Ok(decided),
+        Err(DryRun::Decided(decided)) => Ok(*decided),
         Err(DryRun::Storage(error)) => Err(ApiError::internal(error)),
         Ok(()) => Err(ApiError::internal("the preview's unit did not roll back")),
     }
