@@ -53,3 +53,21 @@ async fn a_get_to_a_source_that_signs_bodies_is_405_and_stores_nothing() {
     assert!(error["message"].as_str().unwrap().contains("dealflow signature scheme"), "{error}");
     assert_eq!(app.head(), head);
 }
+
+#[tokio::test]
+async fn a_url_token_source_takes_its_key_as_a_bearer_token_from_senders_that_send_a_header() {
+    let app = spawn_app().await;
+    let created = app.post_ok("/api/sources/new", &json!({ "name": "DealHub", "preset": "dealhub" }), 201).await;
+    let (id, key) = (created["source"]["id"].as_u64().unwrap(), created["access_key"].as_str().unwrap());
+    let body =
+        br#"{"event_info": {"event_id": "evt-bearer"}, "event_type": "quoteReady", "dealhub_opportunity_id": "OPP-1"}"#;
+    let bearer = [("Authorization".to_owned(), format!("Bearer {key}"))];
+    let wrong = [("Authorization".to_owned(), "Bearer not-the-key".to_owned())];
+
+    let refused = app.send_with(id, body, "application/json", &wrong, None, &[]).await;
+    let accepted = app.send_with(id, body, "application/json", &bearer, None, &[]).await;
+
+    error_body(refused, 403).await;
+    assert_eq!(accepted.status(), 201);
+    assert_eq!(json(accepted).await["deal"]["stage"]["name"], "Proposal Sent");
+}

@@ -15,7 +15,7 @@
 //! | `stripe`    | `Stripe-Signature: t=<unix>,v1=<hex>[,v1=…]` (`v0`, others ignored)  | `{t}.{body}`              | secret text, `whsec_` included |
 //! | `calendly`  | `Calendly-Webhook-Signature: t=<unix>,v1=<hex>` (as `stripe`)          | `{t}.{body}`              | secret text (the signing key) |
 //! | `standard`  | `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64> …` (or `svix-*`) | `{id}.{timestamp}.{body}` | base64 after `whsec_`, else secret text |
-//! | `url_token` | query `?access_key=<secret>` (no signature; constant-time compare)   | —                         | — |
+//! | `url_token` | query `?access_key=<secret>`, else `Authorization: Bearer <secret>` (no signature; constant-time compare) | — | — |
 //!
 //! `stripe`, `calendly` and `standard` refuse a timestamp more than the tolerance (default
 //! [`DEFAULT_TOLERANCE_SECONDS`]) away from `now`, naming the skew. A digest in the other
@@ -44,7 +44,7 @@ pub use scheme::{SignatureScheme, UnknownScheme};
 pub use sign::{SignedRequest, SigningInput, sign_request};
 pub use standard::{KeyError, sign_standard, standard_key};
 pub use stripe::sign_stripe;
-pub use token::{ACCESS_KEY, access_key_query, verify_access_keys, verify_query};
+pub use token::{ACCESS_KEY, access_key_query, verify_access_keys, verify_query, verify_token};
 
 /// How far a signed timestamp may be from the server's clock, either way, by default.
 pub const DEFAULT_TOLERANCE_SECONDS: u32 = 300;
@@ -99,7 +99,7 @@ where
             stripe::verify(scheme, &text_keys, value, body, now, tolerance)
         }
         Method::Standard => standard::verify(&standard_keys(scheme, secrets)?, headers, body, now, tolerance),
-        Method::UrlToken => token::verify_query(secrets, request.query),
+        Method::UrlToken => token::verify_token(secrets, request.query, headers),
     }
 }
 

@@ -91,7 +91,9 @@ impl SignatureScheme {
                 "webhook-id, webhook-timestamp (unix seconds) and webhook-signature: \
                  v1,<base64 HMAC-SHA256 of \"{id}.{timestamp}.{body}\">"
             }
-            Self::UrlToken => "?access_key=<the source's secret> in the endpoint URL",
+            Self::UrlToken => {
+                "?access_key=<the source's secret> in the endpoint URL (or Authorization: Bearer <the source's secret>)"
+            }
         }
     }
 
