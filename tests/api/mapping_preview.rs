@@ -125,5 +125,24 @@ async fn the_preview_of_a_repeated_delivery_says_it_is_a_duplicate() {
     let preview = app.post_ok(&format!("/api/sources/{}/mapping/test", source.id), &json!({ "body": body }), 200).await;
 
     assert_eq!(preview["duplicate"], true);
+    assert_eq!(preview["signature"], Value::Null, "no signature in the sample");
     assert_eq!(app.deals_created(), 1);
+}
+
+#[tokio::test]
+async fn a_signature_copied_with_the_sample_is_checked_and_reported_without_stopping_the_preview() {
+    let app = spawn_app().await;
+    let source = app.create_sender_source("typeform").await;
+    let body = json!({ "event_id": "e1", "form_response": { "definition": { "title": "Demo" } } });
+    let (good, _) = signed(&source, body.to_string().as_bytes(), 0, "");
+    let path = format!("/api/sources/{}/mapping/test", source.id);
+    let headers = |value: &str| json!({ "Typeform-Signature": value });
+
+    let valid = app.post_ok(&path, &json!({ "body": body, "headers": headers(&good[0].1) }), 200).await;
+    let forged = app.post_ok(&path, &json!({ "body": body, "headers": headers("sha256=AAAA") }), 200).await;
+
+    assert_eq!(valid["signature"], json!({ "valid": true }));
+    assert_eq!(forged["signature"]["valid"], false);
+    assert_eq!(forged["signature"]["reason"], "malformed");
+    assert_eq!(forged["deal"]["title"], "Demo", "the preview runs either way");
 }

@@ -5,8 +5,9 @@
 //! `body` is a JSON value (sent as its JSON text) or a string sent as it is: a form
 //! (`name=Jane&contact[email]=…`; read as a form unless `headers` give another `Content-Type`
 //! or it starts with `{` or `[`). Without `body`, `query` is the query string of a `url_token`
-//! GET. `headers` are those the sender adds (a delivery id, `Content-Type`); signatures are not
-//! checked. `mapping` tries an unsaved mapping (`null`: none) instead of the source's.
+//! GET. `headers` are those the sender adds (a delivery id, `Content-Type`, a signature);
+//! `signature` in the answer says whether a signature among them verifies (`null` when there is
+//! none), without stopping the preview. `mapping` tries an unsaved mapping (`null`: none) instead of the source's.
 //!
 //! The sample goes through the same steps as a real request ([`prepare`]) and the same write
 //! unit, whose transaction is then rolled back: the preview's deal is the one the request
@@ -17,12 +18,14 @@ use actix_web::web::{self, Bytes, Data, Path};
 use api::{Admin, ApiError, CommandError, Fields, ObjectBody, path_id};
 use domain::ids::SourceId;
 use domain::mapping::{MappedOutcome, Mapping};
+use domain::signature::{self, VerifyError};
 use eventlog::StorageError;
 use serde_json::{Map, Value, json};
 
 use super::parse::Carrier;
 use super::prepare::{Prepared, Received, prepare};
 use super::unit::{self, InboundAnswer};
+use crate::sources::ActiveSource;
 use crate::state::Ingest;
 
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -65,9 +68,26 @@ async fn test_mapping(
         text: sample.text.clone(),
         request_id: None,
     };
+    let signature = signature_check(&source, &sample);
     let Prepared { request, mapped } = prepare(&ingest, &source, received)?;
     let decided = dry_run(&ingest, request).await?;
-    Ok(HttpResponse::Ok().json(answer(&mapped, decided)?))
+    let mut preview = answer(&mapped, decided)?;
+    preview["signature"] = signature;
+    Ok(HttpResponse::Ok().json(preview))
+}
+
+/// When the sample carries the scheme's credential (a copied request's headers), whether it
+/// verifies now: `{"valid": true}` or `{"valid": false, "reason", "message"}`; `null` when it
+/// carries none. Only informs: the preview runs either way.
+fn signature_check(source: &ActiveSource, sample: &Sample) -> Value {
+    let now = chrono::Utc::now();
+    let secrets: Vec<&str> = source.secrets_at(now).collect();
+    let request = signature::InboundRequest { headers: &sample.headers, query: &sample.query, body: &sample.text };
+    match signature::verify_signature(&source.scheme, &secrets, request, now) {
+        Ok(()) => json!({ "valid": true }),
+        Err(VerifyError::Missing { .. }) => Value::Null,
+        Err(error) => json!({ "valid": false, "reason": error.reason(), "message": error.to_string() }),
+    }
 }
 
 fn read_sample(map: &Map<String, Value>) -> Result<Sample, ApiError> {
