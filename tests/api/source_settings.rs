@@ -54,6 +54,10 @@ async fn a_preset_fills_in_scheme_and_mapping_which_the_user_can_then_edit() {
     assert_eq!(edited["source"]["mapping"], mapping);
     assert_eq!(edited["source"]["tolerance_seconds"], 60);
     assert_eq!(edited["source"]["signature"], "typeform");
+    let switched =
+        app.send_json(reqwest::Method::PATCH, &format!("/api/sources/{id}/edit"), &json!({ "preset": "stripe" })).await;
+    let switched = json(switched).await;
+    assert_eq!((&switched["source"]["preset"], &switched["source"]["signature"]), (&json!("stripe"), &json!("stripe")));
 }
 
 #[tokio::test]

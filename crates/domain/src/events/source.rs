@@ -47,6 +47,9 @@ pub struct SourceChanges {
     /// `null` on either side: no mapping.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mapping: Option<Change<Option<serde_json::Value>>>,
+    /// The preset the settings were last filled in from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<Change<Option<String>>>,
 }
 
 impl SourceChanges {
@@ -58,6 +61,7 @@ impl SourceChanges {
             && self.signature.is_none()
             && self.tolerance_seconds.is_none()
             && self.mapping.is_none()
+            && self.preset.is_none()
     }
 }
 

@@ -126,6 +126,7 @@ pub fn edit(
             .and_then(|s| Change::between(record.signature.name().to_owned(), s.name().to_owned())),
         tolerance_seconds: settings.tolerance_seconds.and_then(|t| Change::between(record.tolerance_seconds, t)),
         mapping: settings.mapping.and_then(|m| Change::between(record.mapping.clone(), m)),
+        preset: settings.preset.and_then(|p| Change::between(record.preset.clone(), Some(p))),
     };
     if changes.is_empty() {
         return Ok(record);
@@ -155,6 +156,9 @@ fn apply_settings(record: &mut SourceRecord, changes: &SourceChanges) {
     }
     if let Some(c) = &changes.mapping {
         record.mapping = c.new.clone();
+    }
+    if let Some(c) = &changes.preset {
+        record.preset = c.new.clone();
     }
 }
 
