@@ -25,12 +25,19 @@ pub use settings::IngestSettings;
 pub use state::{Ingest, user_metadata};
 
 /// The command side's tables.
-pub const MIGRATIONS: &[eventlog::Migration] =
-    &[eventlog::Migration { version: 3, name: "ingest", sql: include_str!("../../../migrations/0003_ingest.sql") }];
+pub const MIGRATIONS: &[eventlog::Migration] = &[
+    eventlog::Migration { version: 3, name: "ingest", sql: include_str!("../../../migrations/0003_ingest.sql") },
+    eventlog::Migration {
+        version: 8,
+        name: "source_settings",
+        sql: include_str!("../../../migrations/0008_source_settings.sql"),
+    },
+];
 
 /// Registers the `/api` routes of the command side (inside the authenticated scope).
 pub fn configure_api(cfg: &mut actix_web::web::ServiceConfig) {
     sources::routes::configure(cfg);
+    inbound::preview::configure(cfg);
 }
 
 /// Registers the public routes (the inbound endpoint; its signature is its credential).

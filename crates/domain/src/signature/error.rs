@@ -135,7 +135,7 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "the access_key query parameter is missing; this source uses the url_token signature scheme: send \
-             ?access_key=<the source's secret> in the endpoint URL"
+             ?access_key=<the source's secret> in the endpoint URL (or Authorization: Bearer <the source's secret>)"
         );
         assert_eq!(error.reason(), "missing");
     }

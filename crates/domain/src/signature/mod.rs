@@ -13,10 +13,11 @@
 //! | `shopify`   | `X-Shopify-Hmac-Sha256: <base64>`                                    | body                      | secret text |
 //! | `mautic`    | `Webhook-Signature: <base64>`                                        | body                      | secret text |
 //! | `stripe`    | `Stripe-Signature: t=<unix>,v1=<hex>[,v1=…]` (`v0`, others ignored)  | `{t}.{body}`              | secret text, `whsec_` included |
+//! | `calendly`  | `Calendly-Webhook-Signature: t=<unix>,v1=<hex>` (as `stripe`)          | `{t}.{body}`              | secret text (the signing key) |
 //! | `standard`  | `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64> …` (or `svix-*`) | `{id}.{timestamp}.{body}` | base64 after `whsec_`, else secret text |
-//! | `url_token` | query `?access_key=<secret>` (no signature; constant-time compare)   | —                         | — |
+//! | `url_token` | query `?access_key=<secret>`, else `Authorization: Bearer <secret>` (no signature; constant-time compare) | — | — |
 //!
-//! `stripe` and `standard` refuse a timestamp more than the tolerance (default
+//! `stripe`, `calendly` and `standard` refuse a timestamp more than the tolerance (default
 //! [`DEFAULT_TOLERANCE_SECONDS`]) away from `now`, naming the skew. A digest in the other
 //! encoding (hex where base64 is expected, or the reverse) is refused as malformed.
 //! [`sign_request`] produces what a sender adds, for tests, `dealflow sign`, the bench and docs.
@@ -43,7 +44,7 @@ pub use scheme::{SignatureScheme, UnknownScheme};
 pub use sign::{SignedRequest, SigningInput, sign_request};
 pub use standard::{KeyError, sign_standard, standard_key};
 pub use stripe::sign_stripe;
-pub use token::{ACCESS_KEY, access_key_query, verify_access_keys, verify_query};
+pub use token::{ACCESS_KEY, access_key_query, verify_access_keys, verify_query, verify_token};
 
 /// How far a signed timestamp may be from the server's clock, either way, by default.
 pub const DEFAULT_TOLERANCE_SECONDS: u32 = 300;
@@ -54,7 +55,7 @@ pub const DEFAULT_TOLERANCE_SECONDS: u32 = 300;
 pub struct SchemeSettings {
     /// The scheme its sender signs with.
     pub scheme: SignatureScheme,
-    /// For `stripe` and `standard`: the largest accepted distance, in seconds, between the
+    /// For `stripe`, `calendly` and `standard`: the largest accepted distance, in seconds, between the
     /// signed timestamp and now, in either direction.
     pub tolerance_seconds: u32,
 }
@@ -93,9 +94,12 @@ where
     let (headers, body) = (request.headers, request.body);
     match Method::of(scheme) {
         Method::Body(format) => format.verify(&text_keys, headers, body),
-        Method::Stripe => stripe::verify(&text_keys, headers.header("Stripe-Signature"), body, now, tolerance),
+        Method::Stripe => {
+            let value = scheme.signature_header().and_then(|name| headers.header(name));
+            stripe::verify(scheme, &text_keys, value, body, now, tolerance)
+        }
         Method::Standard => standard::verify(&standard_keys(scheme, secrets)?, headers, body, now, tolerance),
-        Method::UrlToken => token::verify_query(secrets, request.query),
+        Method::UrlToken => token::verify_token(secrets, request.query, headers),
     }
 }
 
@@ -111,7 +115,7 @@ impl Method {
     fn of(scheme: SignatureScheme) -> Self {
         match (scheme, BodyFormat::of(scheme)) {
             (_, Some(format)) => Self::Body(format),
-            (SignatureScheme::Stripe, None) => Self::Stripe,
+            (SignatureScheme::Stripe | SignatureScheme::Calendly, None) => Self::Stripe,
             (SignatureScheme::Standard, None) => Self::Standard,
             (_, None) => Self::UrlToken,
         }

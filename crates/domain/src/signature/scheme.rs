@@ -19,6 +19,8 @@ pub enum SignatureScheme {
     Shopify,
     /// `Stripe-Signature: t=<unix>,v1=<hex>[,v1=…]` over `"{t}.{body}"`.
     Stripe,
+    /// `Calendly-Webhook-Signature: t=<unix>,v1=<hex>` over `"{t}.{body}"`, as `stripe`.
+    Calendly,
     /// `Webhook-Signature: <base64>` over the body, as Mautic signs its outbound webhooks.
     Mautic,
     /// Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64> …`
@@ -38,20 +40,21 @@ pub struct UnknownScheme {
 
 impl SignatureScheme {
     /// Every scheme, in the order the docs list them.
-    pub const ALL: [SignatureScheme; 8] = [
+    pub const ALL: [SignatureScheme; 9] = [
         Self::Dealflow,
         Self::Typeform,
         Self::Github,
         Self::Shopify,
         Self::Stripe,
+        Self::Calendly,
         Self::Mautic,
         Self::Standard,
         Self::UrlToken,
     ];
 
     /// The setting's spelling of every scheme, in the order of [`Self::ALL`].
-    pub const NAMES: [&'static str; 8] =
-        ["dealflow", "typeform", "github", "shopify", "stripe", "mautic", "standard", "url_token"];
+    pub const NAMES: [&'static str; 9] =
+        ["dealflow", "typeform", "github", "shopify", "stripe", "calendly", "mautic", "standard", "url_token"];
 
     /// The name used in settings, the API and messages (`url_token`).
     pub fn name(self) -> &'static str {
@@ -67,6 +70,7 @@ impl SignatureScheme {
             Self::Github => Some("X-Hub-Signature-256"),
             Self::Shopify => Some("X-Shopify-Hmac-Sha256"),
             Self::Stripe => Some("Stripe-Signature"),
+            Self::Calendly => Some("Calendly-Webhook-Signature"),
             Self::Mautic => Some("Webhook-Signature"),
             Self::Standard => Some("webhook-signature"),
             Self::UrlToken => None,
@@ -81,18 +85,21 @@ impl SignatureScheme {
             Self::Github => "X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>",
             Self::Shopify => "X-Shopify-Hmac-Sha256: <base64 HMAC-SHA256 of the raw body>",
             Self::Stripe => "Stripe-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"{t}.{body}\">",
+            Self::Calendly => "Calendly-Webhook-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"{t}.{body}\">",
             Self::Mautic => "Webhook-Signature: <base64 HMAC-SHA256 of the raw body>",
             Self::Standard => {
                 "webhook-id, webhook-timestamp (unix seconds) and webhook-signature: \
                  v1,<base64 HMAC-SHA256 of \"{id}.{timestamp}.{body}\">"
             }
-            Self::UrlToken => "?access_key=<the source's secret> in the endpoint URL",
+            Self::UrlToken => {
+                "?access_key=<the source's secret> in the endpoint URL (or Authorization: Bearer <the source's secret>)"
+            }
         }
     }
 
     /// Whether the scheme signs a timestamp, so requests outside the tolerance are refused.
     pub fn has_timestamp(self) -> bool {
-        matches!(self, Self::Stripe | Self::Standard)
+        matches!(self, Self::Stripe | Self::Calendly | Self::Standard)
     }
 }
 
@@ -144,7 +151,7 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "unknown signature scheme \"svix\"; use one of: dealflow, typeform, github, shopify, stripe, \
-             mautic, standard, url_token"
+             calendly, mautic, standard, url_token"
         );
         let from_json = serde_json::from_str::<SignatureScheme>("\"Stripe\"");
         assert!(from_json.is_err_and(|e| e.to_string().contains("use one of: dealflow")));

@@ -9,7 +9,7 @@ use super::{Method, SignatureScheme};
 /// The values a signed request carries besides the body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SigningInput<'a> {
-    /// When the request is sent, in unix seconds (used by `stripe` and `standard`).
+    /// When the request is sent, in unix seconds (used by `stripe`, `calendly` and `standard`).
     pub timestamp: i64,
     /// The delivery's id (`webhook-id`; used by `standard`).
     pub message_id: &'a str,
@@ -34,7 +34,10 @@ pub fn sign_request(
     let key = secret.as_bytes();
     let signed = match Method::of(scheme) {
         Method::Body(format) => headers([(format.header(), format.sign(key, body))]),
-        Method::Stripe => headers([("Stripe-Signature", sign_stripe(key, input.timestamp, body))]),
+        Method::Stripe => {
+            let header = scheme.signature_header().unwrap_or("Stripe-Signature");
+            headers([(header, sign_stripe(key, input.timestamp, body))])
+        }
         Method::Standard => {
             let signature = sign_standard(&standard_key(secret)?, input.message_id, input.timestamp, body);
             headers([

@@ -1,14 +1,17 @@
 //! Stripe's `Stripe-Signature: t=<unix>,v1=<hex>[,v1=…]`, an HMAC-SHA256 of `"{t}.{body}"`
 //! (Stripe's "Verify signatures manually"). The key is the whole `whsec_…` secret's text, as
-//! Stripe's own libraries use it; `v0` and unknown elements are ignored.
+//! Stripe's own libraries use it; `v0` and unknown elements are ignored. Calendly signs the same
+//! way under `Calendly-Webhook-Signature` (its "Webhook signatures" guide), so both schemes
+//! share this module; the scheme names the header.
 
 use super::SignatureScheme;
 use super::error::{Credential, VerifyError, check_skew};
 use super::hmac::{self, Encoding};
 
-const HEADER: &str = "Stripe-Signature";
-const EXPECTED: Credential = Credential::Header(HEADER);
-const SCHEME: SignatureScheme = SignatureScheme::Stripe;
+/// Where `scheme` (`stripe` or `calendly`) carries its signature.
+fn expected(scheme: SignatureScheme) -> Credential {
+    Credential::Header(scheme.signature_header().unwrap_or("Stripe-Signature"))
+}
 
 /// The `Stripe-Signature` value that signs `body` at `timestamp` (unix seconds) with `secret`.
 pub fn sign_stripe(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
@@ -24,8 +27,8 @@ struct Parsed<'a> {
     signatures: Vec<&'a str>,
 }
 
-fn parse(value: &str) -> Result<Parsed<'_>, VerifyError> {
-    let malformed = |problem| VerifyError::Malformed { scheme: SCHEME, expected: EXPECTED, problem };
+fn parse(scheme: SignatureScheme, value: &str) -> Result<Parsed<'_>, VerifyError> {
+    let malformed = |problem| VerifyError::Malformed { scheme, expected: expected(scheme), problem };
     let elements = value.split(',').filter_map(|element| element.trim().split_once('='));
     let (mut timestamp_text, mut signatures) = (None, Vec::new());
     for (key, item) in elements {
@@ -49,34 +52,37 @@ pub(crate) fn parse_unix_seconds(text: &str) -> Option<i64> {
     digits.then(|| text.parse().ok()).flatten()
 }
 
-/// Checks a `Stripe-Signature` value: any `v1` under any key over `"{t}.{body}"`, then `t`
-/// within `tolerance_seconds` of `now` (unix seconds).
+/// Checks a `Stripe-Signature` (or `Calendly-Webhook-Signature`) value: any `v1` under any key
+/// over `"{t}.{body}"`, then `t` within `tolerance_seconds` of `now` (unix seconds).
 pub(crate) fn verify<K: AsRef<[u8]>>(
+    scheme: SignatureScheme,
     keys: &[K],
     value: Option<&str>,
     body: &[u8],
     now: i64,
     tolerance_seconds: u32,
 ) -> Result<(), VerifyError> {
-    let value = value.ok_or(VerifyError::Missing { scheme: SCHEME, expected: EXPECTED })?;
-    let parsed = parse(value)?;
+    let expected = expected(scheme);
+    let value = value.ok_or(VerifyError::Missing { scheme, expected })?;
+    let parsed = parse(scheme, value)?;
     // A v1 that is not hex (base64, say) can never match; when none is hex the header is malformed.
     let candidates: Vec<Vec<u8>> = parsed.signatures.iter().filter_map(|v1| Encoding::Hex.decode(v1).ok()).collect();
     if candidates.is_empty() {
         let problem = "expected v1=<64 hex digits>";
-        return Err(VerifyError::Malformed { scheme: SCHEME, expected: EXPECTED, problem });
+        return Err(VerifyError::Malformed { scheme, expected, problem });
     }
     let signed = [parsed.timestamp_text.as_bytes(), b".", body];
     if !hmac::matches_any(keys, &signed, &candidates) {
-        return Err(VerifyError::Mismatch { scheme: SCHEME, expected: EXPECTED });
+        return Err(VerifyError::Mismatch { scheme, expected });
     }
-    check_skew(SCHEME, EXPECTED, parsed.timestamp, now, tolerance_seconds)
+    check_skew(scheme, expected, parsed.timestamp, now, tolerance_seconds)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const SCHEME: SignatureScheme = SignatureScheme::Stripe;
     const BODY: &[u8] = br#"{"id":"evt_1"}"#;
 
     #[test]
@@ -93,13 +99,22 @@ mod tests {
         let good = sign_stripe(b"k", 1_000, BODY);
         let v1 = good.split_once(",v1=").map(|(_, v1)| v1).unwrap_or_default();
         let header = format!("t=1000, v0={v1}, v1={}, scheme=x, v1={v1}", "0".repeat(64));
-        assert_eq!(verify(&[b"k"], Some(&header), BODY, 1_000, 300), Ok(()));
+        assert_eq!(verify(SCHEME, &[b"k"], Some(&header), BODY, 1_000, 300), Ok(()));
+    }
+
+    #[test]
+    fn calendly_signs_as_stripe_does_under_its_own_header() {
+        let value = sign_stripe(b"k", 1_000, BODY);
+        let calendly = SignatureScheme::Calendly;
+        assert_eq!(verify(calendly, &[b"k"], Some(&value), BODY, 1_000, 300), Ok(()));
+        let missing = verify(calendly, &[b"k"], None, BODY, 1_000, 300).unwrap_err();
+        assert!(missing.to_string().starts_with("the Calendly-Webhook-Signature header is missing"), "{missing}");
     }
 
     #[test]
     fn a_header_without_timestamp_or_v1_is_malformed() {
         for header in ["v1=00", "t=1000", "t=soon,v1=00", "t=-5,v1=00", "garbage"] {
-            let error = verify(&[b"k"], Some(header), BODY, 1_000, 300).unwrap_err();
+            let error = verify(SCHEME, &[b"k"], Some(header), BODY, 1_000, 300).unwrap_err();
             assert_eq!(error.reason(), "malformed", "{header}");
         }
     }

@@ -113,9 +113,10 @@ fn in_the_other_encoding(scheme: SignatureScheme) -> Pairs {
         SignatureScheme::Github => vec![("X-Hub-Signature-256", format!("sha256={}", base64.encode(&body_digest)))],
         SignatureScheme::Shopify => vec![("X-Shopify-Hmac-Sha256", hex.encode(&body_digest))],
         SignatureScheme::Mautic => vec![("Webhook-Signature", hex.encode(&body_digest))],
-        SignatureScheme::Stripe => {
+        SignatureScheme::Stripe | SignatureScheme::Calendly => {
             let digest = digest(key, &[ts.as_bytes(), b".", BODY]);
-            vec![("Stripe-Signature", format!("t={ts},v1={}", base64.encode(&digest)))]
+            let header = scheme.signature_header().unwrap_or_default();
+            vec![(header, format!("t={ts},v1={}", base64.encode(&digest)))]
         }
         SignatureScheme::Standard | SignatureScheme::UrlToken => {
             let digest = digest(key, &[MESSAGE_ID.as_bytes(), b".", ts.as_bytes(), b".", BODY]);

@@ -1,11 +1,14 @@
 //! `url_token`, for senders that cannot sign (Gravity Forms, Jotform, a Mautic campaign's "Send a
 //! webhook" action): the endpoint URL carries `?access_key=<the source's secret>`, compared in
-//! constant time. It proves the sender knows the URL, not that the body is unchanged.
+//! constant time. It proves the sender knows the URL, not that the body is unchanged. Senders
+//! that carry a shared token in a header instead (DealHub's "HTTPS endpoint with a shared
+//! token") send `Authorization: Bearer <the source's secret>`; the query parameter wins when
+//! both are present.
 
 use subtle::ConstantTimeEq;
 
-use super::SignatureScheme;
 use super::error::{Credential, VerifyError};
+use super::{Headers, SignatureScheme};
 
 /// The query parameter that carries the token.
 pub const ACCESS_KEY: &str = "access_key";
@@ -29,6 +32,22 @@ pub fn verify_query<S: AsRef<str>>(secrets: &[S], query: &str) -> Result<(), Ver
     }
     let presented: Vec<&str> = presented.iter().map(String::as_str).collect();
     verify_access_keys(secrets, &presented)
+}
+
+/// Checks the `access_key` query parameter, or else an `Authorization: Bearer <token>` header.
+pub fn verify_token<S, H>(secrets: &[S], query: &str, headers: &H) -> Result<(), VerifyError>
+where
+    S: AsRef<str>,
+    H: Headers + ?Sized,
+{
+    let bearer = headers.header("Authorization").and_then(|value| {
+        let (kind, token) = value.trim().split_once(' ')?;
+        kind.eq_ignore_ascii_case("bearer").then_some(token)
+    });
+    match (verify_query(secrets, query), bearer) {
+        (Err(VerifyError::Missing { .. }), Some(token)) => verify_access_keys(secrets, &[token]),
+        (outcome, _) => outcome,
+    }
 }
 
 /// Checks already-parsed `access_key` values against each secret, in constant time (only the
@@ -57,6 +76,21 @@ mod tests {
         assert_eq!(query, "access_key=a%2Bb%2Fc%3Dd%26e");
         assert_eq!(verify_query(&[secret], &format!("form=7&{query}")), Ok(()));
         assert_eq!(verify_query(&[secret], &format!("?{query}")), Ok(()));
+    }
+
+    #[test]
+    fn a_bearer_token_is_accepted_when_the_url_carries_none() {
+        let secrets = ["current"];
+        let bearer = [("authorization", "Bearer current")];
+        assert_eq!(verify_token(&secrets, "", bearer.as_slice()), Ok(()));
+        let wrong = [("Authorization", "bearer other")];
+        assert_eq!(verify_token(&secrets, "", wrong.as_slice()).map_err(|e| e.reason()), Err("mismatch"));
+        let basic = [("Authorization", "Basic current")];
+        assert_eq!(verify_token(&secrets, "", basic.as_slice()).map_err(|e| e.reason()), Err("missing"));
+        assert_eq!(
+            verify_token(&secrets, "access_key=wrong", bearer.as_slice()).map_err(|e| e.reason()),
+            Err("mismatch")
+        );
     }
 
     #[test]

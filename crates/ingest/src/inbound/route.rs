@@ -1,32 +1,33 @@
 //! The HTTP handler of the inbound endpoint.
 
-use std::time::Duration;
-
-use actix_web::http::StatusCode;
 use actix_web::http::header::CONTENT_ENCODING;
+use actix_web::http::{Method, StatusCode};
 use actix_web::web::{self, Bytes, Data, Path};
-use actix_web::{HttpRequest, HttpResponse};
-use api::{ApiError, RequestId, parse_json_object};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
+use api::{ApiError, RequestId};
 use domain::ids::SourceId;
-use domain::signature::{SignatureError, verify_inbound};
-use domain::{Actor, Metadata};
+use domain::signature::SignatureScheme;
 use eventlog::CatchUp;
-use sha2::{Digest, Sha256};
 
 use super::body::read_capped;
 use super::encoding::{self, DecodeError};
-use super::payload::InboundPayload;
-use super::unit::{self, InboundRequest};
+use super::parse::Carrier;
+use super::prepare::{Received, prepare};
+use super::unit;
+use super::verify::{HttpHeaders, verify};
 use crate::sources::ActiveSource;
 use crate::state::Ingest;
 
-/// The header carrying the sender's signature.
+/// The header carrying the sender's signature under the default `dealflow` scheme.
 pub const SIGNATURE_HEADER: &str = "X-DealFlow-Signature";
 
-/// Registers the public (unauthenticated) inbound route.
+/// Registers the public (unauthenticated) inbound route. `GET` (the query string as the body)
+/// is for `url_token` sources, whose senders may only send GET (a Mautic campaign webhook).
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        web::resource("/deal-flow/settings/inbound-webhooks/{source_id}/receive").route(web::post().to(receive)),
+        web::resource("/deal-flow/settings/inbound-webhooks/{source_id}/receive")
+            .route(web::post().to(receive))
+            .route(web::get().to(receive)),
     );
 }
 
@@ -41,28 +42,15 @@ async fn receive(
     request_id: RequestId,
 ) -> Result<HttpResponse, ApiError> {
     let source = find_source(&ingest, &source_id).await?;
+    let carrier = carrier(&req, &source)?;
     let sent = read_capped(&req, payload, ingest.settings.body_limit).await?;
-    verify(&source, &req, &sent)?;
-    let idempotency_key = idempotency_key(&req)?;
-    let body = json_text(&req, sent, ingest.settings.body_limit).await?;
-    let map = parse_json_object(&body)?;
-    let (payload, payload_errors) = InboundPayload::parse(&map);
-    let request = InboundRequest {
-        source_id: source.id,
-        default_pipeline_id: source.default_pipeline_id,
-        payload,
-        payload_errors,
-        idempotency_key,
-        body_sha256: hex::encode(Sha256::digest(&body)),
-        size: body.len() as u64,
-        default_currency: ingest.default_currency,
-        idempotency_window: Duration::from_secs(ingest.settings.idempotency_window_hours * 3600),
-        metadata: Metadata::new(
-            Actor::source(source.id, source.name.clone()),
-            Some(request_id.0).filter(|r| !r.is_empty()),
-        ),
-    };
-    let pipelines = ingest.pipelines.clone();
+    let headers = HttpHeaders(req.headers());
+    verify(&source, &headers, req.query_string(), &sent)?;
+    let text = decoded_text(&req, sent, ingest.settings.body_limit).await?;
+    let received =
+        Received { headers: &headers, query: req.query_string(), carrier, text, request_id: Some(request_id.0) };
+    let prepared = prepare(&ingest, &source, received)?;
+    let (pipelines, request) = (ingest.pipelines.clone(), prepared.request);
     // The unit reads and decides before it writes, so it needs no savepoint of its own.
     let answer =
         ingest.log.write_decided(move |tx| unit::receive(tx, &pipelines, request)).await.inspect_err(|error| {
@@ -73,6 +61,23 @@ async fn receive(
     read_models.wait(answer.position).await;
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
     Ok(HttpResponse::build(status).content_type("application/json").body(answer.into_body()))
+}
+
+/// Where the body is: a POST's body, or a `url_token` source's GET query (405 for the others).
+fn carrier<'r>(req: &'r HttpRequest, source: &ActiveSource) -> Result<Carrier<'r>, ApiError> {
+    if req.method() != Method::GET {
+        return Ok(Carrier::Body { content_type: req.content_type() });
+    }
+    if source.scheme.scheme == SignatureScheme::UrlToken {
+        return Ok(Carrier::Query);
+    }
+    Err(ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!(
+            "this source uses the {} signature scheme, which signs a body: send a POST (GET is only for url_token sources)",
+            source.scheme.scheme
+        ),
+    ))
 }
 
 async fn find_source(ingest: &Ingest, raw_id: &str) -> Result<std::sync::Arc<ActiveSource>, ApiError> {
@@ -86,10 +91,10 @@ async fn find_source(ingest: &Ingest, raw_id: &str) -> Result<std::sync::Arc<Act
     Ok(source)
 }
 
-/// The JSON text of a verified body: its `Content-Encoding` undone (415 for a coding not
+/// The text of a verified body: its `Content-Encoding` undone (415 for a coding not
 /// supported, 413 when it decodes past the body cap, 400 when it does not decode) and a leading
 /// byte-order mark skipped.
-async fn json_text(req: &HttpRequest, sent: Bytes, limit: usize) -> Result<Bytes, ApiError> {
+async fn decoded_text(req: &HttpRequest, sent: Bytes, limit: usize) -> Result<Bytes, ApiError> {
     let header = req.headers().get(CONTENT_ENCODING).map(|value| value.as_bytes());
     let codings = encoding::codings(header).map_err(decode_error)?;
     let decoded = if codings.is_empty() {
@@ -110,39 +115,6 @@ fn decode_error(error: DecodeError) -> ApiError {
         DecodeError::TooLarge(limit) => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, error.to_string())
             .with_details(serde_json::json!({ "limit_bytes": limit })),
         DecodeError::Corrupt { .. } => ApiError::bad_request(error.to_string()),
-    }
-}
-
-/// Checks the signature against the source's current secret (and the previous one during its
-/// grace period). Failures are counted and logged without the body.
-fn verify(source: &ActiveSource, req: &HttpRequest, body: &[u8]) -> Result<(), ApiError> {
-    let header = req.headers().get(SIGNATURE_HEADER).map(|v| v.to_str().unwrap_or_default());
-    let mut outcome = Err(SignatureError::Missing);
-    for secret in source.secrets_at(chrono::Utc::now()) {
-        outcome = verify_inbound(secret.as_bytes(), body, header);
-        if !matches!(outcome, Err(SignatureError::Mismatch)) {
-            break;
-        }
-    }
-    outcome.map_err(|error| {
-        let reason = match error {
-            SignatureError::Missing => "missing",
-            SignatureError::Malformed => "malformed",
-            SignatureError::Mismatch => "mismatch",
-        };
-        metrics::counter!("dealflow_inbound_signature_failures_total", "reason" => reason).increment(1);
-        tracing::warn!(source = %source.id, reason, size = body.len(), "refused an inbound request with a bad signature");
-        ApiError::forbidden(format!("{error}; sign the raw body with HMAC-SHA256 and send {SIGNATURE_HEADER}: sha256=<hex>"))
-    })
-}
-
-/// `Idempotency-Key`, or Standard Webhooks' `webhook-id`.
-fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
-    let header = req.headers().get("Idempotency-Key").or_else(|| req.headers().get("webhook-id"));
-    let Some(value) = header else { return Ok(None) };
-    match value.to_str() {
-        Ok(key) if (1..=255).contains(&key.trim().len()) => Ok(Some(key.trim().to_owned())),
-        _ => Err(ApiError::bad_field("Idempotency-Key", "must be 1 to 255 visible characters")),
     }
 }
 

@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use domain::ids::{PipelineId, SourceId};
+use domain::mapping::Mapping;
+use domain::signature::SchemeSettings;
 use eventlog::{SqliteEventLog, StorageError};
 
 use super::store;
@@ -21,6 +23,10 @@ pub struct ActiveSource {
     pub is_published: bool,
     pub secret: String,
     pub previous_secret: Option<(String, DateTime<Utc>)>,
+    /// How its sender signs, and the timestamp tolerance.
+    pub scheme: SchemeSettings,
+    /// The mapping, compiled once per load; `None`: the body is SPEC §5's payload.
+    pub mapping: Option<Mapping>,
     loaded: Instant,
 }
 
@@ -39,6 +45,23 @@ impl ActiveSource {
     }
 }
 
+impl ActiveSource {
+    /// The same source with another mapping (the preview of an unsaved one).
+    pub fn with_mapping(&self, mapping: Option<Mapping>) -> Self {
+        Self {
+            id: self.id,
+            name: self.name.clone(),
+            default_pipeline_id: self.default_pipeline_id,
+            is_published: self.is_published,
+            secret: self.secret.clone(),
+            previous_secret: self.previous_secret.clone(),
+            scheme: self.scheme,
+            mapping,
+            loaded: self.loaded,
+        }
+    }
+}
+
 /// Sources by id, opened.
 #[derive(Default)]
 pub struct SourceCache {
@@ -54,6 +77,10 @@ pub enum SourceLoadError {
     Storage(#[from] StorageError),
     #[error(transparent)]
     Unseal(#[from] crate::secrets::UnsealError),
+    /// A stored mapping no longer compiles (it was checked when saved; a newer build may read
+    /// paths more strictly).
+    #[error("the stored mapping of this source does not compile: {0}; edit the source's mapping")]
+    Mapping(#[from] domain::mapping::MappingError),
 }
 
 impl SourceCache {
@@ -83,6 +110,8 @@ impl SourceCache {
             is_published: record.is_published,
             secret: secrets.open(&record.secret)?,
             previous_secret,
+            scheme: SchemeSettings { scheme: record.signature, tolerance_seconds: record.tolerance_seconds },
+            mapping: super::settings::compile(record.mapping.as_ref())?,
             loaded: Instant::now(),
         });
         self.entries.write().unwrap_or_else(|p| p.into_inner()).insert(id, active.clone());

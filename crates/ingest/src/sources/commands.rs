@@ -5,9 +5,11 @@ use chrono::{DateTime, Utc};
 use domain::Metadata;
 use domain::events::{DomainEvent, SourceChanges, SourceCreated, SourceDeleted, SourceSecretRotated, SourceUpdated};
 use domain::ids::{IdKind, PipelineId, SourceId};
+use domain::signature::{DEFAULT_TOLERANCE_SECONDS, SignatureScheme};
 use domain::values::{BoundedText, Change};
 use eventlog::{ExpectedVersion, NewEvent, Transaction};
 
+use super::settings::SettingsInput;
 use super::store::{self, SourceRecord};
 use crate::CommandError;
 use crate::streams::PipelineCache;
@@ -18,6 +20,15 @@ pub struct SourceInput {
     pub name: Option<BoundedText>,
     pub default_pipeline_id: Option<PipelineId>,
     pub is_published: Option<bool>,
+    /// Signature scheme, tolerance, mapping, preset and an imported secret (issue 11).
+    pub settings: SettingsInput,
+}
+
+/// A secret replacing the current one on edit (imported from the sender), sealed; the current
+/// one stays valid until the instant given, as after a rotation.
+pub struct NewSecret {
+    pub sealed: String,
+    pub grace_until: DateTime<Utc>,
 }
 
 fn append(tx: &mut Transaction<'_>, id: SourceId, event: DomainEvent, metadata: &Metadata) -> Result<(), CommandError> {
@@ -46,7 +57,19 @@ pub fn create(
     check_pipeline(tx, pipelines, default_pipeline_id)?;
     let id = SourceId(tx.next_id(IdKind::Source)?);
     let is_published = input.is_published.unwrap_or(true);
-    let created = SourceCreated { name: name.clone(), default_pipeline_id, is_published };
+    let settings = input.settings;
+    let signature = settings.signature.unwrap_or_default();
+    let tolerance_seconds = settings.tolerance_seconds.unwrap_or(DEFAULT_TOLERANCE_SECONDS);
+    let mapping = settings.mapping.flatten();
+    let created = SourceCreated {
+        name: name.clone(),
+        default_pipeline_id,
+        is_published,
+        signature: (signature != SignatureScheme::default()).then(|| signature.name().to_owned()),
+        tolerance_seconds: (tolerance_seconds != DEFAULT_TOLERANCE_SECONDS).then_some(tolerance_seconds),
+        mapping: mapping.clone(),
+        preset: settings.preset.clone(),
+    };
     tx.append(
         &id.stream(),
         ExpectedVersion::NoStream,
@@ -62,6 +85,10 @@ pub fn create(
         previous_secret: None,
         created_at: now,
         updated_at: now,
+        signature,
+        tolerance_seconds,
+        mapping,
+        preset: settings.preset,
     };
     store::save(tx.sql(), &record)?;
     Ok(record)
@@ -72,22 +99,34 @@ pub fn existing(tx: &Transaction<'_>, id: SourceId) -> Result<SourceRecord, Comm
     store::find(tx.sql(), id)?.ok_or_else(|| CommandError::NotFound(format!("source {id} does not exist")))
 }
 
-/// Edits a source; appends nothing when nothing changes.
+/// Edits a source; appends nothing when nothing changes. An imported secret replaces the
+/// current one as a rotation does (`source.secret_rotated`, the secret itself not logged).
 pub fn edit(
     tx: &mut Transaction<'_>,
     pipelines: &PipelineCache,
     id: SourceId,
     input: SourceInput,
+    new_secret: Option<NewSecret>,
     metadata: &Metadata,
 ) -> Result<SourceRecord, CommandError> {
     let mut record = existing(tx, id)?;
     if let Some(pipeline) = input.default_pipeline_id {
         check_pipeline(tx, pipelines, pipeline)?;
     }
+    if let Some(NewSecret { sealed, grace_until }) = new_secret {
+        record = rotate_secret(tx, id, sealed, grace_until, metadata)?;
+    }
+    let settings = input.settings;
     let changes = SourceChanges {
         name: input.name.and_then(|n| Change::between(record.name.clone(), n.into_string())),
         default_pipeline_id: input.default_pipeline_id.and_then(|p| Change::between(record.default_pipeline_id, p)),
         is_published: input.is_published.and_then(|p| Change::between(record.is_published, p)),
+        signature: settings
+            .signature
+            .and_then(|s| Change::between(record.signature.name().to_owned(), s.name().to_owned())),
+        tolerance_seconds: settings.tolerance_seconds.and_then(|t| Change::between(record.tolerance_seconds, t)),
+        mapping: settings.mapping.and_then(|m| Change::between(record.mapping.clone(), m)),
+        preset: settings.preset.and_then(|p| Change::between(record.preset.clone(), Some(p))),
     };
     if changes.is_empty() {
         return Ok(record);
@@ -101,10 +140,26 @@ pub fn edit(
     if let Some(c) = &changes.is_published {
         record.is_published = c.new;
     }
+    apply_settings(&mut record, &changes);
     record.updated_at = tx.recorded_at();
     append(tx, id, DomainEvent::SourceUpdated(SourceUpdated { changes }), metadata)?;
     store::save(tx.sql(), &record)?;
     Ok(record)
+}
+
+fn apply_settings(record: &mut SourceRecord, changes: &SourceChanges) {
+    if let Some(scheme) = changes.signature.as_ref().and_then(|c| c.new.parse().ok()) {
+        record.signature = scheme;
+    }
+    if let Some(c) = &changes.tolerance_seconds {
+        record.tolerance_seconds = c.new;
+    }
+    if let Some(c) = &changes.mapping {
+        record.mapping = c.new.clone();
+    }
+    if let Some(c) = &changes.preset {
+        record.preset = c.new.clone();
+    }
 }
 
 /// Replaces the secret; the old one stays valid until `grace_until`.

@@ -3,6 +3,7 @@
 mod cache;
 pub mod commands;
 pub mod routes;
+pub mod settings;
 pub mod store;
 
 pub use cache::{ActiveSource, SourceCache};

@@ -1,4 +1,5 @@
-//! `/api/sources`: list, get, new (the secret shown once), edit, delete, and secret rotation.
+//! `/api/sources`: list, get, new (the secret shown once), edit, delete, secret rotation, and
+//! the presets a source can be created from.
 
 use actix_web::HttpResponse;
 use actix_web::http::header::LOCATION;
@@ -8,15 +9,18 @@ use domain::ids::{PipelineId, SourceId};
 use eventlog::StorageError;
 use serde_json::json;
 
-use super::commands::{self, SourceInput};
-use super::store;
+use super::commands::{self, NewSecret, SourceInput};
+use super::settings;
+use super::store::{self, SourceRecord, endpoint_url};
 use crate::secrets::generate_source_secret;
 use crate::state::{Ingest, user_metadata};
+use domain::signature::{SignatureScheme, access_key_query};
 
 /// Registers the routes under the `/api` scope.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/sources").route(web::get().to(list)))
         .service(web::resource("/sources/new").route(web::post().to(create)))
+        .service(web::resource("/sources/presets").route(web::get().to(presets)))
         .service(web::resource("/sources/{id}").route(web::get().to(get_one)))
         .service(web::resource("/sources/{id}/edit").route(web::patch().to(edit)).route(web::put().to(replace)))
         .service(web::resource("/sources/{id}/delete").route(web::delete().to(delete)))
@@ -30,6 +34,7 @@ fn parse_input(body: &ObjectBody, require_name: bool) -> Result<SourceInput, Api
         name,
         default_pipeline_id: fields.id::<PipelineId>("default_pipeline_id"),
         is_published: fields.boolean("is_published"),
+        settings: settings::read(&mut fields),
     };
     let errors = fields.into_errors();
     if errors.is_empty() { Ok(input) } else { Err(ApiError::validation(errors)) }
@@ -55,14 +60,39 @@ async fn create(
     body: ObjectBody,
 ) -> Result<HttpResponse, ApiError> {
     let input = parse_input(&body, true)?;
-    let secret = generate_source_secret();
+    let secret = input.settings.secret.clone().unwrap_or_else(generate_source_secret);
     let sealed = ingest.secrets.seal(&secret);
     let (pipelines, metadata) = (ingest.pipelines.clone(), user_metadata(&user, &request));
     let record = ingest.log.write(move |tx| commands::create(tx, &pipelines, input, sealed, &metadata)).await?;
     tracing::info!(source = %record.id, name = %record.name, "created an inbound source");
-    Ok(HttpResponse::Created()
-        .insert_header((LOCATION, format!("/api/sources/{}", record.id)))
-        .json(json!({ "source": record.view(&ingest.public_url), "secret": secret })))
+    Ok(HttpResponse::Created().insert_header((LOCATION, format!("/api/sources/{}", record.id))).json(with_secret(
+        json!({ "source": record.view(&ingest.public_url) }),
+        &record,
+        &secret,
+        &ingest.public_url,
+    )))
+}
+
+/// Adds the secret, shown this once, to an answer; for `url_token` sources also as the
+/// `access_key` and the endpoint URL that carries it (`receive_url`), to paste into the sender.
+fn with_secret(
+    mut answer: serde_json::Value,
+    record: &SourceRecord,
+    secret: &str,
+    public_url: &str,
+) -> serde_json::Value {
+    answer["secret"] = json!(secret);
+    if record.signature == SignatureScheme::UrlToken {
+        answer["access_key"] = json!(secret);
+        answer["receive_url"] = json!(format!("{}?{}", endpoint_url(public_url, record.id), access_key_query(secret)));
+    }
+    answer
+}
+
+/// `GET /api/sources/presets`: the known senders, with scheme, mapping and documentation link.
+async fn presets(_: Authenticated) -> HttpResponse {
+    let presets = domain::mapping::presets::all();
+    HttpResponse::Ok().json(json!({ "total": presets.len(), "presets": presets }))
 }
 
 async fn edit(
@@ -100,7 +130,12 @@ async fn apply_edit(
     input: SourceInput,
 ) -> Result<HttpResponse, ApiError> {
     let (pipelines, metadata) = (ingest.pipelines.clone(), user_metadata(&user, &request));
-    let record = ingest.log.write(move |tx| commands::edit(tx, &pipelines, id, input, &metadata)).await?;
+    let new_secret = input
+        .settings
+        .secret
+        .as_deref()
+        .map(|secret| NewSecret { sealed: ingest.secrets.seal(secret), grace_until: grace_until(&ingest) });
+    let record = ingest.log.write(move |tx| commands::edit(tx, &pipelines, id, input, new_secret, &metadata)).await?;
     ingest.sources.forget(id);
     Ok(HttpResponse::Ok().json(json!({ "source": record.view(&ingest.public_url) })))
 }
@@ -127,14 +162,16 @@ async fn rotate(
     let id: SourceId = path_id(&id)?;
     let secret = generate_source_secret();
     let sealed = ingest.secrets.seal(&secret);
-    let grace = chrono::Duration::hours(i64::try_from(ingest.settings.secret_grace_hours).unwrap_or(24));
-    let grace_until = chrono::Utc::now() + grace;
+    let grace_until = grace_until(&ingest);
     let metadata = user_metadata(&user, &request);
     let record = ingest.log.write(move |tx| commands::rotate_secret(tx, id, sealed, grace_until, &metadata)).await?;
     ingest.sources.forget(id);
-    Ok(HttpResponse::Ok().json(json!({
-        "source": record.view(&ingest.public_url),
-        "secret": secret,
-        "previous_secret_valid_until": grace_until,
-    })))
+    let answer = json!({ "source": record.view(&ingest.public_url), "previous_secret_valid_until": grace_until });
+    Ok(HttpResponse::Ok().json(with_secret(answer, &record, &secret, &ingest.public_url)))
+}
+
+/// Until when a replaced secret stays valid (`ingest.secret_grace_hours` from now).
+fn grace_until(ingest: &Ingest) -> chrono::DateTime<chrono::Utc> {
+    let grace = chrono::Duration::hours(i64::try_from(ingest.settings.secret_grace_hours).unwrap_or(24));
+    chrono::Utc::now() + grace
 }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::ids::{PipelineId, SourceId};
+use domain::signature::SignatureScheme;
 use eventlog::from_micros;
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
@@ -19,6 +20,14 @@ pub struct SourceRecord {
     pub previous_secret: Option<(String, DateTime<Utc>)>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// How the sender signs (SPEC §5a).
+    pub signature: SignatureScheme,
+    /// For timestamped schemes: the accepted clock skew, in seconds.
+    pub tolerance_seconds: u32,
+    /// The mapping as written (already validated), or `None`: the body is the payload.
+    pub mapping: Option<serde_json::Value>,
+    /// The preset the source was created from.
+    pub preset: Option<String>,
 }
 
 impl std::fmt::Debug for SourceRecord {
@@ -36,6 +45,13 @@ pub struct SourceView {
     pub is_published: bool,
     pub endpoint_url: String,
     pub created_at: DateTime<Utc>,
+    /// The signature scheme's name (`dealflow`, `typeform`, …, `url_token`).
+    pub signature: SignatureScheme,
+    pub tolerance_seconds: u32,
+    /// The mapping as written, or `null`.
+    pub mapping: Option<serde_json::Value>,
+    /// The preset the source was created from, or `null`.
+    pub preset: Option<String>,
 }
 
 impl SourceRecord {
@@ -48,6 +64,10 @@ impl SourceRecord {
             is_published: self.is_published,
             endpoint_url: endpoint_url(public_url, self.id),
             created_at: self.created_at,
+            signature: self.signature,
+            tolerance_seconds: self.tolerance_seconds,
+            mapping: self.mapping.clone(),
+            preset: self.preset.clone(),
         }
     }
 }
@@ -58,7 +78,7 @@ pub fn endpoint_url(public_url: &str, id: SourceId) -> String {
 }
 
 const COLUMNS: &str = "id, name, default_pipeline_id, is_published, secret, previous_secret, previous_valid_until, \
-                       created_at, updated_at";
+                       created_at, updated_at, signature, tolerance_seconds, mapping, preset";
 
 fn record(row: &Row<'_>) -> rusqlite::Result<SourceRecord> {
     let previous: Option<String> = row.get(5)?;
@@ -72,7 +92,23 @@ fn record(row: &Row<'_>) -> rusqlite::Result<SourceRecord> {
         previous_secret: previous.zip(until.map(from_micros)),
         created_at: from_micros(row.get(7)?),
         updated_at: from_micros(row.get(8)?),
+        signature: scheme(row.get(9)?)?,
+        tolerance_seconds: row.get(10)?,
+        mapping: mapping(row.get(11)?)?,
+        preset: row.get(12)?,
     })
+}
+
+fn scheme(name: String) -> rusqlite::Result<SignatureScheme> {
+    name.parse()
+        .map_err(|error| rusqlite::Error::FromSqlConversionFailure(9, rusqlite::types::Type::Text, Box::new(error)))
+}
+
+fn mapping(text: Option<String>) -> rusqlite::Result<Option<serde_json::Value>> {
+    let parse = |text: String| serde_json::from_str(&text);
+    text.map(parse)
+        .transpose()
+        .map_err(|error| rusqlite::Error::FromSqlConversionFailure(11, rusqlite::types::Type::Text, Box::new(error)))
 }
 
 /// A source that is not deleted.
@@ -96,7 +132,8 @@ pub fn save(conn: &Connection, source: &SourceRecord) -> rusqlite::Result<()> {
         None => (None, None),
     };
     conn.prepare_cached(&format!(
-        "INSERT OR REPLACE INTO sources ({COLUMNS}, deleted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL)"
+        "INSERT OR REPLACE INTO sources ({COLUMNS}, deleted_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, NULL)"
     ))?
     .execute((
         source.id.0,
@@ -108,6 +145,10 @@ pub fn save(conn: &Connection, source: &SourceRecord) -> rusqlite::Result<()> {
         until,
         source.created_at.timestamp_micros(),
         source.updated_at.timestamp_micros(),
+        source.signature.name(),
+        source.tolerance_seconds,
+        source.mapping.as_ref().map(serde_json::Value::to_string),
+        source.preset.as_deref(),
     ))?;
     Ok(())
 }

@@ -32,6 +32,7 @@ pub async fn run(command: SourcesCommand, ingest: &Ingest) -> anyhow::Result<()>
         name: Some(BoundedText::parse(&name, 255).map_err(|e| anyhow::anyhow!("--name {e}"))?),
         default_pipeline_id: Some(PipelineId(pipeline)),
         is_published: Some(true),
+        settings: Default::default(),
     };
     let secret = generate_source_secret();
     let sealed = ingest.secrets.seal(&secret);

@@ -3,8 +3,9 @@
 //! `payload.scheduled_event` (`name`, `start_time`). A company question's answer is read from
 //! `payload.questions_and_answers`.
 //!
-//! Calendly signs with `Calendly-Webhook-Signature`, which is not among dealflow's schemes, so
-//! the preset uses `url_token`: paste the endpoint URL with its `access_key` into Calendly.
+//! Calendly signs with `Calendly-Webhook-Signature: t=<unix>,v1=<hex>` over `"{t}.{body}"` with
+//! the signing key given when the webhook subscription is created: import that key as the
+//! source's secret (the `calendly` scheme).
 
 use serde_json::json;
 
@@ -14,7 +15,7 @@ pub fn preset() -> Preset {
     Preset {
         name: "calendly",
         label: "Calendly bookings",
-        signature: "url_token",
+        signature: "calendly",
         docs_url: "https://developer.calendly.com/docs/api-guides/trigger-automations-with-other-apps-when-invitees-schedule-or-cancel-events",
         mapping: spec(json!({
             "fields": {
