@@ -54,7 +54,10 @@ pub const RULES: &[Rule] = &[
     read("/api/events/export"),
     // Inbound sources.
     read("/api/sources"),
+    read("/api/sources/presets"),
     read("/api/sources/{id}"),
+    // A dry run: it writes nothing, but it runs the write path, so it is for admins.
+    write("POST", "/api/sources/{id}/mapping/test"),
     write("POST", "/api/sources/new"),
     write("PATCH", "/api/sources/{id}/edit"),
     write("PUT", "/api/sources/{id}/edit"),
