@@ -14,6 +14,7 @@ pub mod contacts;
 pub mod inbound;
 mod input;
 pub mod lookups;
+pub mod request_log;
 pub mod secrets;
 mod settings;
 pub mod sources;
@@ -25,12 +26,19 @@ pub use settings::IngestSettings;
 pub use state::{Ingest, user_metadata};
 
 /// The command side's tables.
-pub const MIGRATIONS: &[eventlog::Migration] =
-    &[eventlog::Migration { version: 3, name: "ingest", sql: include_str!("../../../migrations/0003_ingest.sql") }];
+pub const MIGRATIONS: &[eventlog::Migration] = &[
+    eventlog::Migration { version: 3, name: "ingest", sql: include_str!("../../../migrations/0003_ingest.sql") },
+    eventlog::Migration {
+        version: 8,
+        name: "request_log",
+        sql: include_str!("../../../migrations/0008_request_log.sql"),
+    },
+];
 
 /// Registers the `/api` routes of the command side (inside the authenticated scope).
 pub fn configure_api(cfg: &mut actix_web::web::ServiceConfig) {
     sources::routes::configure(cfg);
+    request_log::routes::configure(cfg);
 }
 
 /// Registers the public routes (the inbound endpoint; its signature is its credential).

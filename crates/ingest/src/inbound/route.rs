@@ -5,7 +5,7 @@ use std::time::Duration;
 use actix_web::http::StatusCode;
 use actix_web::http::header::CONTENT_ENCODING;
 use actix_web::web::{self, Bytes, Data, Path};
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use api::{ApiError, RequestId, parse_json_object};
 use domain::ids::SourceId;
 use domain::signature::{SignatureError, verify_inbound};
@@ -17,6 +17,7 @@ use super::body::read_capped;
 use super::encoding::{self, DecodeError};
 use super::payload::InboundPayload;
 use super::unit::{self, InboundRequest};
+use crate::request_log;
 use crate::sources::ActiveSource;
 use crate::state::Ingest;
 
@@ -26,7 +27,9 @@ pub const SIGNATURE_HEADER: &str = "X-DealFlow-Signature";
 /// Registers the public (unauthenticated) inbound route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        web::resource("/deal-flow/settings/inbound-webhooks/{source_id}/receive").route(web::post().to(receive)),
+        web::resource("/deal-flow/settings/inbound-webhooks/{source_id}/receive")
+            .wrap(actix_web::middleware::from_fn(request_log::record))
+            .route(web::post().to(receive)),
     );
 }
 
@@ -42,6 +45,7 @@ async fn receive(
 ) -> Result<HttpResponse, ApiError> {
     let source = find_source(&ingest, &source_id).await?;
     let sent = read_capped(&req, payload, ingest.settings.body_limit).await?;
+    req.extensions_mut().insert(request_log::BodySize(sent.len() as u64));
     verify(&source, &req, &sent)?;
     let idempotency_key = idempotency_key(&req)?;
     let body = json_text(&req, sent, ingest.settings.body_limit).await?;
@@ -72,7 +76,9 @@ async fn receive(
     // Read-your-writes, as for admin commands: a GET right after this answer shows the deal.
     read_models.wait(answer.position).await;
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
-    Ok(HttpResponse::build(status).content_type("application/json").body(answer.into_body()))
+    let mut response = HttpResponse::build(status).content_type("application/json").body(answer.into_body());
+    response.extensions_mut().insert(request_log::RecordedInUnit);
+    Ok(response)
 }
 
 async fn find_source(ingest: &Ingest, raw_id: &str) -> Result<std::sync::Arc<ActiveSource>, ApiError> {
