@@ -13,5 +13,5 @@ CREATE TABLE inbound_requests (
     deal_id         INTEGER
 ) STRICT;
 
-CREATE INDEX inbound_requests_by_source ON inbound_requests (source_id, id);
+CREATE INDEX inbound_requests_by_source ON inbound_requests (source_id, received_at, id);
 CREATE INDEX inbound_requests_by_age ON inbound_requests (received_at);

@@ -29,5 +29,7 @@ mod nesting;
 mod payloads;
 mod pipelines;
 mod replay;
+mod request_log;
+mod request_log_cli;
 mod retries;
 mod sources;

@@ -26,7 +26,8 @@ pub fn insert(conn: &Connection, entry: &Entry) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// A page of a source's requests, newest first, and how many match in all.
+/// A page of a source's requests, newest first, and how many match in all. Ordered by time
+/// received, not id: refusals are inserted in batches, after requests that came later.
 pub fn list(
     conn: &Connection,
     source: SourceId,
@@ -50,7 +51,7 @@ pub fn list(
     args.push((start.min(i64::MAX as u64) as i64).into());
     let mut statement = conn.prepare_cached(&format!(
         "SELECT id, source_id, received_at, status, outcome, reason, body_size, idempotency_key, deal_id
-         FROM inbound_requests WHERE {condition} ORDER BY id DESC LIMIT ? OFFSET ?"
+         FROM inbound_requests WHERE {condition} ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?"
     ))?;
     let rows = statement.query_map(params_from_iter(args.iter()), read_row)?.collect::<Result<_, _>>()?;
     Ok((total as u64, rows))
@@ -94,8 +95,9 @@ pub fn prune(conn: &Connection, retention: &Retention) -> rusqlite::Result<usize
         .collect::<Result<_, _>>()?;
     let keep = retention.max_rows_per_source.min(i64::MAX as u64) as i64;
     let mut beyond = conn.prepare_cached(
-        "DELETE FROM inbound_requests WHERE source_id = ?1 AND id <= (
-             SELECT id FROM inbound_requests WHERE source_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
+        "DELETE FROM inbound_requests WHERE id IN (
+             SELECT id FROM inbound_requests WHERE source_id = ?1
+             ORDER BY received_at DESC, id DESC LIMIT -1 OFFSET ?2)",
     )?;
     for source in sources {
         pruned += beyond.execute((source, keep))?;
