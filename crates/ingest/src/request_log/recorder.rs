@@ -28,6 +28,9 @@ pub struct RecordedInUnit;
 #[derive(Clone, Copy, Debug)]
 pub struct BodySize(pub u64);
 
+/// Most rows waiting to be stored.
+pub const MAX_PENDING: usize = 10_000;
+
 /// The rows waiting to be inserted, and the turn of whoever inserts them.
 pub struct RequestLog {
     log: SqliteEventLog,
@@ -43,9 +46,15 @@ impl RequestLog {
         Self { log, pending: Mutex::default(), flushing: tokio::sync::Mutex::const_new(()) }
     }
 
-    /// Queues a row; the next flush stores it.
+    /// Queues a row; the next flush stores it. While the database cannot keep up (or is down),
+    /// rows beyond [`MAX_PENDING`] are dropped and counted rather than held in memory.
     pub fn push(&self, entry: Entry) {
-        self.pending.lock().unwrap_or_else(PoisonError::into_inner).push(entry);
+        let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+        if pending.len() < MAX_PENDING {
+            pending.push(entry);
+        } else {
+            metrics::counter!("dealflow_inbound_request_log_dropped_total").increment(1);
+        }
     }
 
     /// Stores every queued row in one write unit; answers how many.
