@@ -2,6 +2,7 @@
 //! classifies every other answer and queues its row; queued rows are inserted in batches, one
 //! write unit for every row waiting, off the request's path.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use actix_web::body::MessageBody;
@@ -35,6 +36,8 @@ pub const MAX_PENDING: usize = 10_000;
 pub struct RequestLog {
     log: SqliteEventLog,
     pending: Mutex<Vec<Entry>>,
+    // True while a flush task is spawned and has not yet taken the queue: later rows ride on it.
+    scheduled: AtomicBool,
     // One flush at a time: a flush that starts while another writes waits for it, so that once
     // `flush` returns, every row queued before the call is stored.
     flushing: tokio::sync::Mutex<()>,
@@ -43,7 +46,12 @@ pub struct RequestLog {
 impl RequestLog {
     /// A log writing to `log`'s database.
     pub fn new(log: SqliteEventLog) -> Self {
-        Self { log, pending: Mutex::default(), flushing: tokio::sync::Mutex::const_new(()) }
+        Self {
+            log,
+            pending: Mutex::default(),
+            scheduled: AtomicBool::new(false),
+            flushing: tokio::sync::Mutex::const_new(()),
+        }
     }
 
     /// Queues a row; the next flush stores it. While the database cannot keep up (or is down),
@@ -57,9 +65,16 @@ impl RequestLog {
         }
     }
 
+    /// True when the caller should spawn a flush: none is waiting to take the queue yet.
+    fn schedule(&self) -> bool {
+        !self.scheduled.swap(true, Ordering::SeqCst)
+    }
+
     /// Stores every queued row in one write unit; answers how many.
     pub async fn flush(&self) -> Result<usize, StorageError> {
         let _turn = self.flushing.lock().await;
+        // Rows queued from here on need a flush of their own; rows queued before are taken below.
+        self.scheduled.store(false, Ordering::SeqCst);
         let entries = std::mem::take(&mut *self.pending.lock().unwrap_or_else(PoisonError::into_inner));
         if entries.is_empty() {
             return Ok(0);
@@ -90,6 +105,9 @@ pub async fn record(
     }
     if let Some(entry) = refusal_entry(&response, source_id, received_at) {
         ingest.request_log.push(entry);
+        if !ingest.request_log.schedule() {
+            return Ok(response);
+        }
         actix_web::rt::spawn(async move {
             if let Err(error) = ingest.request_log.flush().await {
                 tracing::warn!(%error, "could not store inbound request log rows");
@@ -138,4 +156,52 @@ fn idempotency_key(req: &HttpRequest) -> Option<String> {
     let header = req.headers().get("Idempotency-Key").or_else(|| req.headers().get("webhook-id"))?;
     let key = header.to_str().ok()?.trim();
     (1..=255).contains(&key.len()).then(|| key.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::ids::SourceId;
+
+    use super::super::row::Outcome;
+    use super::*;
+
+    fn refused(source: u64) -> Entry {
+        Entry {
+            source_id: SourceId(source),
+            received_at: Utc::now(),
+            status: 403,
+            outcome: Outcome::Refused,
+            reason: Some("verification failed".into()),
+            body_size: Some(3),
+            idempotency_key: None,
+            deal_id: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn one_flush_stores_every_queued_row_and_the_next_finds_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let migrations = [eventlog::migrations::MIGRATIONS, crate::MIGRATIONS].concat();
+        let log = SqliteEventLog::open(&dir.path().join("db"), &migrations, Default::default()).unwrap();
+        let recorder = RequestLog::new(log.clone());
+        recorder.push(refused(1));
+        recorder.push(refused(1));
+        recorder.push(refused(2));
+
+        let (first, second) = (recorder.flush().await.unwrap(), recorder.flush().await.unwrap());
+
+        assert_eq!((first, second), (3, 0));
+        let stored = log.read(|conn| store::list(conn, SourceId(1), None, 0, 10).map_err(StorageError::from)).unwrap();
+        assert_eq!(stored.0, 2);
+    }
+
+    #[test]
+    fn only_the_first_row_of_a_burst_spawns_a_flush() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = SqliteEventLog::open(&dir.path().join("db"), eventlog::migrations::MIGRATIONS, Default::default());
+        let recorder = RequestLog::new(log.unwrap());
+
+        assert!(recorder.schedule());
+        assert!(!recorder.schedule());
+    }
 }
