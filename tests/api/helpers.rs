@@ -21,6 +21,8 @@ pub struct TestApp {
     pub dispatcher: dispatcher::Engine,
     pub database: PathBuf,
     pub _dir: tempfile::TempDir,
+    /// The command side (tests drive its housekeeping, e.g. `prune_request_log`).
+    pub ingest: actix_web::web::Data<ingest::Ingest>,
 }
 
 /// Starts the application with test settings.
@@ -50,8 +52,9 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     let log = app.log().clone();
     let dispatcher = app.dispatcher().clone();
+    let ingest = app.ingest_handle();
     tokio::spawn(app.run_until_stopped());
-    TestApp { address, client: Client::new(), log, dispatcher, database, _dir: dir }
+    TestApp { address, client: Client::new(), log, dispatcher, database, _dir: dir, ingest }
 }
 
 impl TestApp {

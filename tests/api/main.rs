@@ -38,6 +38,8 @@ mod ops_tracing;
 mod payloads;
 mod pipelines;
 mod replay;
+mod request_log;
+mod request_log_cli;
 mod retries;
 mod sender_bodies;
 mod sender_helpers;

@@ -14,6 +14,7 @@ pub mod contacts;
 pub mod inbound;
 mod input;
 pub mod lookups;
+pub mod request_log;
 pub mod secrets;
 mod settings;
 pub mod sources;
@@ -32,12 +33,18 @@ pub const MIGRATIONS: &[eventlog::Migration] = &[
         name: "source_settings",
         sql: include_str!("../../../migrations/0008_source_settings.sql"),
     },
+    eventlog::Migration {
+        version: 9,
+        name: "request_log",
+        sql: include_str!("../../../migrations/0009_request_log.sql"),
+    },
 ];
 
 /// Registers the `/api` routes of the command side (inside the authenticated scope).
 pub fn configure_api(cfg: &mut actix_web::web::ServiceConfig) {
     sources::routes::configure(cfg);
     inbound::preview::configure(cfg);
+    request_log::routes::configure(cfg);
 }
 
 /// Registers the public routes (the inbound endpoint; its signature is its credential).

@@ -21,6 +21,10 @@ pub struct IngestSettings {
     pub master_key: Option<Secret>,
     /// Where the key file lives; default: beside the database, with the extension `.key`.
     pub master_key_file: Option<PathBuf>,
+    /// How long a source's request log keeps a row, in days.
+    pub request_log_days: u64,
+    /// Most request log rows kept per source; the oldest go first.
+    pub request_log_max_rows: u64,
 }
 
 impl Default for IngestSettings {
@@ -32,6 +36,8 @@ impl Default for IngestSettings {
             default_currency: "USD".into(),
             master_key: None,
             master_key_file: None,
+            request_log_days: 30,
+            request_log_max_rows: 10_000,
         }
     }
 }

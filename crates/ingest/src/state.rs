@@ -8,6 +8,7 @@ use domain::values::Currency;
 use eventlog::SqliteEventLog;
 
 use crate::IngestSettings;
+use crate::request_log::RequestLog;
 use crate::secrets::SecretBox;
 use crate::sources::SourceCache;
 use crate::streams::PipelineCache;
@@ -22,6 +23,8 @@ pub struct Ingest {
     pub public_url: String,
     pub pipelines: Arc<PipelineCache>,
     pub sources: SourceCache,
+    /// Rows of the request log waiting to be stored.
+    pub request_log: RequestLog,
 }
 
 impl Ingest {
@@ -31,13 +34,14 @@ impl Ingest {
         let default_currency = Currency::parse(&settings.default_currency)
             .map_err(|e| anyhow::anyhow!("ingest.default_currency {:?} {e}", settings.default_currency))?;
         Ok(Self {
-            log,
+            log: log.clone(),
             secrets,
             settings,
             default_currency,
             public_url,
             pipelines: Arc::default(),
             sources: SourceCache::default(),
+            request_log: RequestLog::new(log.clone()),
         })
     }
 }
@@ -52,6 +56,22 @@ impl Ingest {
                 Ok(crate::inbound::purge_expired(tx.sql(), before)?)
             })
             .await
+    }
+}
+
+impl Ingest {
+    /// One round of request log housekeeping at `now`: drops rows older than
+    /// `request_log_days` and beyond `request_log_max_rows` per source; answers how many.
+    pub async fn prune_request_log(&self, now: chrono::DateTime<chrono::Utc>) -> Result<usize, crate::CommandError> {
+        let days = i64::try_from(self.settings.request_log_days).unwrap_or(i64::MAX / 86_400_000_000);
+        let retention = crate::request_log::store::Retention {
+            before: chrono::Duration::try_days(days)
+                .and_then(|age| now.checked_sub_signed(age))
+                .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC),
+            max_rows_per_source: self.settings.request_log_max_rows,
+        };
+        self.request_log.flush().await?;
+        self.log.write(move |tx| Ok(crate::request_log::store::prune(tx.sql(), &retention)?)).await
     }
 }
 

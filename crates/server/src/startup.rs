@@ -103,6 +103,12 @@ impl Application {
         &self.ingest
     }
 
+    /// The command side, shared (tests keep it to drive its housekeeping, e.g.
+    /// `prune_request_log`).
+    pub fn ingest_handle(&self) -> web::Data<Ingest> {
+        self.ingest.clone()
+    }
+
     /// The projector (tests drive it with `step()`).
     pub fn projector(&self) -> &Projector {
         &self.projector
@@ -265,7 +271,7 @@ pub fn dispatcher_engine(
     Engine::new(log.clone(), &settings.webhooks, public_url, changes, secrets.clone())
 }
 
-/// Hourly housekeeping: forgets expired inbound idempotency answers.
+/// Hourly housekeeping: forgets expired inbound idempotency answers and prunes the request log.
 async fn maintain(ingest: web::Data<Ingest>) {
     let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
@@ -274,6 +280,11 @@ async fn maintain(ingest: web::Data<Ingest>) {
             Ok(purged) if purged > 0 => tracing::info!(purged, "forgot expired idempotency keys"),
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "could not purge expired idempotency keys"),
+        }
+        match ingest.prune_request_log(chrono::Utc::now()).await {
+            Ok(pruned) if pruned > 0 => tracing::info!(pruned, "pruned the inbound request log"),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "could not prune the inbound request log"),
         }
     }
 }

@@ -15,6 +15,7 @@ use super::parse::Carrier;
 use super::prepare::{Received, prepare};
 use super::unit;
 use super::verify::{HttpHeaders, verify};
+use crate::request_log;
 use crate::sources::ActiveSource;
 use crate::state::Ingest;
 
@@ -26,6 +27,7 @@ pub const SIGNATURE_HEADER: &str = "X-DealFlow-Signature";
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/deal-flow/settings/inbound-webhooks/{source_id}/receive")
+            .wrap(actix_web::middleware::from_fn(request_log::record))
             .route(web::post().to(receive))
             .route(web::get().to(receive)),
     );
@@ -44,6 +46,7 @@ async fn receive(
     let source = find_source(&ingest, &source_id).await?;
     let carrier = carrier(&req, &source)?;
     let sent = read_capped(&req, payload, ingest.settings.body_limit).await?;
+    req.extensions_mut().insert(request_log::BodySize(sent.len() as u64));
     let headers = HttpHeaders(req.headers());
     verify(&source, &headers, req.query_string(), &sent)?;
     let text = decoded_text(&req, sent, ingest.settings.body_limit).await?;
@@ -60,7 +63,9 @@ async fn receive(
     // Read-your-writes, as for admin commands: a GET right after this answer shows the deal.
     read_models.wait(answer.position).await;
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
-    Ok(HttpResponse::build(status).content_type("application/json").body(answer.into_body()))
+    let mut response = HttpResponse::build(status).content_type("application/json").body(answer.into_body());
+    response.extensions_mut().insert(request_log::RecordedInUnit);
+    Ok(response)
 }
 
 /// Where the body is: a POST's body, or a `url_token` source's GET query (405 for the others).

@@ -16,6 +16,7 @@ use super::payload::InboundPayload;
 use crate::CommandError;
 use crate::contacts::{self, ResolvedContact};
 use crate::lookups::{claim_external_id, deal_by_external_id};
+use crate::request_log;
 use crate::streams::{PipelineCache, evolve_deal, load_deal};
 
 /// One verified inbound request, parsed.
@@ -43,6 +44,8 @@ pub struct InboundAnswer {
     pub replayed: bool,
     /// The log's head when the unit ran: everything the answer shows is at or before it.
     pub position: u64,
+    /// The deal the request created, updated or replayed.
+    pub deal_id: Option<DealId>,
     body: Body,
 }
 
@@ -70,35 +73,70 @@ impl InboundAnswer {
     }
 }
 
-/// Decides and appends what one inbound request asks for.
+/// Decides and appends what one inbound request asks for, and records it in the source's
+/// request log in the same transaction.
 pub fn receive(
     tx: &mut Transaction<'_>,
     pipelines: &PipelineCache,
     request: InboundRequest,
 ) -> Result<InboundAnswer, CommandError> {
-    if let Some(answer) = earlier_answer(tx, &request)? {
+    let answer = decide(tx, pipelines, &request)?;
+    request_log::store::insert(tx.sql(), &log_entry(tx, &request, &answer))?;
+    Ok(answer)
+}
+
+/// The request log's row of a request the unit answered.
+fn log_entry(tx: &Transaction<'_>, request: &InboundRequest, answer: &InboundAnswer) -> request_log::Entry {
+    let outcome = match answer.outcome() {
+        "replayed" => request_log::Outcome::Replayed,
+        "created" => request_log::Outcome::Created,
+        _ => request_log::Outcome::Updated,
+    };
+    let reason = match (&request.idempotency_key, answer.replayed) {
+        (Some(key), true) => Some(request_log::classify::duplicate(key)),
+        _ => None,
+    };
+    request_log::Entry {
+        source_id: request.source_id,
+        received_at: tx.recorded_at(),
+        status: answer.status,
+        outcome,
+        reason,
+        body_size: Some(request.size),
+        idempotency_key: request.idempotency_key.clone(),
+        deal_id: answer.deal_id,
+    }
+}
+
+fn decide(
+    tx: &mut Transaction<'_>,
+    pipelines: &PipelineCache,
+    request: &InboundRequest,
+) -> Result<InboundAnswer, CommandError> {
+    if let Some(answer) = earlier_answer(tx, request)? {
         return Ok(answer);
     }
-    let existing = existing_deal(tx, &request)?;
-    let target = resolve_target(tx, pipelines, &request, existing.as_ref())?;
+    let existing = existing_deal(tx, request)?;
+    let target = resolve_target(tx, pipelines, request, existing.as_ref())?;
     let contact = match request.payload.contact.clone() {
         Some(input) => Some(contacts::find_or_create(tx, input, &request.metadata)?),
         None => None,
     };
     let created = existing.is_none();
     let (deal, deal_changed) = match existing {
-        Some(deal) => update(tx, &request, &target, deal, contact.as_ref())?,
-        None => (create(tx, &request, &target, contact.as_ref())?, true),
+        Some(deal) => update(tx, request, &target, deal, contact.as_ref())?,
+        None => (create(tx, request, &target, contact.as_ref())?, true),
     };
     if deal_changed || contact.as_ref().is_some_and(|c| c.created) {
-        record_receipt(tx, &request, deal.id, contact.as_ref(), created)?;
+        record_receipt(tx, request, deal.id, contact.as_ref(), created)?;
     }
     let status = if created { 201 } else { 200 };
+    let deal_id = Some(deal.id);
     let body = match &request.idempotency_key {
-        Some(key) => Body::Json(remember(tx, &request, key, status, answer_json(&deal, contact.as_ref(), created))?),
+        Some(key) => Body::Json(remember(tx, request, key, status, answer_json(&deal, contact.as_ref(), created))?),
         None => Body::Decided { deal: Box::new(deal), contact, created },
     };
-    Ok(InboundAnswer { status, replayed: false, position: tx.head(), body })
+    Ok(InboundAnswer { status, replayed: false, position: tx.head(), deal_id, body })
 }
 
 fn earlier_answer(tx: &Transaction<'_>, request: &InboundRequest) -> Result<Option<InboundAnswer>, CommandError> {
@@ -116,10 +154,24 @@ fn earlier_answer(tx: &Transaction<'_>, request: &InboundRequest) -> Result<Opti
     }
     Ok(Some(InboundAnswer {
         status: stored.status,
+        deal_id: deal_of(&stored.response),
         body: Body::Json(stored.response),
         replayed: true,
         position: tx.head(),
     }))
+}
+
+/// The deal id of a stored answer (`{"deal": {"id": …}}`).
+fn deal_of(answer: &str) -> Option<DealId> {
+    #[derive(serde::Deserialize)]
+    struct Answer {
+        deal: Id,
+    }
+    #[derive(serde::Deserialize)]
+    struct Id {
+        id: DealId,
+    }
+    serde_json::from_str::<Answer>(answer).ok().map(|answer| answer.deal.id)
 }
 
 fn existing_deal(tx: &Transaction<'_>, request: &InboundRequest) -> Result<Option<Deal>, CommandError> {

@@ -56,6 +56,7 @@ pub const RULES: &[Rule] = &[
     read("/api/sources"),
     read("/api/sources/presets"),
     read("/api/sources/{id}"),
+    read("/api/sources/{id}/requests"),
     // A dry run: it writes nothing, but it runs the write path, so it is for admins.
     write("POST", "/api/sources/{id}/mapping/test"),
     write("POST", "/api/sources/new"),

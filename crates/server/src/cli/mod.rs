@@ -2,6 +2,7 @@
 
 mod dispatch;
 mod events;
+mod source_requests;
 mod sources;
 mod users;
 
