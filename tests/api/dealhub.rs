@@ -83,4 +83,7 @@ async fn an_event_type_missing_from_the_table_updates_fields_and_leaves_the_stag
     let answer = json(rejected).await;
     assert_eq!(answer["deal"]["stage"]["name"], "Proposal Sent");
     assert_eq!(answer["deal"]["amount"].as_f64(), Some(9000.0));
+    let log = json(app.admin_get(&format!("/api/sources/{}/requests?limit=1", source.id)).await).await;
+    let reason = log["requests"][0]["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("stage") && reason.contains("quoteRejected"), "the request log says why: {log}");
 }

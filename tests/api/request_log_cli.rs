@@ -83,7 +83,7 @@ async fn sources_test_prints_the_deal_a_body_would_make_or_its_field_errors_and_
     let preview: serde_json::Value = serde_json::from_str(&preview).unwrap();
     assert_eq!(preview["deal"]["title"], "Acme");
     assert_eq!(preview["deal"]["amount"], 15000);
-    assert_eq!(preview["deal"]["pipeline_id"], 1);
+    assert_eq!(preview["deal"]["pipeline"]["id"], 1);
     assert_eq!(preview["contact"]["email"], "jane@acme.com");
     assert!(!refused.status.success());
     let errors = String::from_utf8_lossy(&refused.stdout);

@@ -60,6 +60,7 @@ pub fn prepare<H: Headers + ?Sized>(
         idempotency_key,
         body_sha256: hex::encode(Sha256::digest(signed_data(&received))),
         size: received.text.len() as u64,
+        notes: mapped.notes.iter().map(ToString::to_string).collect(),
         default_currency: ingest.default_currency,
         idempotency_window: Duration::from_secs(ingest.settings.idempotency_window_hours * 3600),
         metadata: Metadata::new(

@@ -36,7 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// A sample request, read from the preview's body.
-struct Sample {
+pub struct Sample {
     headers: Vec<(String, String)>,
     text: Bytes,
     query: String,
@@ -60,6 +60,30 @@ async fn test_mapping(
         Some(mapping) => std::sync::Arc::new(source.with_mapping(mapping)),
         None => source,
     };
+    let mut preview = preview(&ingest, &source, &sample).await?;
+    preview["signature"] = signature_check(&source, &sample);
+    Ok(HttpResponse::Ok().json(preview))
+}
+
+impl Sample {
+    /// A body as a sender would POST it, without headers: read as JSON when it is a JSON object
+    /// or array, otherwise as a form (the endpoint's own rule).
+    pub fn body(text: Bytes) -> Self {
+        Self {
+            headers: Vec::new(),
+            text,
+            query: String::new(),
+            content_type: FORM.into(),
+            is_query: false,
+            mapping: None,
+        }
+    }
+}
+
+/// What `sample` would become through `source`, by the real request's steps and write unit,
+/// rolled back: `{payload, idempotency_key, fields, notes, valid, …}` as the route answers it
+/// (without `signature`). 400 when the body is not an object.
+pub async fn preview(ingest: &Ingest, source: &ActiveSource, sample: &Sample) -> Result<Value, ApiError> {
     let carrier = if sample.is_query { Carrier::Query } else { Carrier::Body { content_type: &sample.content_type } };
     let received = Received {
         headers: &sample.headers,
@@ -68,12 +92,9 @@ async fn test_mapping(
         text: sample.text.clone(),
         request_id: None,
     };
-    let signature = signature_check(&source, &sample);
-    let Prepared { request, mapped } = prepare(&ingest, &source, received)?;
-    let decided = dry_run(&ingest, request).await?;
-    let mut preview = answer(&mapped, decided)?;
-    preview["signature"] = signature;
-    Ok(HttpResponse::Ok().json(preview))
+    let Prepared { request, mapped } = prepare(ingest, source, received)?;
+    let decided = dry_run(ingest, request).await?;
+    answer(&mapped, decided)
 }
 
 /// When the sample carries the scheme's credential (a copied request's headers), whether it

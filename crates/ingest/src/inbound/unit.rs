@@ -31,6 +31,8 @@ pub struct InboundRequest {
     /// (gzip stores a time) is still the same body for its idempotency key.
     pub body_sha256: String,
     pub size: u64,
+    /// What the source's mapping noted (e.g. a stage-table miss), for the request log.
+    pub notes: Vec<String>,
     pub default_currency: Currency,
     pub idempotency_window: Duration,
     pub metadata: Metadata,
@@ -94,6 +96,7 @@ fn log_entry(tx: &Transaction<'_>, request: &InboundRequest, answer: &InboundAns
     };
     let reason = match (&request.idempotency_key, answer.replayed) {
         (Some(key), true) => Some(request_log::classify::duplicate(key)),
+        _ if !request.notes.is_empty() => Some(request.notes.join("; ")),
         _ => None,
     };
     request_log::Entry {

@@ -4,10 +4,9 @@ use std::io::Read;
 use std::path::Path;
 
 use domain::ids::SourceId;
-use domain::values::CustomFields;
 use eventlog::StorageError;
 use ingest::Ingest;
-use ingest::inbound::InboundPayload;
+use ingest::inbound::preview;
 use ingest::request_log::{RequestRow, StatusFilter, store};
 use serde_json::json;
 
@@ -48,36 +47,21 @@ fn line(row: &RequestRow) -> String {
     .join("\t")
 }
 
-/// Prints what a body would produce through the source, or every problem per field; stores
-/// nothing. Uses the payload of SPEC §5 (the parsing the endpoint does without a mapping).
+/// Prints what a body would produce through the source, by the same steps and write unit as
+/// `POST /api/sources/{id}/mapping/test` (mapping and stage table included), rolled back:
+/// stores nothing. Fails when the body would be refused.
 pub async fn test(ingest: &Ingest, id: SourceId, file: &Path) -> anyhow::Result<()> {
-    let source = super::sources::find(ingest, id).await?;
-    let body = read_body(file)?;
-    let map = api::parse_json_object(&body).map_err(|e| anyhow::anyhow!("{}", e.message))?;
-    let (payload, mut errors) = InboundPayload::parse(&map);
-    if payload.title.is_none() && payload.external_id.is_none() && !errors.fields().any(|f| f == "title") {
-        errors.add("title", "is required when creating a deal");
-    }
-    if !errors.is_empty() {
-        println!("{}", serde_json::to_string_pretty(&json!({ "errors": errors }))?);
-        anyhow::bail!("the body would be refused with 422: {errors}");
-    }
-    let preview = json!({
-        "deal": {
-            "title": payload.title,
-            "amount": payload.amount,
-            "currency": payload.currency.unwrap_or(ingest.default_currency),
-            "close_date": payload.close_date.flatten(),
-            "external_id": payload.external_id,
-            "stage": payload.stage,
-            "pipeline_id": payload.pipeline_id.unwrap_or(source.default_pipeline_id),
-            "custom_fields": payload.custom_fields.as_ref().map(|p| CustomFields::default().patched(p)),
-        },
-        "contact": payload.contact.map(|c| json!({
-            "email": c.email, "first_name": c.first_name, "last_name": c.last_name, "company": c.company,
-        })),
-    });
+    let source = ingest
+        .sources
+        .get(&ingest.log, &ingest.secrets, id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("source {id} does not exist; `dealflow sources list` shows them"))?;
+    let sample = preview::Sample::body(read_body(file)?.into());
+    let preview = preview::preview(ingest, &source, &sample).await.map_err(|e| anyhow::anyhow!("{}", e.message))?;
     println!("{}", serde_json::to_string_pretty(&preview)?);
+    if preview["valid"] != json!(true) {
+        anyhow::bail!("the body would be refused with 422: {}", preview["problems"]);
+    }
     Ok(())
 }
 
