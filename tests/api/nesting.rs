@@ -61,6 +61,18 @@ async fn json_bodies_nest_to_the_bound_and_deeper_ones_are_400_whatever_the_labe
 }
 
 #[tokio::test]
+async fn json_a_little_or_very_much_too_deep_gets_the_same_answer() {
+    let app = spawn_app().await;
+    let mut answers = Vec::new();
+    for levels in [MAX_DEPTH + 1, 100_000] {
+        let sent = app.as_admin(Method::POST, "/api/hooks/new").body(json_nested(levels)).send().await.unwrap();
+        answers.push(json(sent).await["errors"][0].clone());
+    }
+    assert_eq!(answers[0], answers[1]);
+    assert!(answers[0]["message"].as_str().unwrap().contains("deeper than 32 levels"), "{}", answers[0]);
+}
+
+#[tokio::test]
 async fn the_where_grammar_takes_twenty_conditions_and_no_nesting() {
     let app = spawn_app().await;
     app.create_hook(hook_body("x", "http://127.0.0.1:9/in", &["dealflow.deal.won"])).await;

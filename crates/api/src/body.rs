@@ -38,8 +38,15 @@ fn parse_json(body: &[u8]) -> Result<Value, ApiError> {
     if is_blank(body) {
         return Err(ApiError::bad_request("the body is empty; send a JSON object"));
     }
-    let value = serde_json::from_slice::<Value>(body)
-        .map_err(|error| ApiError::bad_request(format!("the body is not valid JSON: {error}")))?;
+    let value = serde_json::from_slice::<Value>(body).map_err(|error| {
+        // serde_json stops at 128 levels before our own bound can look: the same problem, so
+        // the same answer as a body a little deeper than ours.
+        if error.to_string().starts_with("recursion limit exceeded") {
+            crate::limits::too_deep()
+        } else {
+            ApiError::bad_request(format!("the body is not valid JSON: {error}"))
+        }
+    })?;
     check_depth(&value)?;
     Ok(value)
 }

@@ -66,7 +66,9 @@ impl TargetPolicy {
                 self.check_address(address.ip()).map_err(|refused| named(name, refused))?;
             }
         }
+        // A fully qualified name may end in a dot (`localhost.`): the same name to a resolver.
         let name = name.to_ascii_lowercase();
+        let name = name.trim_end_matches('.');
         if name == "localhost" || name.ends_with(".localhost") {
             return Err(TargetError::Private(format!("{name}, a name for this machine")));
         }
@@ -153,6 +155,9 @@ mod tests {
         let refused = strict.check_resolved("http://localhost:9/x").await.unwrap_err().to_string();
         assert!(refused.contains("localhost resolves to 127.0.0.1") || refused.contains("::1"), "{refused}");
         assert!(strict.check_resolved("http://api.localhost/").await.is_err());
+        for fully_qualified in ["http://localhost./", "http://LOCALHOST../x", "http://api.localhost./"] {
+            assert!(strict.check_resolved(fully_qualified).await.is_err(), "{fully_qualified}");
+        }
         assert!(TargetPolicy { allow_private: true }.check_resolved("http://localhost:9/").await.is_ok());
     }
 }
