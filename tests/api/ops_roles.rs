@@ -65,10 +65,11 @@ async fn every_route_in_the_api_reference_is_in_the_role_table() {
 }
 
 #[tokio::test]
-async fn analysts_read_hooks_without_their_secret() {
+async fn analysts_read_hooks_without_their_secret_or_the_credentials_in_their_url() {
     let app = spawn_driven_app().await;
     let password = app.add_user("ana", Role::Analyst).await;
-    let hook = app.create_hook(hook_body("CRM", "http://127.0.0.1:9/hook", &["dealflow.deal.created"])).await;
+    let url = "http://wp:pass@127.0.0.1:9/hook?key=abc";
+    let hook = app.create_hook(hook_body("CRM", url, &["dealflow.deal.created"])).await;
 
     let as_analyst = |path: String| {
         let request = app.client.get(app.url(&path)).basic_auth("ana", Some(&password));
@@ -81,4 +82,8 @@ async fn analysts_read_hooks_without_their_secret() {
     assert!(one["hook"].get("secret").is_none(), "{one}");
     assert!(list["hooks"][hook["id"].to_string()].get("secret").is_none(), "{list}");
     assert!(hook["secret"].as_str().is_some_and(|s| !s.is_empty()), "admins still see it");
+    for shown in [&one["hook"]["webhookUrl"], &list["hooks"][hook["id"].to_string()]["webhookUrl"]] {
+        assert_eq!(shown, "http://wp:withheld@127.0.0.1:9/hook?key=withheld");
+    }
+    assert_eq!(hook["webhookUrl"], url, "admins see the URL verbatim");
 }

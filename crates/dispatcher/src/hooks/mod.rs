@@ -8,6 +8,7 @@ pub mod health;
 pub mod input;
 pub mod listing;
 pub mod model;
+pub mod redact;
 mod routes;
 pub mod store;
 pub mod triggers;

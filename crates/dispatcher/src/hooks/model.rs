@@ -163,7 +163,8 @@ pub struct HookView<'a> {
     pub id: HookId,
     pub name: &'a str,
     pub description: Option<&'a str>,
-    pub webhook_url: &'a str,
+    /// Analysts see it with its credentials withheld ([`super::redact`]).
+    pub webhook_url: std::borrow::Cow<'a, str>,
     /// Withheld (`None`, not shown) from analysts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<&'a str>,
@@ -194,7 +195,7 @@ impl Hook {
             id: self.id,
             name: &self.name,
             description: self.description.as_deref(),
-            webhook_url: &self.webhook_url,
+            webhook_url: std::borrow::Cow::Borrowed(&self.webhook_url),
             secret: Some(&self.secret),
             events_orderby_dir: self.events_orderby_dir,
             publish_up: self.publish_up.map(mautic_date),
@@ -209,10 +210,12 @@ impl Hook {
 }
 
 impl HookView<'_> {
-    /// The view for `reader`: analysts read hooks without their secret.
+    /// The view for `reader`: analysts read hooks without their secret, and without the
+    /// credentials a receiver may take in the URL.
     pub fn for_reader(mut self, reader: &api::Principal) -> Self {
         if reader.role != api::Role::Admin {
             self.secret = None;
+            self.webhook_url = super::redact::without_credentials(&self.webhook_url).into();
         }
         self
     }
