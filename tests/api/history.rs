@@ -82,6 +82,8 @@ async fn the_cli_exports_events_and_rebuilds_the_read_models() {
     let lines = std::fs::read_to_string(&out).unwrap();
     assert_eq!(lines.lines().count(), 1);
     assert!(lines.contains(r#""amount":12.5"#), "{lines}");
+    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&out).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o600, "an export holds contacts' data: private like the database");
     assert!(rebuild.status.success(), "{}", String::from_utf8_lossy(&rebuild.stderr));
     let stdout = String::from_utf8(rebuild.stdout).unwrap();
     assert!(stdout.contains(&format!("from {} events", app.head())), "{stdout}");

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod database;
 pub mod http;
 pub mod migrations;
+mod private_file;
 pub mod settings;
 pub mod startup;
 pub mod supervisor;

@@ -58,7 +58,9 @@ pub async fn run(command: EventsCommand, log: &SqliteEventLog) -> anyhow::Result
     match command {
         EventsCommand::Export { filter, out } => {
             let mut output: Box<dyn Write> = match &out {
-                Some(path) => Box::new(std::io::BufWriter::new(std::fs::File::create(path)?)),
+                Some(path) => Box::new(std::io::BufWriter::new(
+                    crate::private_file::options().create(true).truncate(true).open(path)?,
+                )),
                 None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
             };
             let written = export(log, filter.after.unwrap_or(0), &filter.filter(), &mut output)?;
