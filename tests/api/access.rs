@@ -80,3 +80,18 @@ async fn users_added_by_the_cli_can_sign_in_with_the_printed_password() {
     let again = app.run_cli(&["users", "add", "carol"]);
     assert!(!again.status.success(), "a second user of the same name is refused");
 }
+
+#[tokio::test]
+async fn a_chosen_password_shorter_than_eight_characters_is_refused_by_add_and_passwd() {
+    let app = spawn_app().await;
+
+    let add = app.run_cli(&["users", "add", "dave", "--password", "short"]);
+    let passwd = app.run_cli(&["users", "passwd", "admin", "--password", "short"]);
+
+    for refused in [&add, &passwd] {
+        assert!(!refused.status.success());
+        assert!(String::from_utf8_lossy(&refused.stderr).contains("at least 8"), "{refused:?}");
+    }
+    let still = app.client.get(app.url("/api/users/self")).basic_auth("admin", Some(ADMIN_PASSWORD)).send().await;
+    assert_eq!(still.unwrap().status(), 200, "the old password still works");
+}

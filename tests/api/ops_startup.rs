@@ -35,12 +35,18 @@ async fn an_invalid_configuration_is_refused_whole_before_any_file_key_or_user_e
     let output = dealflow(
         dir.path(),
         &["serve"],
-        &[("DEALFLOW_QUEUE_MODE", "sometimes"), ("DEALFLOW_PUBLIC_URL", "deals.example.com")],
+        &[
+            ("DEALFLOW_QUEUE_MODE", "sometimes"),
+            ("DEALFLOW_PUBLIC_URL", "deals.example.com"),
+            ("DEALFLOW_ADMIN_PASSWORD", "short"),
+        ],
     );
 
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("queue_mode") && stderr.contains("public_url"), "every problem at once: {stderr}");
+    for setting in ["queue_mode", "public_url", "DEALFLOW_ADMIN_PASSWORD"] {
+        assert!(stderr.contains(setting), "every problem at once, {setting} too: {stderr}");
+    }
     assert!(files_in(dir.path()).is_empty(), "nothing created: {:?}", files_in(dir.path()));
 }
 

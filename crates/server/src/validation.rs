@@ -3,6 +3,7 @@
 
 use domain::values::Currency;
 
+use crate::auth::passwords::check_chosen_password;
 use crate::settings::{Settings, SettingsError};
 
 impl Settings {
@@ -32,8 +33,8 @@ fn problems(settings: &Settings) -> Vec<String> {
     if settings.database.path.as_os_str().is_empty() {
         problems.push("database.path / DEALFLOW_DATABASE must name a file".into());
     }
-    if settings.auth.admin_password.as_ref().is_some_and(|p| p.expose().is_empty()) {
-        problems.push("auth.admin_password / DEALFLOW_ADMIN_PASSWORD must not be empty".into());
+    if let Some(Err(problem)) = settings.auth.admin_password.as_ref().map(|p| check_chosen_password(p.expose())) {
+        problems.push(format!("auth.admin_password / DEALFLOW_ADMIN_PASSWORD {problem}"));
     }
     if let Err(error) = Currency::parse(&settings.ingest.default_currency) {
         problems.push(format!("ingest.default_currency {:?} {error}", settings.ingest.default_currency));

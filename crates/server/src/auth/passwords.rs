@@ -10,6 +10,21 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 
+/// The shortest password a user may choose (NIST SP 800-63B's minimum for chosen passwords).
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// Checks a password a person chose (`DEALFLOW_ADMIN_PASSWORD`, `users add|passwd --password`):
+/// from 8 to 1024 characters. Generated passwords and tokens are longer by construction.
+pub fn check_chosen_password(password: &str) -> Result<(), String> {
+    match password.chars().count() {
+        n if n < MIN_PASSWORD_CHARS => Err(format!(
+            "is {n} characters long; choose at least {MIN_PASSWORD_CHARS}, or leave it out to get a generated one"
+        )),
+        n if n > 1024 => Err(format!("is {n} characters long; the most is 1024")),
+        _ => Ok(()),
+    }
+}
+
 /// Hashes a password (or token secret) with Argon2id and a random salt.
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);
@@ -57,6 +72,14 @@ pub fn random_secret(bytes: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chosen_passwords_need_eight_characters() {
+        assert!(check_chosen_password("short").unwrap_err().contains("at least 8"));
+        assert!(check_chosen_password("ünïcödé").is_err(), "characters, not bytes");
+        assert!(check_chosen_password("correct horse").is_ok());
+        assert!(check_chosen_password(&"x".repeat(1025)).is_err());
+    }
 
     #[test]
     fn a_hash_verifies_its_password_only() {

@@ -4,7 +4,7 @@ use api::Role;
 use clap::{Subcommand, ValueEnum};
 use eventlog::{SqliteEventLog, StorageError};
 
-use crate::auth::passwords::{hash_password, random_secret};
+use crate::auth::passwords::{check_chosen_password, hash_password, random_secret};
 use crate::auth::users;
 
 /// User management.
@@ -59,17 +59,20 @@ pub async fn run(command: UsersCommand, log: &SqliteEventLog) -> anyhow::Result<
     }
 }
 
-fn password_or_generated(password: Option<String>) -> (String, bool) {
+fn password_or_generated(password: Option<String>) -> anyhow::Result<(String, bool)> {
     match password {
-        Some(password) => (password, false),
-        None => (random_secret(18), true),
+        Some(password) => {
+            check_chosen_password(&password).map_err(|problem| anyhow::anyhow!("the password {problem}"))?;
+            Ok((password, false))
+        }
+        None => Ok((random_secret(18), true)),
     }
 }
 
 async fn add(log: &SqliteEventLog, username: String, role: Role, password: Option<String>) -> anyhow::Result<()> {
     let username = username.trim().to_owned();
     anyhow::ensure!(!username.is_empty() && !username.contains(':'), "a username must be non-empty and without ':'");
-    let (password, generated) = password_or_generated(password);
+    let (password, generated) = password_or_generated(password)?;
     let hash = hash_password(&password)?;
     let name = username.clone();
     let id = log
@@ -95,7 +98,7 @@ async fn add(log: &SqliteEventLog, username: String, role: Role, password: Optio
 }
 
 async fn passwd(log: &SqliteEventLog, username: String, password: Option<String>) -> anyhow::Result<()> {
-    let (password, generated) = password_or_generated(password);
+    let (password, generated) = password_or_generated(password)?;
     let hash = hash_password(&password)?;
     let name = username.clone();
     let found = log
