@@ -86,6 +86,9 @@ async fn the_preview_shows_each_fields_value_and_origin_and_the_stage_table_note
     assert_eq!(external["from"]["path"], "$.dealhub_opportunity_id", "{external}");
     assert_eq!(preview["notes"][0]["field"], "stage");
     assert!(preview["notes"][0]["message"].as_str().unwrap().contains("quoteRejected"), "{preview}");
+    let stage = preview["fields"].as_array().unwrap().iter().find(|f| f["field"] == "stage").unwrap();
+    assert_eq!(stage["table"]["quoteWon"], "Won", "the stage table is shown: {stage}");
+    assert_eq!(stage["table"]["quotePendingApproval"], "Negotiation");
 }
 
 #[tokio::test]

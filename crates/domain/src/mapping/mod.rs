@@ -115,7 +115,8 @@ impl Mapping {
                     ref target => target.insert(&mut outcome.payload, value.clone()),
                 }
             }
-            outcome.fields.push(FieldTrace { field: rule.name.clone(), from: rule.origin.clone(), raw, value });
+            let (field, from, table) = (rule.name.clone(), rule.origin.clone(), rule.table());
+            outcome.fields.push(FieldTrace { field, from, table, raw, value });
         }
         outcome
     }

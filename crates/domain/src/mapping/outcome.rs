@@ -2,7 +2,9 @@
 //! where each field came from (for the "try a sample body" preview) and notes for the request
 //! log.
 
+use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -31,6 +33,9 @@ pub struct FieldTrace {
     pub field: String,
     /// The rule's path, template or constant.
     pub from: Origin,
+    /// The lookup table the value passed through (`{"quoteWon": "Won", …}`), when the rule has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<Arc<BTreeMap<String, Value>>>,
     /// What the rule found, before table and coercion; `null` when it found nothing.
     pub raw: Option<Value>,
     /// What went into the payload; `null` when the field is absent.

@@ -2,6 +2,7 @@
 //! and the optional lookup table it passes through.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -39,7 +40,7 @@ pub struct Rule {
     pub name: String,
     pub origin: Origin,
     source: Source,
-    table: Option<BTreeMap<String, Value>>,
+    table: Option<Arc<BTreeMap<String, Value>>>,
 }
 
 /// What a rule found in a body before coercion.
@@ -75,7 +76,7 @@ impl Rule {
             return Err(RuleProblem::EmptyTable);
         }
         let name = target.to_string();
-        Ok(Self { target, name, origin, source, table: spec.map.clone() })
+        Ok(Self { target, name, origin, source, table: spec.map.clone().map(Arc::new) })
     }
 
     /// Finds the raw value in `body`. The first node a path selects wins.
@@ -94,6 +95,11 @@ impl Rule {
             None | Some(Value::Null) => Extracted::Nothing,
             Some(value) => Extracted::Found(value),
         }
+    }
+
+    /// The rule's lookup table (e.g. event type → stage), shared, for the preview.
+    pub fn table(&self) -> Option<Arc<BTreeMap<String, Value>>> {
+        self.table.clone()
     }
 
     /// Passes the raw value through the lookup table, if the rule has one. `Err` says which
