@@ -178,7 +178,10 @@ fn get_routes(ids: &Ids) -> Vec<(String, &'static str)> {
     let (deal, contact, pipeline, source, hook) = (ids.deal, ids.contact, ids.pipeline, ids.source, ids.hook);
     vec![
         ("/api/users/self".to_owned(), ""),
-        ("/api/deals".to_owned(), "start=0&limit=5&orderBy=title&orderByDir=desc&search=a&pipeline_id=1&stage_id=1&status=open&source_id=1&contact_id=1&close_date_from=2026-01-01&close_date_to=2026-12-31"),
+        (
+            "/api/deals".to_owned(),
+            "start=0&limit=5&orderBy=title&orderByDir=desc&search=a&pipeline_id=1&stage_id=1&status=open&source_id=1&contact_id=1&close_date_from=2026-01-01&close_date_to=2026-12-31",
+        ),
         (format!("/api/deals/{deal}"), "asOf=2030-01-01T00%3A00%3A00%2B00%3A00"),
         (format!("/api/deals/{deal}/history"), ""),
         ("/api/pipelines".to_owned(), ""),
@@ -186,16 +189,28 @@ fn get_routes(ids: &Ids) -> Vec<(String, &'static str)> {
         (format!("/api/pipelines/{pipeline}/board"), ""),
         ("/api/contacts".to_owned(), "start=0&limit=5&orderBy=email&orderByDir=asc&search=jane"),
         (format!("/api/contacts/{contact}"), ""),
-        ("/api/events".to_owned(), "after=0&type=deal.*&stream=deal-1&since=2026-01-01T00:00:00Z&until=2030-01-01T00:00:00Z&limit=5"),
-        ("/api/events/export".to_owned(), "after=0&type=deal.*&stream=deal-1&since=2026-01-01T00:00:00Z&until=2030-01-01T00:00:00Z"),
+        (
+            "/api/events".to_owned(),
+            "after=0&type=deal.*&stream=deal-1&since=2026-01-01T00:00:00Z&until=2030-01-01T00:00:00Z&limit=5",
+        ),
+        (
+            "/api/events/export".to_owned(),
+            "after=0&type=deal.*&stream=deal-1&since=2026-01-01T00:00:00Z&until=2030-01-01T00:00:00Z",
+        ),
         ("/api/sources".to_owned(), ""),
         ("/api/sources/presets".to_owned(), ""),
         (format!("/api/sources/{source}"), ""),
         (format!("/api/sources/{source}/requests"), "start=0&limit=5&status=success"),
-        ("/api/hooks".to_owned(), "search=CRM&start=0&limit=5&orderBy=name&orderByDir=asc&published=1&publishedOnly=1&minimal=1&where%5B0%5D%5Bcol%5D=id&where%5B0%5D%5Bexpr%5D=isNotNull"),
+        (
+            "/api/hooks".to_owned(),
+            "search=CRM&start=0&limit=5&orderBy=name&orderByDir=asc&published=1&publishedOnly=1&minimal=1&where%5B0%5D%5Bcol%5D=id&where%5B0%5D%5Bexpr%5D=isNotNull",
+        ),
         ("/api/hooks/triggers".to_owned(), ""),
         (format!("/api/hooks/{hook}"), ""),
-        (format!("/api/hooks/{hook}/logs"), "start=0&limit=5&status=failed&since=2026-01-01T00:00:00Z&until=2030-01-01T00:00:00Z"),
+        (
+            format!("/api/hooks/{hook}/logs"),
+            "start=0&limit=5&status=failed&since=2026-01-01T00:00:00Z&until=2030-01-01T00:00:00Z",
+        ),
         ("/api/categories".to_owned(), ""),
         ("/api/categories/1".to_owned(), ""),
         ("/api/settings/webhooks".to_owned(), ""),

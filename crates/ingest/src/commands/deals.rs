@@ -64,7 +64,9 @@ fn contact_ids(fields: &mut Fields<'_>) -> Vec<ContactId> {
         match IdText::of(&text) {
             IdText::Id(id) => ids.push(ContactId(id)),
             IdText::OutOfRange => fields.error(&format!("contact_ids[{index}]"), out_of_range(&text)),
-            IdText::NotANumber => fields.error(&format!("contact_ids[{index}]"), "must be a contact id (a positive integer)"),
+            IdText::NotANumber => {
+                fields.error(&format!("contact_ids[{index}]"), "must be a contact id (a positive integer)")
+            }
         }
     }
     ids

@@ -64,11 +64,13 @@ pub async fn check_query(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let is_read = req.method() == Method::GET || req.method() == Method::HEAD;
-    if is_read && !req.query_string().is_empty() {
-        if let Some(problem) = req.match_pattern().and_then(|pattern| query_problem(&pattern, req.query_string())) {
-            let response: HttpResponse = problem.error_response();
-            return Ok(req.into_response(response));
-        }
+    let problem = match req.match_pattern() {
+        Some(pattern) if is_read && !req.query_string().is_empty() => query_problem(&pattern, req.query_string()),
+        _ => None,
+    };
+    if let Some(problem) = problem {
+        let response: HttpResponse = problem.error_response();
+        return Ok(req.into_response(response));
     }
     Ok(next.call(req).await?.map_into_boxed_body())
 }
