@@ -100,8 +100,12 @@ impl ListParams {
         let known = |key: &str| {
             accepted.iter().any(|name| if name.ends_with('[') { key.starts_with(name) } else { key == *name })
         };
-        let mut unknown: Vec<&str> = self.0.iter().map(|(key, _)| key.as_str()).filter(|key| !known(key)).collect();
-        unknown.dedup();
+        let mut unknown: Vec<&str> = Vec::new();
+        for (key, _) in &self.0 {
+            if !known(key) && !unknown.contains(&key.as_str()) {
+                unknown.push(key);
+            }
+        }
         if unknown.is_empty() {
             return Ok(());
         }
@@ -200,7 +204,8 @@ mod tests {
 
     #[test]
     fn unknown_parameters_are_refused_by_name_with_the_accepted_ones_listed() {
-        let query = params(&[("limit", "1"), ("bogus", "1"), ("where[0][col]", "id"), ("statuss", "x")]);
+        let query =
+            params(&[("limit", "1"), ("bogus", "1"), ("where[0][col]", "id"), ("statuss", "x"), ("bogus", "2")]);
         let error = query.refuse_unknown(&["limit", "where["]).unwrap_err();
         assert_eq!(error.status.as_u16(), 400);
         assert!(error.message.starts_with("bogus, statuss: "), "{}", error.message);
