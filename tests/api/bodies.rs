@@ -9,8 +9,8 @@ use crate::helpers::*;
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
-/// Every `/api` route that takes a body, as `(method, route)`.
-const BODY_ROUTES: &[(&str, &str)] = &[
+/// Every `/api` route that takes a body, as `(method, route)` (also walked by `strict.rs`).
+pub const BODY_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/pipelines/new"),
     ("PATCH", "/api/pipelines/{id}/edit"),
     ("PUT", "/api/pipelines/{id}/edit"),
@@ -27,6 +27,7 @@ const BODY_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/sources/new"),
     ("PATCH", "/api/sources/{id}/edit"),
     ("PUT", "/api/sources/{id}/edit"),
+    ("POST", "/api/sources/{id}/mapping/test"),
     ("POST", "/api/categories/new"),
     ("POST", "/api/hooks/new"),
     ("PATCH", "/api/hooks/{id}/edit"),
@@ -134,6 +135,9 @@ async fn every_body_route_reads_json_labelled_as_a_form_and_applies_it() {
     walk.shows(&path, "/source/name", json!("Web forms")).await;
     walk.send("PUT", "/api/sources/{id}/edit", source, json!({ "name": "All forms", "is_published": false })).await;
     walk.shows(&path, "/source/is_published", json!(false)).await;
+    let preview =
+        walk.send("POST", "/api/sources/{id}/mapping/test", source, json!({ "body": { "title": "Preview" } })).await;
+    assert_eq!(preview["deal"]["title"], "Preview", "{preview}");
 
     let category =
         walk.send("POST", "/api/categories/new", 0, json!({ "title": "Sales hooks" })).await["category"]["id"]

@@ -249,7 +249,7 @@ async fn bad_deal_input_is_refused_and_stores_nothing() {
         }
     }
     error_body(app.admin_get("/api/deals/99").await, 404).await;
-    let bad_as_of = error_body(app.admin_get(&format!("/api/deals/{}?asOf=yesterday", deal["id"])).await, 422).await;
+    let bad_as_of = error_body(app.admin_get(&format!("/api/deals/{}?asOf=yesterday", deal["id"])).await, 400).await;
     assert!(bad_as_of["details"]["asOf"].is_array());
     assert_eq!(app.head(), head);
 }

@@ -48,3 +48,4 @@ mod senders;
 mod served;
 mod source_settings;
 mod sources;
+mod strict;

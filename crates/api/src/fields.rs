@@ -1,6 +1,12 @@
 //! Reads typed fields out of a JSON object, recording every problem by field name, so that a
 //! client learns all its mistakes at once (422 with `details`).
+//!
+//! Every field asked for is remembered, so that [`Fields::refuse_unknown`] can name the fields of
+//! the object that nothing read: a misspelled field is a 422, never a 2xx that changed nothing
+//! (see "Unknown fields and parameters" in `docs/api.md`).
 
+use std::cell::RefCell;
+use std::collections::BTreeSet;
 use std::str::FromStr;
 
 use domain::values::{BoundedText, FieldErrors};
@@ -12,22 +18,58 @@ use crate::limits::{IdText, out_of_range};
 pub struct Fields<'a> {
     map: &'a Map<String, Value>,
     errors: FieldErrors,
+    /// The fields asked for, or accepted without being read ([`Fields::allow`]).
+    accepted: RefCell<BTreeSet<String>>,
+    /// Fields taken and ignored on purpose (read-only fields a GET shows), not listed as accepted.
+    ignored: BTreeSet<String>,
 }
 
 impl<'a> Fields<'a> {
     /// Starts parsing an object.
     pub fn new(map: &'a Map<String, Value>) -> Self {
-        Self { map, errors: FieldErrors::new() }
+        Self { map, errors: FieldErrors::new(), accepted: RefCell::default(), ignored: BTreeSet::new() }
     }
 
     /// The raw value of a field that is present and not `null`.
     pub fn value(&self, name: &str) -> Option<&'a Value> {
-        self.map.get(name).filter(|v| !v.is_null())
+        self.raw(name).filter(|v| !v.is_null())
     }
 
     /// True when the field is present, even as `null`.
     pub fn has(&self, name: &str) -> bool {
-        self.map.contains_key(name)
+        self.raw(name).is_some()
+    }
+
+    fn raw(&self, name: &str) -> Option<&'a Value> {
+        self.accepted.borrow_mut().insert(name.to_owned());
+        self.map.get(name)
+    }
+
+    /// Accepts fields that this object's parser reads only in some cases (listed as accepted).
+    pub fn allow(&mut self, names: &[&str]) {
+        self.accepted.get_mut().extend(names.iter().map(|name| (*name).to_owned()));
+    }
+
+    /// Takes fields and ignores them (the read-only fields a GET shows, which a client may send
+    /// back); they are not listed as accepted.
+    pub fn ignore(&mut self, names: &[&str]) {
+        self.ignored.extend(names.iter().map(|name| (*name).to_owned()));
+    }
+
+    /// Records a 422 for every field of the object that was neither read, allowed nor ignored,
+    /// naming the fields that are accepted. Call it after reading every field.
+    pub fn refuse_unknown(&mut self) {
+        let unknown: Vec<&String> = {
+            let accepted = self.accepted.borrow();
+            self.map.keys().filter(|key| !accepted.contains(*key) && !self.ignored.contains(*key)).collect()
+        };
+        if unknown.is_empty() {
+            return;
+        }
+        let accepted = self.accepted.borrow().iter().cloned().collect::<Vec<_>>().join(", ");
+        for name in unknown {
+            self.errors.add(name.as_str(), format!("is not a field here; the accepted fields are: {accepted}"));
+        }
     }
 
     /// Records a problem with a field.
@@ -72,7 +114,7 @@ impl<'a> Fields<'a> {
 
     /// A text that may be cleared: absent is `None`, `null` or empty is `Some(None)`.
     pub fn clearable_text(&mut self, name: &str, max: usize) -> Option<Option<String>> {
-        match self.map.get(name)? {
+        match self.raw(name)? {
             Value::Null => Some(None),
             Value::String(text) => {
                 let parsed = BoundedText::parse_optional(text, max);
@@ -190,5 +232,30 @@ mod tests {
         assert_eq!(fields.id::<DealId>("c"), Some(DealId(5)));
         let errors: Vec<String> = fields.into_errors().fields().map(str::to_owned).collect();
         assert_eq!(errors, ["a", "b"]);
+    }
+
+    #[test]
+    fn fields_nothing_read_are_refused_by_name_with_the_accepted_ones_listed() {
+        let Value::Object(map) = json!({ "nmae": "x", "title": "t", "id": 4, "later": 1 }) else { unreachable!() };
+        let mut fields = Fields::new(&map);
+        fields.optional_text("title", 10);
+        fields.optional_text("name", 10);
+        fields.allow(&["later"]);
+        fields.ignore(&["id"]);
+        fields.refuse_unknown();
+        let errors = fields.into_errors();
+        assert_eq!(errors.fields().collect::<Vec<_>>(), ["nmae"]);
+        let text = errors.to_string();
+        assert!(text.contains("accepted fields are: later, name, title"), "{text}");
+    }
+
+    #[test]
+    fn an_object_of_known_fields_passes_the_strict_check() {
+        let Value::Object(map) = json!({ "title": "t", "gone": null }) else { unreachable!() };
+        let mut fields = Fields::new(&map);
+        fields.optional_text("title", 10);
+        fields.clearable_text("gone", 10);
+        fields.refuse_unknown();
+        assert!(fields.into_errors().is_empty());
     }
 }

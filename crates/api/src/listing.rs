@@ -1,5 +1,7 @@
 //! List parameters shared by every list endpoint: `start`, `limit`, `orderBy`, `orderByDir` (as
-//! Mautic names them) and typed filters. A bad value is 400 naming the parameter.
+//! Mautic names them) and typed filters. Every query problem is 400 naming the parameter: an
+//! unknown parameter ([`ListParams::refuse_unknown`], checked for every `GET` route from one
+//! table) as well as a bad value (see "Unknown fields and parameters" in `docs/api.md`).
 
 use std::str::FromStr;
 
@@ -92,13 +94,41 @@ impl ListParams {
         Ok(Order { column, descending })
     }
 
-    /// A value parsed with `FromStr` (ids, positions, enums); 400 when it does not parse, 422
-    /// when it is a whole number beyond what ids and positions reach (`MAX_ID`).
+    /// 400 naming every parameter that is not `accepted` (a name ending in `[`, such as
+    /// `where[`, accepts every key it starts), listing the accepted ones.
+    pub fn refuse_unknown(&self, accepted: &[&str]) -> Result<(), ApiError> {
+        let known = |key: &str| {
+            accepted.iter().any(|name| if name.ends_with('[') { key.starts_with(name) } else { key == *name })
+        };
+        let mut unknown: Vec<&str> = Vec::new();
+        for (key, _) in &self.0 {
+            if !known(key) && !unknown.contains(&key.as_str()) {
+                unknown.push(key);
+            }
+        }
+        if unknown.is_empty() {
+            return Ok(());
+        }
+        let hint = if accepted.is_empty() {
+            "is not a parameter: this route takes none".to_owned()
+        } else {
+            let names: Vec<String> =
+                accepted.iter().map(|n| if n.ends_with('[') { format!("{n}…]") } else { (*n).to_owned() }).collect();
+            format!("is not a parameter of this route; the accepted parameters are: {}", names.join(", "))
+        };
+        let shown: Vec<String> = unknown.iter().map(|key| key.chars().take(80).collect()).collect();
+        let details: serde_json::Map<String, serde_json::Value> =
+            shown.iter().map(|key| (key.clone(), serde_json::json!([hint]))).collect();
+        Err(ApiError::bad_request(format!("{}: {hint}", shown.join(", "))).with_details(details.into()))
+    }
+
+    /// A value parsed with `FromStr` (ids, positions, enums); 400 when it does not parse or is a
+    /// whole number beyond what ids and positions reach (`MAX_ID`).
     pub fn parsed<T: FromStr>(&self, name: &str, expected: &str) -> Result<Option<T>, ApiError> {
         self.get(name)
             .map(|text| {
                 if beyond_max(text) {
-                    return Err(ApiError::invalid_field(name, out_of_range(text)));
+                    return Err(ApiError::bad_field(name, out_of_range(text)));
                 }
                 text.parse().map_err(|_| ApiError::bad_field(name, format!("must be {expected}")))
             })
@@ -112,15 +142,13 @@ impl ListParams {
             .transpose()
     }
 
-    /// An RFC 3339 instant; `status` is the code to answer when it does not parse.
-    pub fn instant(&self, name: &str, status: actix_web::http::StatusCode) -> Result<Option<DateTime<Utc>>, ApiError> {
+    /// An RFC 3339 instant; 400 when it does not parse.
+    pub fn instant(&self, name: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
         self.get(name)
             .map(|text| {
-                DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(|_| {
-                    let message = "must be an RFC 3339 date-time such as 2026-03-25T14:30:00Z";
-                    ApiError::new(status, format!("{name}: {message}"))
-                        .with_details(serde_json::json!({ name: [message] }))
-                })
+                DateTime::parse_from_rfc3339(text)
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|_| ApiError::bad_field(name, instant_problem(text)))
             })
             .transpose()
     }
@@ -133,6 +161,21 @@ impl ListParams {
             Some("0" | "false" | "no") => Ok(Some(false)),
             Some(_) => Err(ApiError::bad_field(name, "must be true or false")),
         }
+    }
+}
+
+/// Why `text` is not an RFC 3339 instant. A query string reads `+` as a space, so an offset
+/// such as `+00:00` sent unencoded arrives as ` 00:00`: say so.
+fn instant_problem(text: &str) -> String {
+    let message = "must be an RFC 3339 date-time such as 2026-03-25T14:30:00Z";
+    let plus_lost = text.rfind(' ').is_some_and(|at| {
+        let restored = format!("{}+{}", &text[..at], &text[at + 1..]);
+        DateTime::parse_from_rfc3339(&restored).is_ok()
+    });
+    if plus_lost {
+        format!("{message}; {text:?} has a space where its offset's sign should be: write `+` as %2B in a query string")
+    } else {
+        message.to_owned()
     }
 }
 
@@ -160,12 +203,35 @@ mod tests {
     }
 
     #[test]
-    fn numbers_beyond_the_id_range_are_422_and_words_400() {
+    fn unknown_parameters_are_refused_by_name_with_the_accepted_ones_listed() {
+        let query =
+            params(&[("limit", "1"), ("bogus", "1"), ("where[0][col]", "id"), ("statuss", "x"), ("bogus", "2")]);
+        let error = query.refuse_unknown(&["limit", "where["]).unwrap_err();
+        assert_eq!(error.status.as_u16(), 400);
+        assert!(error.message.starts_with("bogus, statuss: "), "{}", error.message);
+        assert!(error.message.contains("limit, where[…]"), "{}", error.message);
+        assert!(error.details["statuss"].is_array());
+        assert!(query.refuse_unknown(&["limit", "where[", "bogus", "statuss"]).is_ok());
+        assert!(params(&[("x", "1")]).refuse_unknown(&[]).unwrap_err().message.contains("takes none"));
+    }
+
+    #[test]
+    fn an_instant_whose_plus_became_a_space_says_to_write_2b() {
+        let error = params(&[("asOf", "2026-11-30T21:48:52 00:00")]).instant("asOf").unwrap_err();
+        assert_eq!(error.status.as_u16(), 400);
+        assert!(error.message.contains("%2B"), "{}", error.message);
+        let error = params(&[("asOf", "yesterday")]).instant("asOf").unwrap_err();
+        assert!(!error.message.contains("%2B"), "{}", error.message);
+        assert!(params(&[("asOf", "2026-11-30T21:48:52+00:00")]).instant("asOf").unwrap().is_some());
+    }
+
+    #[test]
+    fn numbers_beyond_the_id_range_and_words_are_400() {
         let parsed = |text: &str| params(&[("after", text)]).parsed::<u64>("after", "a position");
         assert_eq!(parsed("9223372036854775807").unwrap(), Some(MAX_ID));
         assert_eq!(parsed("0").unwrap(), Some(0));
-        assert_eq!(parsed("9223372036854775808").unwrap_err().status.as_u16(), 422);
-        assert_eq!(parsed("18446744073709551615").unwrap_err().status.as_u16(), 422);
+        assert_eq!(parsed("9223372036854775808").unwrap_err().status.as_u16(), 400);
+        assert!(parsed("18446744073709551615").unwrap_err().message.contains("18446744073709551615 is out of range"));
         assert_eq!(parsed("x").unwrap_err().status.as_u16(), 400);
     }
 

@@ -17,7 +17,7 @@ use projection::Projector;
 use tokio::sync::watch;
 
 use crate::auth::{self, AdminSetup, Authenticator};
-use crate::http::{bounds, commands, conventions, health, metrics, users};
+use crate::http::{bounds, commands, conventions, health, metrics, query_params, users};
 use crate::settings::{Fault, Settings};
 use crate::supervisor::{Ending, Roles, Supervisor, panic_message};
 use crate::{bootstrap, database, migrations};
@@ -329,6 +329,8 @@ fn http_server(
             .route("/metrics", web::get().to(metrics::render))
             .service(
                 web::scope("/api")
+                    // Runs after authentication (the last `wrap` runs first).
+                    .wrap(from_fn(query_params::check_query))
                     .wrap(from_fn(auth::authenticate))
                     .route("/users/self", web::get().to(users::current_user))
                     .configure(ingest::configure_api)

@@ -2,7 +2,6 @@
 //! `since` and `until` (RFC 3339), and the page. A parameter or value it does not know is a 400:
 //! a filter is never silently ignored.
 
-use actix_web::http::StatusCode;
 use api::{ApiError, ListParams, Page};
 use chrono::{DateTime, Utc};
 
@@ -28,17 +27,10 @@ pub struct LogQuery {
     pub page: Page,
 }
 
-const PARAMETERS: &[&str] = &["start", "limit", "status", "since", "until"];
-
 impl LogQuery {
-    /// Parses the query string's pairs; 400 naming the first parameter it cannot use.
+    /// Parses the query string's pairs (`start`, `limit`, `status`, `since`, `until`; the server's
+    /// one table of query parameters refuses any other); 400 naming a bad value.
     pub fn parse(params: &ListParams) -> Result<Self, ApiError> {
-        if let Some((name, _)) = params.pairs().iter().find(|(name, _)| !PARAMETERS.contains(&name.as_str())) {
-            return Err(ApiError::bad_field(
-                name,
-                format!("is not a parameter of the delivery log; use {}", PARAMETERS.join(", ")),
-            ));
-        }
         let status = match params.pairs().iter().find(|(name, _)| name == "status").map(|(_, v)| v.trim()) {
             None => None,
             Some("success") => Some(Outcome::Success),
@@ -48,8 +40,8 @@ impl LogQuery {
         };
         Ok(Self {
             status,
-            since: params.instant("since", StatusCode::BAD_REQUEST)?,
-            until: params.instant("until", StatusCode::BAD_REQUEST)?,
+            since: params.instant("since")?,
+            until: params.instant("until")?,
             page: params.page(30, 1000)?,
         })
     }
@@ -95,9 +87,8 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_parameter_or_value_is_refused_by_name() {
+    fn a_bad_value_is_refused_by_name() {
         for (query, named) in [
-            (vec![("state", "failed")], "state"),
             (vec![("status", "FAILED!")], "status"),
             (vec![("since", "yesterday")], "since"),
             (vec![("until", "2026-13-01T00:00:00Z")], "until"),

@@ -86,6 +86,7 @@ impl ReplayRequest {
                 fields.check("types", parsed)
             }
         };
+        fields.refuse_unknown();
         let errors = fields.into_errors();
         errors.into_result(|| Self {
             backfill,

@@ -115,6 +115,7 @@ impl DeliverySettings {
                 .map_err(|e| format!("is not a cron expression: {e}"));
             next.dispatch_schedule = fields.check("dispatch_schedule", parsed).unwrap_or(next.dispatch_schedule);
         }
+        fields.refuse_unknown();
         let errors = fields.into_errors();
         errors.into_result(|| next)
     }

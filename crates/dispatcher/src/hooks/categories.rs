@@ -49,6 +49,7 @@ async fn create(api: Data<HooksApi>, Admin(user): Admin, body: ObjectBody) -> Re
     let description = fields.optional_text("description", 65_535).map(|t| t.into_string());
     let color = fields.optional_text("color", 32).map(|t| t.into_string());
     let bundle = fields.optional_text("bundle", 64).map_or_else(|| "Webhook".to_owned(), |t| t.into_string());
+    fields.refuse_unknown();
     let errors = fields.into_errors();
     let Some(title) = title.filter(|_| errors.is_empty()) else { return Err(ApiError::validation(errors)) };
     let alias = alias.unwrap_or_else(|| alias_of(&title));

@@ -11,6 +11,23 @@ use super::model::{OrderDir, PayloadFormat, SignatureFormat};
 use super::triggers;
 use crate::targets::TargetPolicy;
 
+/// The fields a GET shows that no client sets (SPEC §7: "A PATCH may carry the whole object a
+/// GET returned: read-only fields are ignored"), with the ones Mautic itself shows.
+pub const READ_ONLY: &[&str] = &[
+    "id",
+    "dateAdded",
+    "dateModified",
+    "createdBy",
+    "createdByUser",
+    "modifiedBy",
+    "modifiedByUser",
+    "checkedOut",
+    "checkedOutBy",
+    "checkedOutByUser",
+    "health",
+    "unpublishedReason",
+];
+
 /// What a request sets; `None` leaves a field as it is (or at its default when creating).
 #[derive(Clone, Debug, Default)]
 pub struct HookInput {
@@ -47,6 +64,8 @@ impl HookInput {
             payload_format: named(&mut fields, "payloadFormat", PayloadFormat::parse, "mautic or slack"),
             signature_format: named(&mut fields, "signatureFormat", SignatureFormat::parse, "mautic or standard"),
         };
+        fields.ignore(READ_ONLY);
+        fields.refuse_unknown();
         let errors = fields.into_errors();
         if errors.is_empty() { Ok(input) } else { Err(errors) }
     }

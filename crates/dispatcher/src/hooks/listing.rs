@@ -110,7 +110,7 @@ impl HookQuery {
                     .filter(|s| !s.trim().is_empty())
                     .map(|id| match IdText::of(id) {
                         IdText::Id(id) => Ok(Value::Integer(id as i64)),
-                        IdText::OutOfRange => Err(ApiError::invalid_field("search", out_of_range(id))),
+                        IdText::OutOfRange => Err(ApiError::bad_field("search", out_of_range(id))),
                         IdText::NotANumber => {
                             Err(ApiError::bad_field("search", format!("ids:{ids} must list integer ids")))
                         }
@@ -145,7 +145,7 @@ impl HookQuery {
         })?;
         let value = |text: &str| {
             if matches!(kind, Kind::Integer) && beyond_max(text) {
-                return Err(ApiError::invalid_field(&format!("{field}[val]"), out_of_range(text)));
+                return Err(ApiError::bad_field(&format!("{field}[val]"), out_of_range(text)));
             }
             typed(text, kind).ok_or_else(|| {
                 ApiError::bad_field(
@@ -391,14 +391,14 @@ mod tests {
     }
 
     #[test]
-    fn ids_beyond_the_range_are_422() {
+    fn ids_beyond_the_range_are_400_naming_the_parameter() {
         let ids = |text: &str| query(vec![("search".into(), format!("ids:{text}"))]).err().map(|e| e.status.as_u16());
         assert_eq!(ids("1,9223372036854775807"), None);
-        assert_eq!(ids("9223372036854775808"), Some(422));
+        assert_eq!(ids("9223372036854775808"), Some(400));
         assert_eq!(ids("x"), Some(400));
         let mut filter = clause(0);
         filter[1].1 = "eq".into();
         filter.push(("where[0][val]".into(), "18446744073709551615".into()));
-        assert_eq!(query(filter).err().map(|e| e.status.as_u16()), Some(422));
+        assert_eq!(query(filter).err().map(|e| e.status.as_u16()), Some(400));
     }
 }

@@ -1,10 +1,11 @@
 //! Deal commands: create, edit, move to a stage, add a contact, a note or a task, complete a task.
 
 use api::Fields;
+use api::limits::{IdText, out_of_range};
 use chrono::NaiveDate;
 use domain::contact::NewContact;
 use domain::deal::{self, Deal, DealEdit, DealError, NewDeal};
-use domain::ids::{ContactId, DealId, IdKind, MAX_ID, NoteId, PipelineId, StageId, TaskId};
+use domain::ids::{ContactId, DealId, IdKind, NoteId, PipelineId, StageId, TaskId};
 use domain::values::{BoundedText, Currency, CustomFields, FieldErrors};
 use domain::{DomainEvent, Metadata};
 use eventlog::{ExpectedVersion, NewEvent, Transaction};
@@ -53,13 +54,22 @@ pub fn parse_new(map: &Map<String, Value>, default_currency: Currency) -> Result
 
 fn contact_ids(fields: &mut Fields<'_>) -> Vec<ContactId> {
     let Some(value) = fields.value("contact_ids") else { return Vec::new() };
-    let ids: Option<Vec<ContactId>> = value.as_array().and_then(|items| {
-        items.iter().map(|v| v.as_u64().filter(|id| (1..=MAX_ID).contains(id)).map(ContactId)).collect()
-    });
-    if ids.is_none() {
+    let Some(items) = value.as_array() else {
         fields.error("contact_ids", "must be an array of contact ids");
+        return Vec::new();
+    };
+    let mut ids = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let text = item.as_str().map_or_else(|| item.to_string(), |text| text.trim().to_owned());
+        match IdText::of(&text) {
+            IdText::Id(id) => ids.push(ContactId(id)),
+            IdText::OutOfRange => fields.error(&format!("contact_ids[{index}]"), out_of_range(&text)),
+            IdText::NotANumber => {
+                fields.error(&format!("contact_ids[{index}]"), "must be a contact id (a positive integer)")
+            }
+        }
     }
-    ids.unwrap_or_default()
+    ids
 }
 
 /// `{title?, amount?, close_date?, currency?, custom_fields?}`; `close_date: null` clears it.
@@ -81,7 +91,8 @@ pub fn parse_move(map: &Map<String, Value>) -> Result<(StageId, Option<PipelineI
         if fields.value("stage_id").is_none() {
             fields.error("stage_id", "is required");
         }
-        Some((fields.id("stage_id")?, fields.id("pipeline_id")))
+        let (stage, pipeline) = (fields.id("stage_id"), fields.id("pipeline_id"));
+        Some((stage?, pipeline))
     })
 }
 
@@ -95,7 +106,10 @@ pub enum ContactToAdd {
 /// `{contact_id}` or `{email, first_name?, last_name?, company?}`.
 pub fn parse_contact(map: &Map<String, Value>) -> Result<ContactToAdd, FieldErrors> {
     parse(map, |fields| match fields.value("contact_id") {
-        Some(_) => fields.id("contact_id").map(ContactToAdd::Existing),
+        Some(_) => {
+            fields.allow(&["email", "first_name", "last_name", "company"]);
+            fields.id("contact_id").map(ContactToAdd::Existing)
+        }
         None => input::new_contact(fields).map(ContactToAdd::ByEmail),
     })
 }

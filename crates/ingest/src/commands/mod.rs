@@ -18,10 +18,12 @@ pub struct Written<T> {
     pub position: u64,
 }
 
-/// Runs a parser over a JSON object and answers its value or every field error.
+/// Runs a parser over a JSON object and answers its value or every field error; a field the
+/// parser did not read is refused by name (a misspelled field must not answer 2xx).
 fn parse<T>(map: &Map<String, Value>, read: impl FnOnce(&mut Fields<'_>) -> Option<T>) -> Result<T, FieldErrors> {
     let mut fields = Fields::new(map);
     let value = read(&mut fields);
+    fields.refuse_unknown();
     let errors = fields.into_errors();
     match value {
         Some(value) if errors.is_empty() => Ok(value),

@@ -136,6 +136,7 @@ fn read_sample(map: &Map<String, Value>) -> Result<Sample, ApiError> {
         }
     };
     let is_query = fields.value("body").is_none() && fields.has("query");
+    fields.refuse_unknown();
     let errors = fields.into_errors();
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));

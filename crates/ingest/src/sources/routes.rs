@@ -36,6 +36,7 @@ fn parse_input(body: &ObjectBody, require_name: bool) -> Result<SourceInput, Api
         is_published: fields.boolean("is_published"),
         settings: settings::read(&mut fields),
     };
+    fields.refuse_unknown();
     let errors = fields.into_errors();
     if errors.is_empty() { Ok(input) } else { Err(ApiError::validation(errors)) }
 }

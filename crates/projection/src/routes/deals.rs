@@ -1,7 +1,6 @@
 //! `GET /api/deals`, `GET /api/deals/{id}` (also `?asOf=`), `GET /api/deals/{id}/history`.
 
 use actix_web::HttpResponse;
-use actix_web::http::StatusCode;
 use actix_web::http::header::ETAG;
 use actix_web::web::{self, Data, Path, Query};
 use api::{ApiError, Authenticated, etag, path_id};
@@ -54,7 +53,7 @@ async fn get_one(
 ) -> Result<HttpResponse, ApiError> {
     let id: DealId = path_id(&id)?;
     let params = params(query);
-    if let Some(at) = params.instant("asOf", StatusCode::UNPROCESSABLE_ENTITY)? {
+    if let Some(at) = params.instant("asOf")? {
         let deal = read(&log, move |conn| history::deal_as_of(conn, id, at)).await?;
         let deal =
             deal.ok_or_else(|| ApiError::not_found(format!("deal {id} did not exist at {}", at.to_rfc3339())))?;

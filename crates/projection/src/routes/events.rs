@@ -2,7 +2,6 @@
 //! page at a time, so memory stays flat whatever the log's size).
 
 use actix_web::HttpResponse;
-use actix_web::http::StatusCode;
 use actix_web::web::{self, Bytes, Data, Query};
 use api::{ApiError, Authenticated, ListParams};
 use eventlog::{EventFilter, SqliteEventLog, StorageError, reader};
@@ -25,8 +24,8 @@ pub fn filter(params: &ListParams) -> Result<(u64, EventFilter), ApiError> {
             .map(|t| t.split(',').map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect())
             .unwrap_or_default(),
         stream: params.get("stream").map(str::to_owned),
-        since: params.instant("since", StatusCode::BAD_REQUEST)?,
-        until: params.instant("until", StatusCode::BAD_REQUEST)?,
+        since: params.instant("since")?,
+        until: params.instant("until")?,
     };
     Ok((after, filter))
 }

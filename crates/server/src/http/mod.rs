@@ -6,5 +6,6 @@ pub mod commands;
 pub mod conventions;
 pub mod health;
 pub mod metrics;
+pub mod query_params;
 pub mod request_span;
 pub mod users;
