@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use super::client::Sender;
 use super::failure::Failure;
+use super::claim::Claimant;
 use super::lane::{self, Context, Turn};
 use super::matcher::Matcher;
 use super::settings::{DeliverySettings, QueueMode};
@@ -36,6 +37,20 @@ pub struct Report {
     pub failed: Vec<Failure>,
     /// Hooks skipped because another dispatch job holds their lease.
     pub leased: Vec<Lease>,
+    /// Hooks with pending items whose failed delivery is not due for its retry yet.
+    pub waiting: Vec<Waiting>,
+}
+
+/// A failing hook whose next attempt is not due yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Waiting {
+    pub hook: HookId,
+    /// When the delivery being retried is due.
+    pub until: DateTime<Utc>,
+    /// Failed attempts of that delivery so far.
+    pub attempts: u32,
+    /// Why the last attempt failed (none when the log no longer has it).
+    pub reason: Option<String>,
 }
 
 /// A hook another dispatch job is sending, and when its lease ends.
@@ -52,6 +67,7 @@ impl Report {
         self.failures += other.failures;
         self.failed.extend(other.failed);
         self.leased.extend(other.leased);
+        self.waiting.extend(other.waiting);
     }
 }
 
@@ -128,6 +144,29 @@ impl Engine {
         self.dispatch(None, None).await
     }
 
+    /// One pass of immediate delivery, for tests: match every committed event, then give each
+    /// due hook one turn as its immediate lane would (in queue mode the lanes send nothing).
+    pub async fn step_lanes(&self) -> Result<Report, CommandError> {
+        self.inner.matcher.catch_up().await?;
+        let (due, _) = self.due_hooks(Utc::now()).await?;
+        let mut report = Report::default();
+        for hook in due {
+            match lane::turn(&self.inner.context, hook, Claimant::ImmediateLane, None).await? {
+                Turn::Delivered { deliveries, events } => {
+                    report.deliveries += deliveries;
+                    report.events += events;
+                }
+                Turn::Failed { delivered, failure } => {
+                    report.deliveries += delivered;
+                    report.failures += 1;
+                    report.failed.extend(failure);
+                }
+                _ => {}
+            }
+        }
+        Ok(report)
+    }
+
     /// The dispatch job (`dealflow dispatch`, and `serve` on `dispatch_schedule`): matches every
     /// committed event, then sends each due hook's queue — only `only`'s, at most `limit`
     /// events per hook — until it is empty or a delivery fails.
@@ -137,14 +176,38 @@ impl Engine {
             self.require_hook(id).await?;
         }
         self.inner.matcher.catch_up().await?;
-        let (due, _) = self.due_hooks(Utc::now()).await?;
+        let now = Utc::now();
+        let (due, _) = self.due_hooks(now).await?;
         let drains =
             due.into_iter().filter(|hook| only.is_none_or(|only| only == *hook)).map(|hook| self.drain(hook, limit));
         let mut report = Report::default();
         for drained in futures::future::join_all(drains).await {
             report.add(drained?);
         }
+        report.waiting.extend(self.waiting(only, now).await?);
         Ok(report)
+    }
+
+    /// Failing hooks (only `only`) whose retry is not due at `now`, with their last reason.
+    async fn waiting(&self, only: Option<HookId>, now: DateTime<Utc>) -> Result<Vec<Waiting>, StorageError> {
+        self.inner
+            .context
+            .log
+            .read_async(move |conn| {
+                let mut waiting = Vec::new();
+                for (hook, at) in queue::waiting_hooks(conn, now)? {
+                    let Some(until) = at.map(eventlog::from_micros).filter(|at| *at > now) else { continue };
+                    if only.is_some_and(|only| only != hook) {
+                        continue;
+                    }
+                    let attempts = super::state::state(conn, hook)?.attempt;
+                    let reason = super::attempts::last_failure(conn, hook)?
+                        .map(|(status, note)| super::failure::reason_of(status, note.as_deref()));
+                    waiting.push(Waiting { hook, until, attempts, reason });
+                }
+                Ok::<_, StorageError>(waiting)
+            })
+            .await
     }
 
     async fn require_hook(&self, id: HookId) -> Result<(), CommandError> {
@@ -166,7 +229,7 @@ impl Engine {
             if budget == Some(0) {
                 return Ok(report);
             }
-            match lane::turn(&self.inner.context, hook, budget).await? {
+            match lane::turn(&self.inner.context, hook, Claimant::DispatchJob, budget).await? {
                 Turn::Delivered { deliveries, events } => {
                     report.deliveries += deliveries;
                     report.events += events;
@@ -181,7 +244,7 @@ impl Engine {
                     report.leased.push(Lease { hook, until });
                     return Ok(report);
                 }
-                Turn::Idle | Turn::Waiting { .. } => return Ok(report),
+                Turn::Idle | Turn::Held | Turn::Waiting { .. } => return Ok(report),
             }
         }
     }
@@ -276,19 +339,29 @@ impl Engine {
     }
 
     /// One hook's lane in immediate mode: turns while there is work, resting briefly when idle.
+    /// Each claim reads the settings, so a switch to queue mode ends a busy lane at its next
+    /// claim; a resting lane also wakes on the change.
     async fn lane(&self, hook: HookId) -> HookId {
         loop {
             let items_ready = self.inner.items_ready.notified();
-            tokio::pin!(items_ready);
+            let changed = self.inner.changes.notified();
+            tokio::pin!(items_ready, changed);
             items_ready.as_mut().enable();
-            match lane::turn(&self.inner.context, hook, None).await {
+            changed.as_mut().enable();
+            match lane::turn(&self.inner.context, hook, Claimant::ImmediateLane, None).await {
                 Ok(Turn::Delivered { .. }) => {}
                 Ok(Turn::Idle) => {
-                    if tokio::time::timeout(LANE_IDLE, items_ready).await.is_err() {
+                    let woken = async {
+                        tokio::select! {
+                            () = &mut items_ready => {}
+                            () = &mut changed => {}
+                        }
+                    };
+                    if tokio::time::timeout(LANE_IDLE, woken).await.is_err() {
                         return hook;
                     }
                 }
-                Ok(Turn::Failed { .. } | Turn::Waiting { .. } | Turn::Leased { .. }) => return hook,
+                Ok(Turn::Held | Turn::Failed { .. } | Turn::Waiting { .. } | Turn::Leased { .. }) => return hook,
                 Err(error) => {
                     tracing::error!(%error, hook = %hook, "a delivery turn failed");
                     return hook;

@@ -29,7 +29,7 @@ mod slack;
 pub mod state;
 
 pub use client::{Answer, Sender};
-pub use engine::{Engine, Lease, Report};
+pub use engine::{Engine, Lease, Report, Waiting};
 pub use failure::{Failure, Next};
 pub use routes::configure;
 pub use settings::{DeliverySettings, QueueMode};
