@@ -144,6 +144,13 @@ impl Engine {
         self.dispatch(None, None).await
     }
 
+    /// Matches every committed event to the hooks' queues without sending anything (tests use
+    /// it to queue events while a turn is in flight).
+    pub async fn match_committed(&self) -> Result<(), CommandError> {
+        self.inner.matcher.catch_up().await?;
+        Ok(())
+    }
+
     /// One pass of immediate delivery, for tests: match every committed event, then give each
     /// due hook one turn as its immediate lane would (in queue mode the lanes send nothing).
     pub async fn step_lanes(&self) -> Result<Report, CommandError> {
