@@ -218,7 +218,9 @@ async fn dispatch_names_a_hook_waiting_for_its_retry_with_the_time_due_and_the_l
         assert!(stdout.starts_with("sent 0 events in 0 deliveries\n"), "{stdout}");
         let line = stdout
             .lines()
-            .find(|line| line.starts_with(&format!("hook {} is waiting for its retry: attempt 2 is due at ", hook["id"])))
+            .find(|line| {
+                line.starts_with(&format!("hook {} is waiting for its retry: attempt 2 is due at ", hook["id"]))
+            })
             .unwrap_or_else(|| panic!("no waiting line in {stdout}"));
         assert!(line.ends_with("; the last attempt failed: HTTP 503: thanks"), "{line}");
         let due = due_at(line) - chrono::Utc::now();

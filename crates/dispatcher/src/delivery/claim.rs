@@ -230,8 +230,15 @@ mod tests {
         log.write_blocking(move |tx| {
             let defaults = DeliverySettings::from_config(&WebhookSettings::default()).unwrap();
             let secrets = domain::secrets::SecretBox::from_key(&[1; 32]);
-            let wanted =
-                Wanted { hook: HOOK, by, owner, defaults: &defaults, secrets: &secrets, budget: None, exclude: &exclude };
+            let wanted = Wanted {
+                hook: HOOK,
+                by,
+                owner,
+                defaults: &defaults,
+                secrets: &secrets,
+                budget: None,
+                exclude: &exclude,
+            };
             let now = tx.recorded_at();
             Ok::<_, StorageError>(claim(tx, &wanted, now)?.map(|work| {
                 work.deliveries.iter().map(|d| d.items.iter().map(|item| item.position).collect()).collect()

@@ -144,7 +144,11 @@ async fn first_bytes(mut response: reqwest::Response) -> Option<String> {
         _ => body.len(),
     };
     let text = String::from_utf8_lossy(&body[..end]);
-    let text = if cut { domain::clip::clip(&text, text.chars().count().saturating_sub(1)).into_owned() } else { text.into_owned() };
+    let text = if cut {
+        domain::clip::clip(&text, text.chars().count().saturating_sub(1)).into_owned()
+    } else {
+        text.into_owned()
+    };
     (!text.is_empty()).then_some(text)
 }
 

@@ -15,61 +15,14 @@ use futures::stream::FuturesUnordered;
 use tokio::sync::Notify;
 use uuid::Uuid;
 
-use super::client::Sender;
-use super::failure::Failure;
 use super::claim::Claimant;
+use super::client::Sender;
 use super::lane::{self, Context, Turn};
 use super::matcher::Matcher;
+use super::report::{Lease, Report, Waiting};
 use super::settings::{DeliverySettings, QueueMode};
 use super::{queue, schedule};
 use crate::{TargetPolicy, WebhookSettings};
-
-/// What a dispatch run did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Report {
-    /// Requests answered with a 2xx.
-    pub deliveries: usize,
-    /// Events in those requests.
-    pub events: usize,
-    /// Hooks whose turn ended with a failed delivery.
-    pub failures: usize,
-    /// Those failed deliveries, with their reasons.
-    pub failed: Vec<Failure>,
-    /// Hooks skipped because another dispatch job holds their lease.
-    pub leased: Vec<Lease>,
-    /// Hooks with pending items whose failed delivery is not due for its retry yet.
-    pub waiting: Vec<Waiting>,
-}
-
-/// A failing hook whose next attempt is not due yet.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Waiting {
-    pub hook: HookId,
-    /// When the delivery being retried is due.
-    pub until: DateTime<Utc>,
-    /// Failed attempts of that delivery so far.
-    pub attempts: u32,
-    /// Why the last attempt failed (none when the log no longer has it).
-    pub reason: Option<String>,
-}
-
-/// A hook another dispatch job is sending, and when its lease ends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Lease {
-    pub hook: HookId,
-    pub until: DateTime<Utc>,
-}
-
-impl Report {
-    fn add(&mut self, other: Report) {
-        self.deliveries += other.deliveries;
-        self.events += other.events;
-        self.failures += other.failures;
-        self.failed.extend(other.failed);
-        self.leased.extend(other.leased);
-        self.waiting.extend(other.waiting);
-    }
-}
 
 /// Matches events to hooks and delivers them. Cheap to clone.
 #[derive(Clone)]
@@ -83,6 +36,15 @@ struct Inner {
     items_ready: Arc<Notify>,
     /// Woken when hooks or settings change.
     changes: Arc<Notify>,
+}
+
+/// Why an immediate lane ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LaneEnd {
+    /// Idle, failing, waiting or leased: the engine starts it again when work is due.
+    Done,
+    /// The queue mode holds the hook's items: immediate delivery hands over to the schedule.
+    Held,
 }
 
 /// How long an idle lane waits for new items before it ends (the engine restarts it on demand).
@@ -197,24 +159,7 @@ impl Engine {
 
     /// Failing hooks (only `only`) whose retry is not due at `now`, with their last reason.
     async fn waiting(&self, only: Option<HookId>, now: DateTime<Utc>) -> Result<Vec<Waiting>, StorageError> {
-        self.inner
-            .context
-            .log
-            .read_async(move |conn| {
-                let mut waiting = Vec::new();
-                for (hook, at) in queue::waiting_hooks(conn, now)? {
-                    let Some(until) = at.map(eventlog::from_micros).filter(|at| *at > now) else { continue };
-                    if only.is_some_and(|only| only != hook) {
-                        continue;
-                    }
-                    let attempts = super::state::state(conn, hook)?.attempt;
-                    let reason = super::attempts::last_failure(conn, hook)?
-                        .map(|(status, note)| super::failure::reason_of(status, note.as_deref()));
-                    waiting.push(Waiting { hook, until, attempts, reason });
-                }
-                Ok::<_, StorageError>(waiting)
-            })
-            .await
+        self.inner.context.log.read_async(move |conn| Ok(super::report::waiting(conn, only, now)?)).await
     }
 
     async fn require_hook(&self, id: HookId) -> Result<(), CommandError> {
@@ -331,7 +276,14 @@ impl Engine {
                 }
             };
             tokio::select! {
-                Some(hook) = lanes.next() => { active.remove(&hook); }
+                Some((hook, ended)) = lanes.next() => {
+                    active.remove(&hook);
+                    if ended == LaneEnd::Held {
+                        // The mode is queue now, even if the change's wake-up was missed.
+                        while lanes.next().await.is_some() {}
+                        return;
+                    }
+                }
                 () = &mut items_ready => {}
                 () = &mut changed => {
                     if !matches!(self.settings().await, Ok(s) if s.queue_mode == QueueMode::Immediate) {
@@ -348,7 +300,7 @@ impl Engine {
     /// One hook's lane in immediate mode: turns while there is work, resting briefly when idle.
     /// Each claim reads the settings, so a switch to queue mode ends a busy lane at its next
     /// claim; a resting lane also wakes on the change.
-    async fn lane(&self, hook: HookId) -> HookId {
+    async fn lane(&self, hook: HookId) -> (HookId, LaneEnd) {
         loop {
             let items_ready = self.inner.items_ready.notified();
             let changed = self.inner.changes.notified();
@@ -365,13 +317,14 @@ impl Engine {
                         }
                     };
                     if tokio::time::timeout(LANE_IDLE, woken).await.is_err() {
-                        return hook;
+                        return (hook, LaneEnd::Done);
                     }
                 }
-                Ok(Turn::Held | Turn::Failed { .. } | Turn::Waiting { .. } | Turn::Leased { .. }) => return hook,
+                Ok(Turn::Held) => return (hook, LaneEnd::Held),
+                Ok(Turn::Failed { .. } | Turn::Waiting { .. } | Turn::Leased { .. }) => return (hook, LaneEnd::Done),
                 Err(error) => {
                     tracing::error!(%error, hook = %hook, "a delivery turn failed");
-                    return hook;
+                    return (hook, LaneEnd::Done);
                 }
             }
         }
