@@ -32,6 +32,7 @@ async fn dispatch_prints_each_failed_hook_with_its_reason_and_exits_non_zero() {
     assert!(stdout.contains(&format!("hook {} failed: HTTP 500", answered_500["id"])), "{stdout}");
     assert!(stdout.contains(&format!("hook {} failed: timed out", times_out["id"])), "{stdout}");
     assert!(text(&output.stderr).contains("2 hook(s) failed"), "{}", text(&output.stderr));
+    assert!(!stdout.contains("waiting for its retry"), "a hook that failed in this run is not also waiting: {stdout}");
 }
 
 #[tokio::test]

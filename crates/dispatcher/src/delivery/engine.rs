@@ -147,13 +147,13 @@ impl Engine {
         self.inner.matcher.catch_up().await?;
         let now = Utc::now();
         let (due, _) = self.due_hooks(now).await?;
+        // Read before sending: a hook that fails in this run is reported as failed, not waiting.
+        let mut report = Report { waiting: self.waiting(only, now).await?, ..Report::default() };
         let drains =
             due.into_iter().filter(|hook| only.is_none_or(|only| only == *hook)).map(|hook| self.drain(hook, limit));
-        let mut report = Report::default();
         for drained in futures::future::join_all(drains).await {
             report.add(drained?);
         }
-        report.waiting.extend(self.waiting(only, now).await?);
         Ok(report)
     }
 
