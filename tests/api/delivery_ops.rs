@@ -115,7 +115,7 @@ async fn the_dispatch_command_sends_the_queue_once_per_hook_and_limit() {
     let output = app.run_cli_with(&["dispatch", "--hook-id", &hook["id"].to_string(), "--limit", "2"], &[]);
 
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    assert!(String::from_utf8_lossy(&output.stdout).contains("sent 2 events in 1 deliveries"));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("sent 2 events in 1 delivery\n"));
     assert_eq!(receiver.event_ids().len(), 2);
     assert!(other.received().is_empty(), "only the hook asked for");
     app.run_cli_with(&["dispatch"], &[]);

@@ -37,6 +37,7 @@ mod ops_supervisor;
 mod ops_tracing;
 mod payloads;
 mod pipelines;
+mod queue_mode_switch;
 mod replay;
 mod request_log;
 mod request_log_cli;

@@ -32,6 +32,7 @@ async fn dispatch_prints_each_failed_hook_with_its_reason_and_exits_non_zero() {
     assert!(stdout.contains(&format!("hook {} failed: HTTP 500", answered_500["id"])), "{stdout}");
     assert!(stdout.contains(&format!("hook {} failed: timed out", times_out["id"])), "{stdout}");
     assert!(text(&output.stderr).contains("2 hook(s) failed"), "{}", text(&output.stderr));
+    assert!(!stdout.contains("waiting for its retry"), "a hook that failed in this run is not also waiting: {stdout}");
 }
 
 #[tokio::test]
@@ -174,4 +175,69 @@ async fn an_unknown_log_filter_or_value_is_a_400_naming_it() {
         let error = error_body(response, 400).await;
         assert!(error["details"].get(named).is_some(), "{query}: {error}");
     }
+}
+
+#[tokio::test]
+async fn a_long_connection_error_reaches_the_cli_and_the_warn_log_whole() {
+    let app = spawn_driven_app().await;
+    // A long URL makes the reason longer than any short bound; nothing listens on port 9.
+    let url = format!("http://127.0.0.1:9/{}", "a-long-path-segment/".repeat(12));
+    let hook = app.create_hook(hook_body("Unreachable", &url, &["dealflow.deal.created"])).await;
+    app.create_deal(json!({ "title": "Acme" })).await;
+
+    let output = app.run_cli_with(&["dispatch"], &[("NO_COLOR", "1")]);
+
+    let note = logs(&app, &hook, "").await[0]["note"].as_str().unwrap().to_owned();
+    assert!(note.chars().count() > 200 && note.contains(&url), "{note}");
+    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+    assert!(stdout.contains(&format!("hook {} failed: {note} (attempt 1 of delivery", hook["id"])), "{stdout}");
+    let warned = failure_lines(&stderr);
+    assert_eq!(warned.len(), 1, "{stderr}");
+    assert!(warned[0].contains(&note), "{}", warned[0]);
+}
+
+/// The time in a `… is due at <time>;` line.
+fn due_at(line: &str) -> chrono::DateTime<chrono::Utc> {
+    let at = line.split("is due at ").nth(1).and_then(|rest| rest.split(';').next()).expect("a due time");
+    chrono::DateTime::parse_from_rfc3339(at).expect("an RFC 3339 time").into()
+}
+
+#[tokio::test]
+async fn dispatch_names_a_hook_waiting_for_its_retry_with_the_time_due_and_the_last_reason() {
+    let (app, receiver) = (spawn_driven_app().await, Receiver::start().await);
+    app.patch_settings(json!({ "retry_schedule": [3600] })).await;
+    receiver.script([Reply::status(503)]);
+    let hook = app.create_hook(hook_body("Failing", &receiver.url, &["dealflow.deal.created"])).await;
+    app.create_deal(json!({ "title": "Acme" })).await;
+    assert!(!app.run_cli(&["dispatch"]).status.success(), "the run in which it fails exits non-zero");
+
+    for args in [vec!["dispatch", "--hook-id", &hook["id"].to_string()], vec!["dispatch"]] {
+        let output = app.run_cli(&args);
+
+        let stdout = text(&output.stdout);
+        assert!(output.status.success(), "nothing failed in this run: {stdout}");
+        assert!(stdout.starts_with("sent 0 events in 0 deliveries\n"), "{stdout}");
+        let line = stdout
+            .lines()
+            .find(|line| {
+                line.starts_with(&format!("hook {} is waiting for its retry: attempt 2 is due at ", hook["id"]))
+            })
+            .unwrap_or_else(|| panic!("no waiting line in {stdout}"));
+        assert!(line.ends_with("; the last attempt failed: HTTP 503: thanks"), "{line}");
+        let due = due_at(line) - chrono::Utc::now();
+        assert!(due > chrono::Duration::minutes(30) && due <= chrono::Duration::hours(2), "due in {due}");
+    }
+    assert_eq!(receiver.received().len(), 1, "nothing is sent before the retry is due");
+}
+
+#[tokio::test]
+async fn dispatch_counts_one_event_and_one_delivery_in_the_singular() {
+    let (app, receiver) = (spawn_driven_app().await, Receiver::start().await);
+    app.create_hook(hook_body("CRM", &receiver.url, &["dealflow.deal.created"])).await;
+    app.create_deal(json!({ "title": "Acme" })).await;
+
+    let output = app.run_cli(&["dispatch"]);
+
+    assert!(output.status.success());
+    assert_eq!(text(&output.stdout), "sent 1 event in 1 delivery\n");
 }

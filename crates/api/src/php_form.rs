@@ -44,7 +44,7 @@ pub fn decode(body: &[u8]) -> Result<Value, FormError> {
 
 /// At most 80 characters of a piece of a body, for an error message.
 fn shorten(text: &str) -> String {
-    text.chars().take(80).collect()
+    domain::clip::clip(text, 80).into_owned()
 }
 
 /// `+` for spaces and `%XX` escapes.

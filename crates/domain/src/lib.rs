@@ -9,7 +9,9 @@
 //! - [`signature`]: the inbound signature schemes (verify and sign) and outbound signing.
 //! - [`mapping`]: inbound mappings and presets: a sender's body to SPEC §5's payload.
 //! - [`secrets`]: the box that seals source and hook secrets at rest.
+//! - [`clip`]: shortening notes, reasons and quoted input at a word boundary, with an ellipsis.
 
+pub mod clip;
 pub mod contact;
 pub mod context;
 pub mod deal;

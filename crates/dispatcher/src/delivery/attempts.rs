@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::ids::HookId;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::client::Answer;
@@ -98,6 +98,17 @@ pub fn trim_log(conn: &Connection, hook: HookId, log_max: u32) -> rusqlite::Resu
     )?
     .execute(params![hook.0, log_max])?;
     Ok(())
+}
+
+/// The status and note of the hook's latest logged attempt, when it failed (tests left out).
+pub fn last_failure(conn: &Connection, hook: HookId) -> rusqlite::Result<Option<(Option<u16>, Option<String>)>> {
+    let latest: Option<(Option<u16>, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT status_code, note FROM delivery_log WHERE hook_id = ?1 AND is_test = 0 ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([hook.0], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    Ok(latest.filter(|(status, _)| !status.is_some_and(|status| (200..300).contains(&status))))
 }
 
 /// A page of a hook's log matching the query, newest first, and the total matching.

@@ -26,9 +26,28 @@ const QUEUE_BATCHES: usize = 10;
 /// Lease beyond the receiver timeout: time to settle, and slack.
 const LEASE_MARGIN: Duration = Duration::from_secs(5);
 
+/// Who claims. In queue mode only the dispatch job sends; the settings are read at every claim,
+/// so a mode change reaches a lane that is busy sending at its very next claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Claimant {
+    /// A lane of immediate mode, sending as events commit.
+    ImmediateLane,
+    /// The dispatch job (`dealflow dispatch`, or `serve` on `dispatch_schedule`): sends in any mode.
+    DispatchJob,
+}
+
+impl Claimant {
+    /// Whether this claimant may send now under `mode`.
+    pub fn sends_in(self, mode: QueueMode) -> bool {
+        self == Self::DispatchJob || mode == QueueMode::Immediate
+    }
+}
+
 /// What to claim.
 pub struct Wanted<'a> {
     pub hook: HookId,
+    /// Who claims (decides whether the queue mode lets it send).
+    pub by: Claimant,
     /// This process's name on the lease.
     pub owner: &'a str,
     pub defaults: &'a DeliverySettings,
@@ -52,6 +71,9 @@ pub fn claim(
         return Ok(Err(Turn::Idle));
     };
     let settings = DeliverySettings::load(conn, wanted.defaults)?;
+    if !wanted.by.sends_in(settings.queue_mode) {
+        return Ok(Err(Turn::Held));
+    }
     let state = state::state(conn, id)?;
     if let Some(until) = state.next_attempt_at.map(eventlog::from_micros).filter(|due| *due > now) {
         return Ok(Err(Turn::Waiting { until }));
@@ -195,12 +217,28 @@ mod tests {
     }
 
     fn claim_as(log: &SqliteEventLog, owner: &'static str, exclude: &[u64]) -> Result<Vec<Vec<u64>>, Turn> {
+        claim_by(log, Claimant::DispatchJob, owner, exclude)
+    }
+
+    fn claim_by(
+        log: &SqliteEventLog,
+        by: Claimant,
+        owner: &'static str,
+        exclude: &[u64],
+    ) -> Result<Vec<Vec<u64>>, Turn> {
         let exclude: HashSet<u64> = exclude.iter().copied().collect();
         log.write_blocking(move |tx| {
             let defaults = DeliverySettings::from_config(&WebhookSettings::default()).unwrap();
             let secrets = domain::secrets::SecretBox::from_key(&[1; 32]);
-            let wanted =
-                Wanted { hook: HOOK, owner, defaults: &defaults, secrets: &secrets, budget: None, exclude: &exclude };
+            let wanted = Wanted {
+                hook: HOOK,
+                by,
+                owner,
+                defaults: &defaults,
+                secrets: &secrets,
+                budget: None,
+                exclude: &exclude,
+            };
             let now = tx.recorded_at();
             Ok::<_, StorageError>(claim(tx, &wanted, now)?.map(|work| {
                 work.deliveries.iter().map(|d| d.items.iter().map(|item| item.position).collect()).collect()
@@ -246,5 +284,36 @@ mod tests {
         assert!(claim_as(&log, "serve", &[]).is_ok());
         assert!(matches!(claim_as(&log, "cron", &[]), Err(Turn::Leased { until }) if until > Utc::now()));
         assert!(claim_as(&log, "serve", &[]).is_ok(), "the holder renews it");
+    }
+
+    fn set_mode(log: &SqliteEventLog, mode: &str) {
+        let mode = mode.to_owned();
+        log.write_blocking(move |tx| {
+            let defaults = DeliverySettings::from_config(&WebhookSettings::default()).unwrap();
+            let serde_json::Value::Object(patch) = serde_json::json!({ "queue_mode": mode }) else { unreachable!() };
+            let settings = DeliverySettings::load(tx.sql(), &defaults)?.patched(&patch).unwrap();
+            settings.save(tx.sql(), 0)?;
+            Ok::<_, StorageError>(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn only_the_dispatch_job_sends_in_queue_mode() {
+        assert!(Claimant::DispatchJob.sends_in(QueueMode::Queue));
+        assert!(Claimant::DispatchJob.sends_in(QueueMode::Immediate));
+        assert!(Claimant::ImmediateLane.sends_in(QueueMode::Immediate));
+        assert!(!Claimant::ImmediateLane.sends_in(QueueMode::Queue));
+    }
+
+    #[test]
+    fn a_mode_change_reaches_the_very_next_claim_of_a_lane() {
+        let (_dir, log) = queue();
+        assert!(claim_by(&log, Claimant::ImmediateLane, "me", &[]).is_ok());
+        set_mode(&log, "queue");
+        assert_eq!(claim_by(&log, Claimant::ImmediateLane, "me", &[1, 2]), Err(Turn::Held));
+        assert_eq!(claim_by(&log, Claimant::DispatchJob, "me", &[1, 2]), Ok(vec![vec![3, 4]]));
+        set_mode(&log, "immediate");
+        assert_eq!(claim_by(&log, Claimant::ImmediateLane, "me", &[1, 2]), Ok(vec![vec![3, 4]]));
     }
 }

@@ -126,17 +126,29 @@ impl Sender {
     }
 }
 
-/// The first KiB of an answer's body, without reading the rest.
+/// The first KiB of an answer's body, without reading the rest; when there was more, cut at a
+/// word with an ellipsis (never inside a UTF-8 character).
 async fn first_bytes(mut response: reqwest::Response) -> Option<String> {
     let mut body = Vec::new();
-    while body.len() < NOTE_BYTES {
+    while body.len() <= NOTE_BYTES {
         match response.chunk().await {
             Ok(Some(chunk)) => body.extend_from_slice(&chunk),
             _ => break,
         }
     }
+    let cut = body.len() > NOTE_BYTES;
     body.truncate(NOTE_BYTES);
-    let text = String::from_utf8_lossy(&body).into_owned();
+    let end = match std::str::from_utf8(&body) {
+        // A character split by the cut is left out rather than shown as U+FFFD.
+        Err(error) if cut && error.error_len().is_none() => error.valid_up_to(),
+        _ => body.len(),
+    };
+    let text = String::from_utf8_lossy(&body[..end]);
+    let text = if cut {
+        domain::clip::clip(&text, text.chars().count().saturating_sub(1)).into_owned()
+    } else {
+        text.into_owned()
+    };
     (!text.is_empty()).then_some(text)
 }
 

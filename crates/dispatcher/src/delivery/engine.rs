@@ -15,45 +15,14 @@ use futures::stream::FuturesUnordered;
 use tokio::sync::Notify;
 use uuid::Uuid;
 
+use super::claim::Claimant;
 use super::client::Sender;
-use super::failure::Failure;
 use super::lane::{self, Context, Turn};
 use super::matcher::Matcher;
+use super::report::{Lease, Report, Waiting};
 use super::settings::{DeliverySettings, QueueMode};
 use super::{queue, schedule};
 use crate::{TargetPolicy, WebhookSettings};
-
-/// What a dispatch run did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Report {
-    /// Requests answered with a 2xx.
-    pub deliveries: usize,
-    /// Events in those requests.
-    pub events: usize,
-    /// Hooks whose turn ended with a failed delivery.
-    pub failures: usize,
-    /// Those failed deliveries, with their reasons.
-    pub failed: Vec<Failure>,
-    /// Hooks skipped because another dispatch job holds their lease.
-    pub leased: Vec<Lease>,
-}
-
-/// A hook another dispatch job is sending, and when its lease ends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Lease {
-    pub hook: HookId,
-    pub until: DateTime<Utc>,
-}
-
-impl Report {
-    fn add(&mut self, other: Report) {
-        self.deliveries += other.deliveries;
-        self.events += other.events;
-        self.failures += other.failures;
-        self.failed.extend(other.failed);
-        self.leased.extend(other.leased);
-    }
-}
 
 /// Matches events to hooks and delivers them. Cheap to clone.
 #[derive(Clone)]
@@ -67,6 +36,15 @@ struct Inner {
     items_ready: Arc<Notify>,
     /// Woken when hooks or settings change.
     changes: Arc<Notify>,
+}
+
+/// Why an immediate lane ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LaneEnd {
+    /// Idle, failing, waiting or leased: the engine starts it again when work is due.
+    Done,
+    /// The queue mode holds the hook's items: immediate delivery hands over to the schedule.
+    Held,
 }
 
 /// How long an idle lane waits for new items before it ends (the engine restarts it on demand).
@@ -128,6 +106,36 @@ impl Engine {
         self.dispatch(None, None).await
     }
 
+    /// Matches every committed event to the hooks' queues without sending anything (tests use
+    /// it to queue events while a turn is in flight).
+    pub async fn match_committed(&self) -> Result<(), CommandError> {
+        self.inner.matcher.catch_up().await?;
+        Ok(())
+    }
+
+    /// One pass of immediate delivery, for tests: match every committed event, then give each
+    /// due hook one turn as its immediate lane would (in queue mode the lanes send nothing).
+    pub async fn step_lanes(&self) -> Result<Report, CommandError> {
+        self.inner.matcher.catch_up().await?;
+        let (due, _) = self.due_hooks(Utc::now()).await?;
+        let mut report = Report::default();
+        for hook in due {
+            match lane::turn(&self.inner.context, hook, Claimant::ImmediateLane, None).await? {
+                Turn::Delivered { deliveries, events } => {
+                    report.deliveries += deliveries;
+                    report.events += events;
+                }
+                Turn::Failed { delivered, failure } => {
+                    report.deliveries += delivered;
+                    report.failures += 1;
+                    report.failed.extend(failure);
+                }
+                _ => {}
+            }
+        }
+        Ok(report)
+    }
+
     /// The dispatch job (`dealflow dispatch`, and `serve` on `dispatch_schedule`): matches every
     /// committed event, then sends each due hook's queue — only `only`'s, at most `limit`
     /// events per hook — until it is empty or a delivery fails.
@@ -137,14 +145,21 @@ impl Engine {
             self.require_hook(id).await?;
         }
         self.inner.matcher.catch_up().await?;
-        let (due, _) = self.due_hooks(Utc::now()).await?;
+        let now = Utc::now();
+        let (due, _) = self.due_hooks(now).await?;
+        // Read before sending: a hook that fails in this run is reported as failed, not waiting.
+        let mut report = Report { waiting: self.waiting(only, now).await?, ..Report::default() };
         let drains =
             due.into_iter().filter(|hook| only.is_none_or(|only| only == *hook)).map(|hook| self.drain(hook, limit));
-        let mut report = Report::default();
         for drained in futures::future::join_all(drains).await {
             report.add(drained?);
         }
         Ok(report)
+    }
+
+    /// Failing hooks (only `only`) whose retry is not due at `now`, with their last reason.
+    async fn waiting(&self, only: Option<HookId>, now: DateTime<Utc>) -> Result<Vec<Waiting>, StorageError> {
+        self.inner.context.log.read_async(move |conn| Ok(super::report::waiting(conn, only, now)?)).await
     }
 
     async fn require_hook(&self, id: HookId) -> Result<(), CommandError> {
@@ -166,7 +181,7 @@ impl Engine {
             if budget == Some(0) {
                 return Ok(report);
             }
-            match lane::turn(&self.inner.context, hook, budget).await? {
+            match lane::turn(&self.inner.context, hook, Claimant::DispatchJob, budget).await? {
                 Turn::Delivered { deliveries, events } => {
                     report.deliveries += deliveries;
                     report.events += events;
@@ -181,7 +196,7 @@ impl Engine {
                     report.leased.push(Lease { hook, until });
                     return Ok(report);
                 }
-                Turn::Idle | Turn::Waiting { .. } => return Ok(report),
+                Turn::Idle | Turn::Held | Turn::Waiting { .. } => return Ok(report),
             }
         }
     }
@@ -261,7 +276,14 @@ impl Engine {
                 }
             };
             tokio::select! {
-                Some(hook) = lanes.next() => { active.remove(&hook); }
+                Some((hook, ended)) = lanes.next() => {
+                    active.remove(&hook);
+                    if ended == LaneEnd::Held {
+                        // The mode is queue now, even if the change's wake-up was missed.
+                        while lanes.next().await.is_some() {}
+                        return;
+                    }
+                }
                 () = &mut items_ready => {}
                 () = &mut changed => {
                     if !matches!(self.settings().await, Ok(s) if s.queue_mode == QueueMode::Immediate) {
@@ -276,22 +298,33 @@ impl Engine {
     }
 
     /// One hook's lane in immediate mode: turns while there is work, resting briefly when idle.
-    async fn lane(&self, hook: HookId) -> HookId {
+    /// Each claim reads the settings, so a switch to queue mode ends a busy lane at its next
+    /// claim; a resting lane also wakes on the change.
+    async fn lane(&self, hook: HookId) -> (HookId, LaneEnd) {
         loop {
             let items_ready = self.inner.items_ready.notified();
-            tokio::pin!(items_ready);
+            let changed = self.inner.changes.notified();
+            tokio::pin!(items_ready, changed);
             items_ready.as_mut().enable();
-            match lane::turn(&self.inner.context, hook, None).await {
+            changed.as_mut().enable();
+            match lane::turn(&self.inner.context, hook, Claimant::ImmediateLane, None).await {
                 Ok(Turn::Delivered { .. }) => {}
                 Ok(Turn::Idle) => {
-                    if tokio::time::timeout(LANE_IDLE, items_ready).await.is_err() {
-                        return hook;
+                    let woken = async {
+                        tokio::select! {
+                            () = &mut items_ready => {}
+                            () = &mut changed => {}
+                        }
+                    };
+                    if tokio::time::timeout(LANE_IDLE, woken).await.is_err() {
+                        return (hook, LaneEnd::Done);
                     }
                 }
-                Ok(Turn::Failed { .. } | Turn::Waiting { .. } | Turn::Leased { .. }) => return hook,
+                Ok(Turn::Held) => return (hook, LaneEnd::Held),
+                Ok(Turn::Failed { .. } | Turn::Waiting { .. } | Turn::Leased { .. }) => return (hook, LaneEnd::Done),
                 Err(error) => {
                     tracing::error!(%error, hook = %hook, "a delivery turn failed");
-                    return hook;
+                    return (hook, LaneEnd::Done);
                 }
             }
         }

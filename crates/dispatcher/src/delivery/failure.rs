@@ -70,22 +70,30 @@ impl Failure {
     }
 }
 
+/// A receiver's body in a reason: its first line, at most this many characters.
+const BODY_CHARS: usize = 200;
+/// A transport error in a reason: whole in practice (these are a URL and a cause chain); the
+/// bound only guards the log against the absurd.
+const ERROR_CHARS: usize = 2000;
+
 /// Why an answer is a failure, in a line.
 fn reason(answer: &Answer) -> String {
-    match (answer.status, &answer.note) {
-        (Some(status), Some(note)) => format!("HTTP {status}: {}", first_line(note)),
+    reason_of(answer.status, answer.note.as_deref())
+}
+
+/// Why an attempt with this status and note failed, in a line (also for a logged attempt).
+pub fn reason_of(status: Option<u16>, note: Option<&str>) -> String {
+    match (status, note) {
+        (Some(status), Some(note)) => format!("HTTP {status}: {}", first_line(note, BODY_CHARS)),
         (Some(status), None) => format!("HTTP {status}"),
-        (None, Some(note)) => first_line(note).to_owned(),
+        (None, Some(note)) => first_line(note, ERROR_CHARS),
         (None, None) => "no answer".to_owned(),
     }
 }
 
-fn first_line(text: &str) -> &str {
+fn first_line(text: &str, max_chars: usize) -> String {
     let line = text.lines().next().unwrap_or_default();
-    match line.char_indices().nth(200) {
-        Some((cut, _)) => &line[..cut],
-        None => line,
-    }
+    domain::clip::clip(line, max_chars).into_owned()
 }
 
 #[cfg(test)]
@@ -103,6 +111,26 @@ mod tests {
         assert_eq!(reason(&answer(Some(500), None)), "HTTP 500");
         assert_eq!(reason(&answer(Some(503), Some("busy\nmore"))), "HTTP 503: busy");
         assert_eq!(reason(&answer(None, Some("timed out: deadline"))), "timed out: deadline");
+    }
+
+    #[test]
+    fn a_connection_error_is_never_cut_mid_word() {
+        let url = format!("http://{}.invalid/in", "long-host-name".repeat(12));
+        let note = format!(
+            "could not connect: error sending request for url ({url}): client error (Connect): dns error: \
+             failed to lookup address information: Name or service not known"
+        );
+        assert_eq!(reason(&answer(None, Some(&note))), note);
+    }
+
+    #[test]
+    fn a_long_receiver_body_is_cut_at_a_word_with_an_ellipsis() {
+        let body = "the receiver could not take this request because ".repeat(10);
+        let reason = reason(&answer(Some(500), Some(&body)));
+        assert!(reason.ends_with("because…") || reason.ends_with("request…") || reason.ends_with('…'), "{reason}");
+        let kept = reason.trim_start_matches("HTTP 500: ").trim_end_matches('…');
+        assert!(body.starts_with(kept) && body[kept.len()..].starts_with(' '), "cut mid-word: {reason}");
+        assert!(reason.chars().count() <= "HTTP 500: ".len() + BODY_CHARS);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use domain::ids::HookId;
 use domain::secrets::SecretBox;
 use eventlog::SqliteEventLog;
 
-use super::claim::{self, Wanted};
+use super::claim::{self, Claimant, Wanted};
 use super::client::{Answer, Sender};
 use super::failure::Failure;
 use super::settings::DeliverySettings;
@@ -43,6 +43,8 @@ pub struct Context {
 pub enum Turn {
     /// Nothing to send: no pending items, or the hook is not live.
     Idle,
+    /// The queue mode holds the hook's items for the dispatch job (the claimant is a lane).
+    Held,
     /// Every delivery sent succeeded; more items may be waiting.
     Delivered { deliveries: usize, events: usize },
     /// A delivery failed after `delivered` others succeeded.
@@ -82,9 +84,10 @@ impl Work {
 
 type Settling<'a> = Pin<Box<dyn Future<Output = Result<Settled, CommandError>> + 'a>>;
 
-/// One turn for one hook: at most `budget` events (for `dealflow dispatch --limit`).
-pub async fn turn(context: &Context, hook: HookId, budget: Option<usize>) -> Result<Turn, CommandError> {
-    let mut current = match first_claim(context, hook, budget).await? {
+/// One turn for one hook by `by`: at most `budget` events (for `dealflow dispatch --limit`).
+/// Every claim of the turn reads the settings afresh.
+pub async fn turn(context: &Context, hook: HookId, by: Claimant, budget: Option<usize>) -> Result<Turn, CommandError> {
+    let mut current = match first_claim(context, hook, by, budget).await? {
         Ok(work) => work,
         Err(turn) => return Ok(turn),
     };
@@ -122,6 +125,7 @@ pub async fn turn(context: &Context, hook: HookId, budget: Option<usize>) -> Res
         }
         let claimed_ahead = next.as_ref().map_or(0, Work::events);
         let follow = settle::Follow {
+            by,
             budget: budget.map(|budget| budget.saturating_sub(events + claimed_ahead)),
             exclude: next.as_ref().map(Work::item_ids).unwrap_or_default(),
         };
@@ -146,6 +150,7 @@ pub async fn turn(context: &Context, hook: HookId, budget: Option<usize>) -> Res
 async fn first_claim(
     context: &Context,
     hook: HookId,
+    by: Claimant,
     budget: Option<usize>,
 ) -> Result<Result<Work, Turn>, CommandError> {
     let (owner, defaults, secrets) = (context.owner.clone(), context.defaults.clone(), context.secrets.clone());
@@ -156,10 +161,10 @@ async fn first_claim(
             let exclude = HashSet::new();
             let claimed = claim::claim(
                 tx,
-                &Wanted { hook, owner: &owner, defaults: &defaults, secrets: &secrets, budget, exclude: &exclude },
+                &Wanted { hook, by, owner: &owner, defaults: &defaults, secrets: &secrets, budget, exclude: &exclude },
                 now,
             )?;
-            if matches!(claimed, Err(Turn::Idle)) {
+            if matches!(claimed, Err(Turn::Idle | Turn::Held)) {
                 state::release_lease(tx.sql(), hook, &owner)?;
             }
             Ok::<_, CommandError>(claimed)

@@ -19,6 +19,7 @@ mod money;
 mod payload;
 pub mod queue;
 pub mod replay;
+mod report;
 mod routes;
 mod sample;
 mod sample_data;
@@ -29,7 +30,8 @@ mod slack;
 pub mod state;
 
 pub use client::{Answer, Sender};
-pub use engine::{Engine, Lease, Report};
+pub use engine::Engine;
 pub use failure::{Failure, Next};
+pub use report::{Lease, Report, Waiting};
 pub use routes::configure;
 pub use settings::{DeliverySettings, QueueMode};

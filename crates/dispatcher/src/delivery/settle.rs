@@ -13,7 +13,7 @@ use eventlog::Transaction;
 use rand::Rng;
 
 use super::attempts::{self, Attempt};
-use super::claim::{self, Wanted};
+use super::claim::{self, Claimant, Wanted};
 use super::client::Answer;
 use super::failure::{Failure, Next};
 use super::lane::{Context, Work};
@@ -34,6 +34,8 @@ pub struct Settled {
 
 /// After a clean run: claim the next deliveries too.
 pub struct Follow {
+    /// Who claims (in queue mode a lane claims nothing more).
+    pub by: Claimant,
     /// Events left to send (`dealflow dispatch --limit`).
     pub budget: Option<usize>,
     /// Items claimed ahead and not yet sent.
@@ -60,9 +62,10 @@ pub async fn settle(
             let (delivered, failure) = store_outcome(tx, &secrets, &work, &answers, unit, unpublish_after, now)?;
             let follow = follow.filter(|follow| follow.budget != Some(0));
             let next = match &follow {
-                Some(Follow { budget, exclude }) => {
+                Some(Follow { by, budget, exclude }) => {
                     let wanted = Wanted {
                         hook,
+                        by: *by,
                         owner: &owner,
                         defaults: &defaults,
                         secrets: &secrets,

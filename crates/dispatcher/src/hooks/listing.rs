@@ -321,7 +321,7 @@ fn where_clauses(params: &ListParams) -> Result<Vec<WhereClause>, ApiError> {
         if !key.starts_with("where[") {
             continue;
         }
-        let shown: String = key.chars().take(80).collect();
+        let shown = domain::clip::clip(key, 80).into_owned();
         let Some((index, part)) = where_key(key) else {
             return Err(ApiError::bad_field(
                 &shown,

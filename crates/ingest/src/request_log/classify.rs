@@ -51,12 +51,11 @@ pub fn duplicate(key: &str) -> String {
     truncated(format!("duplicate key {key}"))
 }
 
-fn truncated(mut reason: String) -> String {
-    if let Some((cut, _)) = reason.char_indices().nth(MAX_REASON) {
-        reason.truncate(cut);
-        reason.push('…');
+fn truncated(reason: String) -> String {
+    match domain::clip::clip(&reason, MAX_REASON) {
+        std::borrow::Cow::Borrowed(_) => reason,
+        std::borrow::Cow::Owned(clipped) => clipped,
     }
-    reason
 }
 
 #[cfg(test)]
@@ -98,6 +97,7 @@ mod tests {
     #[test]
     fn long_reasons_are_cut() {
         let (_, reason) = refusal(400, &"é".repeat(2000), &json!({})).unwrap();
-        assert_eq!(reason.chars().count(), MAX_REASON + 1);
+        assert_eq!(reason.chars().count(), MAX_REASON);
+        assert!(reason.ends_with('…'), "{reason}");
     }
 }

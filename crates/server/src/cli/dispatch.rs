@@ -1,11 +1,13 @@
 //! `dealflow dispatch [--hook-id N] [--limit N]`: the queue, sent once. It may run while `serve`
 //! runs on the same database: each hook is leased while its deliveries are in flight, and a hook
 //! another job is sending is skipped (and said so). Exits non-zero when a delivery failed, so
-//! that cron mails the output.
+//! that cron mails the output. A failing hook whose retry is not due yet is named with the time
+//! of its next attempt and its last reason, but exits 0: nothing failed in this run, and the run
+//! in which it failed already exited non-zero.
 
 use chrono::SecondsFormat;
 use clap::Args;
-use dispatcher::delivery::Report;
+use dispatcher::delivery::{Report, Waiting};
 use domain::ids::HookId;
 
 use crate::database::open_existing;
@@ -45,7 +47,11 @@ pub async fn run(args: DispatchArgs, settings: &Settings) -> anyhow::Result<()> 
 
 /// What a run did, one line per fact.
 fn lines(report: &Report) -> Vec<String> {
-    let mut lines = vec![format!("sent {} events in {} deliveries", report.events, report.deliveries)];
+    let mut lines = vec![format!(
+        "sent {} in {}",
+        counted(report.events, "event", "events"),
+        counted(report.deliveries, "delivery", "deliveries")
+    )];
     lines.extend(report.failed.iter().map(|failure| failure.describe()));
     lines.extend(report.leased.iter().map(|lease| {
         format!(
@@ -54,5 +60,50 @@ fn lines(report: &Report) -> Vec<String> {
             lease.until.to_rfc3339_opts(SecondsFormat::Millis, true)
         )
     }));
+    lines.extend(report.waiting.iter().map(waiting_line));
     lines
+}
+
+/// `hook 3 is waiting for its retry: attempt 2 is due at …; the last attempt failed: HTTP 500`.
+fn waiting_line(waiting: &Waiting) -> String {
+    let reason = waiting.reason.as_deref().map_or_else(
+        || "the last failure is no longer in the delivery log".to_owned(),
+        |reason| format!("the last attempt failed: {reason}"),
+    );
+    format!(
+        "hook {} is waiting for its retry: attempt {} is due at {}; {reason}",
+        waiting.hook,
+        waiting.attempts + 1,
+        waiting.until.to_rfc3339_opts(SecondsFormat::Secs, true)
+    )
+}
+
+/// `1 event`, `2 events`, `0 events`.
+fn counted(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+
+    #[test]
+    fn counts_are_singular_for_one_and_plural_otherwise() {
+        let line = |events, deliveries| lines(&Report { events, deliveries, ..Report::default() }).remove(0);
+        assert_eq!(line(1, 1), "sent 1 event in 1 delivery");
+        assert_eq!(line(0, 0), "sent 0 events in 0 deliveries");
+        assert_eq!(line(12, 2), "sent 12 events in 2 deliveries");
+    }
+
+    #[test]
+    fn a_waiting_hook_is_named_with_its_next_attempt_and_last_reason() {
+        let until = Utc.with_ymd_and_hms(2026, 11, 30, 22, 0, 5).unwrap();
+        let waiting = Waiting { hook: HookId(3), until, attempts: 1, reason: Some("HTTP 500".into()) };
+        assert_eq!(
+            waiting_line(&waiting),
+            "hook 3 is waiting for its retry: attempt 2 is due at 2026-11-30T22:00:05Z; the last attempt failed: HTTP 500"
+        );
+    }
 }
