@@ -9,6 +9,7 @@ use serde_json_path::JsonPath;
 
 use super::coerce::scalar_text;
 use super::error::RuleProblem;
+use super::reads::Reads;
 use super::spec::RuleSpec;
 use super::target::Target;
 use super::template::Templates;
@@ -93,6 +94,16 @@ impl Rule {
         match found {
             None | Some(Value::Null) => Extracted::Nothing,
             Some(value) => Extracted::Found(value),
+        }
+    }
+
+    /// Adds what of a body this rule's path, or its template's variables, read (templates add
+    /// their own reads: [`Templates::add_reads`]).
+    pub fn add_reads(&self, reads: &mut Reads) {
+        match &self.source {
+            Source::Path(path) => reads.add_path(path),
+            Source::Template(vars) => vars.iter().for_each(|(_, path)| reads.add_path(path)),
+            Source::Constant(_) => {}
         }
     }
 
