@@ -3,7 +3,7 @@
 //! A sender's body is often mostly unread: a Typeform submission carries the whole form
 //! definition beside the answers. Building every key as a `serde_json::Value` (a string and a
 //! map node each) was the largest cost of a mapped request; the unread members are instead
-//! skipped as raw JSON text (still checked to be valid JSON, never allocated).
+//! skipped in the same pass (still checked to be valid JSON, never allocated).
 //!
 //! The keys come from the paths themselves: a path's leading run of member names
 //! (`$.form_response.answers` of `$.form_response.answers[?@.field.ref=='email'].email`) is
@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
-use serde_json::value::RawValue;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
 use serde_json_path::JsonPath;
 
@@ -59,26 +59,50 @@ impl Reads {
         self.add(&leading_names(&path.to_string()));
     }
 
-    /// Reads a JSON text along these keys, skipping (but checking) every other member. Fails as
-    /// `serde_json` fails on the text; the caller reads it in full for its error message.
+    /// Reads a JSON text along these keys in one pass, skipping (but checking) every other
+    /// member. Fails as `serde_json` fails on the text, and also where a value read by keys is
+    /// not an object: the caller then reads the text in full, for its error message or its
+    /// unusual shape.
     pub fn parse(&self, text: &[u8]) -> serde_json::Result<Value> {
+        let mut deserializer = serde_json::Deserializer::from_slice(text);
+        let value = self.deserialize(&mut deserializer)?;
+        deserializer.end()?;
+        Ok(value)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for &Reads {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
         match self {
-            Self::Whole => serde_json::from_slice(text),
-            Self::Keys(_) => self.parse_raw(serde_json::from_slice::<&RawValue>(text)?),
+            Reads::Whole => Value::deserialize(deserializer),
+            Reads::Keys(keys) => deserializer.deserialize_map(Members(keys)),
         }
     }
+}
 
-    fn parse_raw(&self, raw: &RawValue) -> serde_json::Result<Value> {
-        let keys = match self {
-            Self::Keys(keys) if raw.get().starts_with('{') => keys,
-            _ => return serde_json::from_str(raw.get()),
-        };
-        let members: Vec<(Key<'_>, &RawValue)> = serde_json::from_str::<Members<'_>>(raw.get())?.0;
+/// Builds the members of an object that are read; ignores the others.
+struct Members<'r>(&'r BTreeMap<String, Reads>);
+
+impl<'de> Visitor<'de> for Members<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut object = Map::new();
-        // In order, so that a repeated key keeps its last value, as `serde_json::Value` does.
-        for (Key(name), value) in members {
-            if let Some(reads) = keys.get(name.as_ref()) {
-                object.insert(name.into_owned(), reads.parse_raw(value)?);
+        while let Some(Key(name)) = map.next_key()? {
+            match self.0.get(name.as_ref()) {
+                // A repeated key keeps its last value, as in `serde_json::Value`.
+                Some(reads) => {
+                    object.insert(name.into_owned(), map.next_value_seed(reads)?);
+                }
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
             }
         }
         Ok(Value::Object(object))
@@ -103,36 +127,13 @@ fn leading_names(path: &str) -> Vec<String> {
     if rest.contains('$') { Vec::new() } else { names }
 }
 
-/// An object's members in document order, their values left as raw text.
-struct Members<'a>(Vec<(Key<'a>, &'a RawValue)>);
-
-impl<'de> Deserialize<'de> for Members<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Members<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut members = Vec::new();
-                while let Some(member) = map.next_entry()? {
-                    members.push(member);
-                }
-                Ok(Members(members))
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
 /// A member name, borrowed from the text unless it has escapes.
 struct Key<'a>(Cow<'a, str>);
 
 impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Name;
+        impl<'de> Visitor<'de> for Name {
             type Value = Key<'de>;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a member name")
@@ -144,7 +145,7 @@ impl<'de> Deserialize<'de> for Key<'de> {
                 Ok(Key(Cow::Owned(name.to_owned())))
             }
         }
-        deserializer.deserialize_str(Visitor)
+        deserializer.deserialize_str(Name)
     }
 }
 
@@ -190,15 +191,17 @@ mod tests {
     }
 
     #[test]
-    fn given_any_text_when_reading_then_it_is_accepted_exactly_when_a_full_parse_accepts_it() {
-        let reads = reads_of(&["$.a"]);
-        let texts: [&[u8]; 7] =
-            [br#"{"a":1,"b":[1,}"#, br#"{"a":1} x"#, b"[1]", b"\"text\"", b" \n{ \"a\" : [1] , \"b\":{} } ", b"{", b""];
+    fn given_text_that_is_not_a_json_object_when_reading_then_it_fails_so_that_the_caller_reads_it_in_full() {
+        let reads = reads_of(&["$.a.b"]);
+        let texts: [&[u8]; 8] =
+            [br#"{"a":1,"b":[1,}"#, br#"{"a":{}} x"#, b"[1]", b"\"text\"", b"{", b"", br#"{"a":[1]}"#, br#"{"a":5}"#];
         for text in texts {
-            let full = serde_json::from_slice::<Value>(text);
-            assert_eq!(reads.parse(text).is_ok(), full.is_ok(), "{}", String::from_utf8_lossy(text));
+            assert!(reads.parse(text).is_err(), "{}", String::from_utf8_lossy(text));
         }
-        assert_eq!(reads.parse(b" \n{ \"a\" : [1] , \"b\":{} } ").unwrap(), json!({"a": [1]}));
+        assert_eq!(
+            reads.parse(b" \n{ \"a\" : {\"b\": [1], \"c\": 2} , \"b\":{} } ").unwrap(),
+            json!({"a": {"b": [1]}})
+        );
     }
 
     #[test]

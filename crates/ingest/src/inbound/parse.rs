@@ -49,7 +49,8 @@ pub fn mapped_object(
                 }
                 Ok(map)
             }
-            // Not an object, or not JSON: read in full for the same answer as an unmapped body.
+            // Not JSON, not an object, or an object whose read member is not one: read in full,
+            // for the same answer as an unmapped body.
             _ => parse_json_object(text),
         },
         _ => object(carrier, text, query),
