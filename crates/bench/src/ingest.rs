@@ -1,15 +1,18 @@
 //! `dealflow-bench ingest`: signed inbound requests/s and latency against the real binary, then a
 //! check that every acknowledged request's deal exists; optionally the bare baseline under the
-//! same load.
+//! same load. `--preset dealflow,typeform` alternates senders within one session, so that their
+//! ratio is measured on the same (noisy) machine.
 
 use std::path::PathBuf;
 
 use clap::Args;
+use domain::signature::{SigningInput, sign_request};
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
 
 use crate::load::{self, Prepared};
+use crate::preset::Preset;
 use crate::process::{self, ADMIN_PASSWORD};
 use crate::stats::median;
 
@@ -36,6 +39,10 @@ pub struct IngestArgs {
     /// Share of requests whose contact email was seen before (0–1).
     #[arg(long, default_value_t = 0.5)]
     existing_contacts: f64,
+    /// Senders to measure, comma-separated (`dealflow,typeform`); with several, each run
+    /// measures every one on a fresh server, alternating their order from run to run.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "dealflow")]
+    preset: Vec<Preset>,
 }
 
 struct RunFigures {
@@ -63,9 +70,17 @@ impl RunFigures {
 pub fn run(args: &IngestArgs) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
-        let mut dealflow = Vec::new();
+        let mut presets: Vec<(Preset, Vec<RunFigures>)> = args.preset.iter().map(|p| (*p, Vec::new())).collect();
         for run in 0..args.runs {
-            dealflow.push(one_dealflow_run(args, run).await?);
+            // ABBA order, so that a machine growing busier or quieter favours no sender.
+            let mut order: Vec<usize> = (0..presets.len()).collect();
+            if run % 2 == 1 {
+                order.reverse();
+            }
+            for index in order {
+                let figures = one_dealflow_run(args, run, presets[index].0).await?;
+                presets[index].1.push(figures);
+            }
         }
         let mut bare = Vec::new();
         if args.bare {
@@ -73,7 +88,7 @@ pub fn run(args: &IngestArgs) -> anyhow::Result<()> {
                 bare.push(one_bare_run(args).await?);
             }
         }
-        report(args, &dealflow, &bare);
+        report(args, &presets, &bare);
         Ok(())
     })
 }
@@ -103,33 +118,44 @@ pub fn payloads(count: usize, existing_contacts: f64, run: usize) -> Vec<String>
 
 /// Creates a source on a running server and signs each payload as a request to it.
 pub async fn inbound_requests(base_url: &str, payloads: Vec<String>) -> anyhow::Result<Vec<Prepared>> {
-    let created: Value = reqwest::Client::new()
-        .post(format!("{base_url}/api/sources/new"))
-        .basic_auth("admin", Some(ADMIN_PASSWORD))
-        .json(&json!({ "name": "bench", "default_pipeline_id": 1 }))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let (id, secret) = (created["source"]["id"].clone(), created["secret"].as_str().unwrap_or_default().to_owned());
-    let url = format!("{base_url}/deal-flow/settings/inbound-webhooks/{id}/receive");
-    Ok(payloads
-        .into_iter()
-        .map(|body| Prepared { headers: vec![("X-DealFlow-Signature", sign(&secret, &body))], url: url.clone(), body })
-        .collect())
+    source_requests(base_url, Preset::Dealflow, payloads).await
 }
 
-async fn one_dealflow_run(args: &IngestArgs, run: usize) -> anyhow::Result<RunFigures> {
+/// Creates `preset`'s source on a running server and signs each payload as that sender would.
+async fn source_requests(base_url: &str, preset: Preset, payloads: Vec<String>) -> anyhow::Result<Vec<Prepared>> {
+    let response = reqwest::Client::new()
+        .post(format!("{base_url}/api/sources/new"))
+        .basic_auth("admin", Some(ADMIN_PASSWORD))
+        .json(&preset.new_source())
+        .send()
+        .await?;
+    anyhow::ensure!(response.status().is_success(), "creating the source: {}", response.text().await?);
+    let created: Value = response.json().await?;
+    let (id, secret) = (created["source"]["id"].clone(), created["secret"].as_str().unwrap_or_default().to_owned());
+    let url = format!("{base_url}/deal-flow/settings/inbound-webhooks/{id}/receive");
+    let input = SigningInput { timestamp: chrono::Utc::now().timestamp(), message_id: "" };
+    payloads
+        .into_iter()
+        .map(|body| {
+            let signed = sign_request(preset.scheme(), &secret, body.as_bytes(), input)?;
+            Ok(Prepared { headers: signed.headers, url: url.clone(), body })
+        })
+        .collect()
+}
+
+async fn one_dealflow_run(args: &IngestArgs, run: usize, preset: Preset) -> anyhow::Result<RunFigures> {
     let dir = tempfile::tempdir()?;
     let binary = process::dealflow_binary(args.dealflow.as_deref())?;
     let env: Vec<(&str, String)> =
         args.server_env.iter().filter_map(|pair| pair.split_once('=')).map(|(k, v)| (k, v.to_owned())).collect();
     let server = process::start_dealflow(&binary, dir.path(), &env).await?;
-    let requests = inbound_requests(&server.base_url, payloads(args.requests, args.existing_contacts, run)).await?;
+    let payloads = preset.payloads(args.requests, args.existing_contacts, run)?;
+    let requests = source_requests(&server.base_url, preset, payloads).await?;
     let (result, cpu_us) = measured(&server, requests, args.concurrency).await;
     anyhow::ensure!(
         result.failures() == 0,
-        "{} requests failed, e.g. {:?}",
+        "{}: {} requests failed, e.g. {:?}",
+        preset.name(),
         result.failures(),
         result.outcomes.iter().find(|o| o.status != 201).map(|o| (o.status, &o.body))
     );
@@ -178,15 +204,38 @@ async fn one_bare_run(args: &IngestArgs) -> anyhow::Result<RunFigures> {
 fn medians(runs: &[RunFigures]) -> Value {
     let pick = |f: fn(&RunFigures) -> f64| (median(&runs.iter().map(f).collect::<Vec<_>>()) * 100.0).round() / 100.0;
     json!({ "requests_per_s": pick(|r| r.per_second).round(), "server_cpu_us_per_request": pick(|r| r.cpu_us).round(), "p50_ms": pick(|r| r.p50), "p90_ms": pick(|r| r.p90), "p99_ms": pick(|r| r.p99),
-            "runs_requests_per_s": runs.iter().map(|r| r.per_second.round()).collect::<Vec<_>>() })
+            "runs_requests_per_s": runs.iter().map(|r| r.per_second.round()).collect::<Vec<_>>(),
+            "runs_server_cpu_us_per_request": runs.iter().map(|r| r.cpu_us.round()).collect::<Vec<_>>() })
 }
 
-fn report(args: &IngestArgs, dealflow: &[RunFigures], bare: &[RunFigures]) {
+/// Each sender's run figures over the plain scheme's from the same run, as medians of the
+/// per-run ratios: `requests_per_s` (≥ 1 is faster) and `server_cpu_us_per_request` (≤ 1 is
+/// cheaper).
+fn ratios_to_dealflow(presets: &[(Preset, Vec<RunFigures>)]) -> Vec<(String, Value)> {
+    let Some((_, plain)) = presets.iter().find(|(p, _)| *p == Preset::Dealflow) else { return Vec::new() };
+    let ratio = |runs: &[RunFigures], f: fn(&RunFigures) -> f64| {
+        let per_run: Vec<f64> = runs.iter().zip(plain).map(|(r, p)| f(r) / f(p)).collect();
+        (median(&per_run) * 1000.0).round() / 1000.0
+    };
+    presets
+        .iter()
+        .filter(|(p, _)| *p != Preset::Dealflow)
+        .map(|(preset, runs)| {
+            let figures = json!({ "requests_per_s": ratio(runs, |r| r.per_second), "server_cpu_us_per_request": ratio(runs, |r| r.cpu_us) });
+            (format!("{}_vs_dealflow", preset.name()), figures)
+        })
+        .collect()
+}
+
+fn report(args: &IngestArgs, presets: &[(Preset, Vec<RunFigures>)], bare: &[RunFigures]) {
     println!(
         "{:>10} {:>12} {:>14} {:>9} {:>9} {:>9}",
         "server", "requests/s", "CPU µs/req", "p50 ms", "p90 ms", "p99 ms"
     );
-    let mut results = json!({ "dealflow": medians(dealflow) });
+    let mut results = json!({});
+    for (preset, runs) in presets {
+        results[preset.name()] = medians(runs);
+    }
     if !bare.is_empty() {
         results["bare_actix"] = medians(bare);
     }
@@ -200,9 +249,17 @@ fn report(args: &IngestArgs, dealflow: &[RunFigures], bare: &[RunFigures]) {
             figures["p99_ms"]
         );
     }
+    let ratios = ratios_to_dealflow(presets);
+    for (name, figures) in &ratios {
+        println!(
+            "{name}: requests/s ×{}, CPU µs/request ×{} (medians of per-run ratios)",
+            figures["requests_per_s"], figures["server_cpu_us_per_request"]
+        );
+    }
     println!(
         "{}",
         json!({ "scenario": "ingest", "requests": args.requests, "concurrency": args.concurrency, "runs": args.runs,
-        "existing_contacts": args.existing_contacts, "results": results })
+        "existing_contacts": args.existing_contacts, "presets": presets.iter().map(|(p, _)| p.name()).collect::<Vec<_>>(),
+        "results": results, "ratios": ratios.into_iter().collect::<serde_json::Map<_, _>>() })
     );
 }

@@ -5,10 +5,12 @@ mod bare;
 mod dispatch;
 mod ingest;
 mod load;
+mod preset;
 mod process;
 mod replay;
 mod sink;
 mod stats;
+mod typeform;
 mod verify;
 
 use clap::{Parser, Subcommand};

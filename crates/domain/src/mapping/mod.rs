@@ -16,6 +16,7 @@ pub mod coerce;
 pub mod error;
 pub mod outcome;
 pub mod presets;
+pub mod reads;
 pub mod rule;
 pub mod settings;
 pub mod spec;
@@ -30,6 +31,7 @@ use serde_json::Value;
 pub use error::{FieldProblem, MappingError, RuleProblem};
 pub use outcome::{FieldTrace, MappedOutcome, Note};
 pub use presets::Preset;
+pub use reads::Reads;
 pub use rule::Origin;
 pub use settings::{DecimalSeparator, Settings};
 pub use spec::{MappingSpec, RuleSpec};
@@ -47,6 +49,8 @@ pub struct Mapping {
     /// Currency first: a minor-unit amount needs the mapped currency.
     rules: Vec<Rule>,
     templates: Templates,
+    /// What of a body the rules read, so that a request builds only that.
+    reads: Reads,
 }
 
 impl Mapping {
@@ -91,12 +95,23 @@ impl Mapping {
             date_format: spec.date_format.clone(),
             amount_minor_units: spec.amount_minor_units,
         };
-        Ok(Self { spec, settings, rules, templates })
+        let mut reads = Reads::default();
+        templates.add_reads(&mut reads);
+        for rule in &rules {
+            rule.add_reads(&mut reads);
+        }
+        Ok(Self { spec, settings, rules, templates, reads })
     }
 
     /// The mapping as written, to store or show.
     pub fn spec(&self) -> &MappingSpec {
         &self.spec
+    }
+
+    /// What of a body this mapping reads: a body read with [`Reads::parse`] maps exactly as
+    /// the whole body does.
+    pub fn reads(&self) -> &Reads {
+        &self.reads
     }
 
     /// Maps one body; see [`apply`].

@@ -10,6 +10,7 @@ use serde_json_path::JsonPath;
 
 use super::coerce::scalar_text;
 use super::error::RuleProblem;
+use super::reads::Reads;
 use super::spec::RuleSpec;
 use super::target::Target;
 use super::template::Templates;
@@ -100,6 +101,16 @@ impl Rule {
     /// The rule's lookup table (e.g. event type → stage), shared, for the preview.
     pub fn table(&self) -> Option<Arc<BTreeMap<String, Value>>> {
         self.table.clone()
+    }
+
+    /// Adds what of a body this rule's path, or its template's variables, read (templates add
+    /// their own reads: [`Templates::add_reads`]).
+    pub fn add_reads(&self, reads: &mut Reads) {
+        match &self.source {
+            Source::Path(path) => reads.add_path(path),
+            Source::Template(vars) => vars.iter().for_each(|(_, path)| reads.add_path(path)),
+            Source::Constant(_) => {}
+        }
     }
 
     /// Passes the raw value through the lookup table, if the rule has one. `Err` says which

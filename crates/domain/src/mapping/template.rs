@@ -21,6 +21,8 @@ use std::collections::BTreeMap;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde_json::Value;
 
+use super::reads::Reads;
+
 /// The compiled templates of one mapping, by target field name.
 #[derive(Clone, Debug)]
 pub struct Templates {
@@ -47,6 +49,18 @@ impl Wanted {
                 Some(child) => node = child,
                 None => return,
             }
+        }
+    }
+
+    /// Adds every chain of this tree (below `prefix`) to `reads`.
+    fn add_reads(&self, prefix: &mut Vec<String>, reads: &mut Reads) {
+        for (key, wanted) in &self.0 {
+            prefix.push(key.clone());
+            match wanted {
+                Some(inner) => inner.add_reads(prefix, reads),
+                None => reads.add(prefix),
+            }
+            prefix.pop();
         }
     }
 
@@ -89,6 +103,14 @@ impl Templates {
         }
         self.count += 1;
         Ok(())
+    }
+
+    /// Adds what of a body the templates read: the chains they look up, and all of it for `body`.
+    pub fn add_reads(&self, reads: &mut Reads) {
+        if self.wanted.0.contains_key("body") {
+            reads.add::<&str>(&[]);
+        }
+        self.wanted.add_reads(&mut Vec::new(), reads);
     }
 
     /// True when the mapping has templates, so a request needs a template context.

@@ -4,6 +4,7 @@
 //! the query string without `access_key`.
 
 use api::{ApiError, parse_json_object};
+use domain::mapping::Reads;
 use domain::signature::ACCESS_KEY;
 use serde_json::{Map, Value};
 
@@ -24,6 +25,35 @@ pub fn object(carrier: Carrier<'_>, text: &[u8], query: &str) -> Result<Map<Stri
         Carrier::Query => form_object(without_access_key(query).as_bytes()),
         Carrier::Body { content_type } if is_form(content_type, text) => form_object(text),
         Carrier::Body { .. } => parse_json_object(text),
+    }
+}
+
+/// The body as an object, as [`object`], but a JSON body is built only along what a mapping
+/// `reads` (see [`Reads`]): the members no rule reads are checked as JSON and skipped. Answers
+/// the same object to the mapping, and the same 400 for a body that is not a JSON object.
+/// The nesting limit applies to what is built: an unread member may nest deeper (it is never
+/// built; `serde_json`'s own limit still bounds the skipping).
+pub fn mapped_object(
+    carrier: Carrier<'_>,
+    text: &[u8],
+    query: &str,
+    reads: &Reads,
+) -> Result<Map<String, Value>, ApiError> {
+    match carrier {
+        Carrier::Body { content_type } if !is_form(content_type, text) => match reads.parse(text) {
+            Ok(Value::Object(map)) => {
+                // The object's own level, and its deepest member's.
+                let depth = 1 + map.values().map(api::limits::depth).max().unwrap_or(0);
+                if depth > api::limits::MAX_DEPTH {
+                    return Err(api::limits::too_deep());
+                }
+                Ok(map)
+            }
+            // Not JSON, not an object, or an object whose read member is not one: read in full,
+            // for the same answer as an unmapped body.
+            _ => parse_json_object(text),
+        },
+        _ => object(carrier, text, query),
     }
 }
 

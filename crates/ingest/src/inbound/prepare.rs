@@ -44,7 +44,11 @@ pub fn prepare<H: Headers + ?Sized>(
     received: Received<'_, H>,
 ) -> Result<Prepared, ApiError> {
     let header_key = delivery_id::from_headers(received.headers)?;
-    let body = parse::object(received.carrier, &received.text, received.query)?;
+    let body = match &source.mapping {
+        // Built only along what the mapping reads: most of a sender's body is never read.
+        Some(mapping) => parse::mapped_object(received.carrier, &received.text, received.query, mapping.reads())?,
+        None => parse::object(received.carrier, &received.text, received.query)?,
+    };
     let mut mapped = match &source.mapping {
         Some(mapping) => mapping.apply(&Value::Object(body)),
         None => MappedOutcome::unmapped(body),
