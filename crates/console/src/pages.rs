@@ -1,0 +1,122 @@
+//! The templates, compiled into the binary, and the HTML answers built from them. Templates only
+//! lay out values the handlers computed: no rule lives in a template.
+
+use std::sync::LazyLock;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION};
+use actix_web::{HttpResponse, ResponseError};
+use api::ApiError;
+use minijinja::{Environment, Value, context};
+use serde::Serialize;
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("error.html", include_str!("../templates/error.html")),
+    ("login.html", include_str!("../templates/login.html")),
+    ("board.html", include_str!("../templates/board.html")),
+    ("deals.html", include_str!("../templates/deals.html")),
+    ("deal.html", include_str!("../templates/deal.html")),
+];
+
+/// The compiled templates. HTML escaping is on for every `.html` template (minijinja's default).
+pub struct Pages {
+    env: Environment<'static>,
+}
+
+static PAGES: LazyLock<Pages> = LazyLock::new(Pages::compile);
+
+impl Pages {
+    fn compile() -> Self {
+        let mut env = Environment::new();
+        for (name, source) in TEMPLATES {
+            if let Err(error) = env.add_template(name, source) {
+                tracing::error!(%error, template = name, "a console template does not compile");
+            }
+        }
+        env.add_global("asset_version", crate::assets::VERSION.as_str());
+        Self { env }
+    }
+
+    /// The shared templates.
+    pub fn get() -> &'static Pages {
+        &PAGES
+    }
+
+    /// Renders `name` with `ctx` into a 200 answer.
+    pub fn render(&self, name: &str, ctx: impl Serialize) -> Result<HttpResponse, PageError> {
+        self.render_with(StatusCode::OK, name, Value::from_serialize(ctx))
+    }
+
+    /// Renders `name` with `ctx` into an answer with `status`.
+    pub fn render_with(&self, status: StatusCode, name: &str, ctx: Value) -> Result<HttpResponse, PageError> {
+        let html = self
+            .env
+            .get_template(name)
+            .and_then(|template| template.render(ctx))
+            .map_err(|error| PageError::Failed(format!("cannot render {name}: {error:#}")))?;
+        Ok(html_answer(status, html))
+    }
+}
+
+/// An HTML answer that no cache keeps (pages show live data and CSRF tokens).
+pub fn html_answer(status: StatusCode, html: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"))
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .body(html)
+}
+
+/// A `303 See Other` to `location` (after a form's POST, or to the sign-in page).
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((LOCATION, location)).finish()
+}
+
+/// An error page without the layout, for when even the templates failed.
+pub fn plain_error(status: StatusCode, message: &str) -> HttpResponse {
+    let escaped = message.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    html_answer(status, format!("<!doctype html><title>{status}</title><h1>{status}</h1><p>{escaped}</p>"))
+}
+
+/// Why a page cannot be shown.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    /// No live session: the browser is sent to the sign-in page.
+    #[error("sign in first")]
+    SignInNeeded,
+    /// A form without this session's CSRF token.
+    #[error("this form has expired or did not come from this console; reload the page and try again")]
+    BadCsrfToken,
+    /// An error of the command or query the page called, in the API's words.
+    #[error("{0}")]
+    Api(#[from] ApiError),
+    /// The page itself failed.
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::SignInNeeded => StatusCode::SEE_OTHER,
+            Self::BadCsrfToken => StatusCode::FORBIDDEN,
+            Self::Api(error) => error.status,
+            Self::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let message = match self {
+            Self::SignInNeeded => return see_other("/login"),
+            Self::Api(error) => error.message.clone(),
+            Self::Failed(cause) => {
+                tracing::error!(%cause, "a console page failed");
+                "the page could not be shown; the server log says why".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let ctx = context! { status => status.as_u16(), reason => status.canonical_reason(), message };
+        Pages::get().render_with(status, "error.html", ctx).unwrap_or_else(|_| plain_error(status, &message))
+    }
+}
