@@ -6,6 +6,9 @@ mod receiver;
 
 mod access;
 mod bodies;
+mod console_board;
+mod console_browser;
+mod console_signin;
 mod contacts;
 mod crash;
 mod dealhub;

@@ -7,8 +7,8 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION};
 use actix_web::{HttpResponse, ResponseError};
 use api::ApiError;
-use minijinja::{Environment, Value, context};
-use serde::Serialize;
+use minijinja::{Environment, Value};
+use serde_json::json;
 
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
@@ -44,18 +44,43 @@ impl Pages {
     }
 
     /// Renders `name` with `ctx` into a 200 answer.
-    pub fn render(&self, name: &str, ctx: impl Serialize) -> Result<HttpResponse, PageError> {
-        self.render_with(StatusCode::OK, name, Value::from_serialize(ctx))
+    pub fn render(&self, name: &str, ctx: serde_json::Value) -> Result<HttpResponse, PageError> {
+        self.render_with(StatusCode::OK, name, ctx)
     }
 
-    /// Renders `name` with `ctx` into an answer with `status`.
-    pub fn render_with(&self, status: StatusCode, name: &str, ctx: Value) -> Result<HttpResponse, PageError> {
+    /// Renders `name` with `ctx` (built with `serde_json::json!`, which keeps exact amounts) into
+    /// an answer with `status`.
+    pub fn render_with(
+        &self,
+        status: StatusCode,
+        name: &str,
+        ctx: serde_json::Value,
+    ) -> Result<HttpResponse, PageError> {
         let html = self
             .env
             .get_template(name)
-            .and_then(|template| template.render(ctx))
+            .and_then(|template| template.render(template_value(ctx)))
             .map_err(|error| PageError::Failed(format!("cannot render {name}: {error:#}")))?;
         Ok(html_answer(status, html))
+    }
+}
+
+/// A JSON value as templates see it. Amounts are exact decimals (serde_json's
+/// `arbitrary_precision`), which minijinja would show as an internal map: whole numbers become
+/// integers, every other number its exact decimal text.
+pub fn template_value(value: serde_json::Value) -> Value {
+    use serde_json::Value as Json;
+    match value {
+        Json::Null => Value::from(()),
+        Json::Bool(b) => Value::from(b),
+        Json::Number(n) => n
+            .as_u64()
+            .map(Value::from)
+            .or_else(|| n.as_i64().map(Value::from))
+            .unwrap_or_else(|| Value::from(n.to_string())),
+        Json::String(s) => Value::from(s),
+        Json::Array(items) => Value::from(items.into_iter().map(template_value).collect::<Vec<_>>()),
+        Json::Object(map) => Value::from_iter(map.into_iter().map(|(k, v)| (k, template_value(v)))),
     }
 }
 
@@ -116,7 +141,28 @@ impl ResponseError for PageError {
             }
             other => other.to_string(),
         };
-        let ctx = context! { status => status.as_u16(), reason => status.canonical_reason(), message };
+        let ctx = json!({ "status": status.as_u16(), "reason": status.canonical_reason(), "message": message });
         Pages::get().render_with(status, "error.html", ctx).unwrap_or_else(|_| plain_error(status, &message))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_amounts_render_as_their_decimal_text_and_pages_escape_html() {
+        let amount: serde_json::Value = serde_json::from_str("15000.50").unwrap();
+        let ctx = template_value(json!({ "message": "<b>x</b> 15000.50", "status": 404, "reason": "Not Found" }));
+        assert_eq!(template_value(amount).to_string(), "15000.50");
+        let html = Pages::get().env.get_template("error.html").unwrap().render(ctx).unwrap();
+        assert!(html.contains("&lt;b&gt;x&lt;") && html.contains("15000.50") && !html.contains("<b>x"), "{html}");
+    }
+
+    #[test]
+    fn every_template_compiles() {
+        for (name, _) in TEMPLATES {
+            assert!(Pages::get().env.get_template(name).is_ok(), "{name}");
+        }
     }
 }

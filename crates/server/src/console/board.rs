@@ -13,13 +13,12 @@ use domain::ids::{DealId, PipelineId};
 use eventlog::{SqliteEventLog, StorageError};
 use ingest::Ingest;
 use ingest::commands::deals as commands;
-use minijinja::context;
 use projection::queries::deals::{self, DealFilters};
 use projection::queries::pipelines::{self, BoardStage, PipelineView};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
-use super::forms::{Posted, layout, may};
+use super::forms::{Posted, may, with_layout};
 use crate::http::commands::caught_up;
 
 /// Cards shown per column; the rest are behind the column's link to the deals list.
@@ -54,12 +53,13 @@ async fn show(
     let chosen = ListParams::new(query.into_inner()).parsed::<PipelineId>("pipeline_id", "a pipeline id")?;
     let view = log.read_async(move |conn| board_view(conn, chosen)).await.map_err(ApiError::from)?;
     let view = view.ok_or_else(|| ApiError::not_found("no such pipeline; pick one from the switcher"))?;
-    let stages: Vec<_> =
-        view.board.stages.iter().map(|s| context! { id => s.stage.id, name => s.stage.name }).collect();
+    let stages: Vec<_> = view.board.stages.iter().map(|s| json!({ "id": s.stage.id, "name": s.stage.name })).collect();
     let BoardView { pipelines, board, columns } = view;
     let can_move = may(&session, Method::POST, MOVE_ROUTE);
-    Pages::get()
-        .render("board.html", context! { can_move, stages, pipelines, board, columns, ..layout(&session, "board") })
+    let page = json!({
+        "can_move": can_move, "stages": stages, "pipelines": pipelines, "board": board, "columns": columns,
+    });
+    Pages::get().render("board.html", with_layout(&session, "board", page))
 }
 
 /// The chosen pipeline (the first one when none is chosen), its board, and each column's first

@@ -8,12 +8,11 @@ use api::{ApiError, ListParams, path_id};
 use console::{PageError, Pages, Session};
 use domain::ids::DealId;
 use eventlog::{SqliteEventLog, StorageError, reader};
-use minijinja::context;
 use projection::history;
 use projection::queries::{deals, pipelines};
 use serde_json::json;
 
-use super::forms::layout;
+use super::forms::with_layout;
 
 /// Deals per page unless `limit` says otherwise, and the most a page shows.
 const PAGE: (u64, u64) = (30, 100);
@@ -39,18 +38,17 @@ async fn list(
         .await
         .map_err(ApiError::from)?;
     let echo = |name: &str| params.get(name).unwrap_or_default().to_owned();
-    let filters = context! {
-        search => echo("search"), status => echo("status"), pipeline_id => echo("pipeline_id"), stage_id => echo("stage_id"),
-    };
+    let filters = json!({
+        "search": echo("search"), "status": echo("status"), "pipeline_id": echo("pipeline_id"), "stage_id": echo("stage_id"),
+    });
     let shown = found.len() as u64;
-    let ctx = context! {
-        deals => found, total, pipelines => all, filters,
-        first => page.start + 1, last => page.start + shown,
-        previous => (page.start > 0).then(|| page_url(&params, page.start.saturating_sub(page.limit))),
-        next => (page.start + shown < total).then(|| page_url(&params, page.start + page.limit)),
-        ..layout(&session, "deals")
-    };
-    Pages::get().render("deals.html", ctx)
+    let page = json!({
+        "deals": found, "total": total, "pipelines": all, "filters": filters,
+        "first": page.start + 1, "last": page.start + shown,
+        "previous": (page.start > 0).then(|| page_url(&params, page.start.saturating_sub(page.limit))),
+        "next": (page.start + shown < total).then(|| page_url(&params, page.start + page.limit)),
+    });
+    Pages::get().render("deals.html", with_layout(&session, "deals", page))
 }
 
 /// This list's URL with its filters and another `start`.
@@ -86,7 +84,7 @@ async fn show(log: Data<SqliteEventLog>, session: Session, id: Path<String>) -> 
         .await
         .map_err(ApiError::from)?;
     let deal = deal.ok_or_else(|| ApiError::not_found(format!("deal {id} does not exist")))?;
-    Pages::get().render("deal.html", context! { deal, history => timeline, ..layout(&session, "deals") })
+    Pages::get().render("deal.html", with_layout(&session, "deals", json!({ "deal": deal, "history": timeline })))
 }
 
 #[cfg(test)]

@@ -8,18 +8,19 @@ use actix_web::{FromRequest, HttpRequest, web};
 use api::ApiError;
 use console::{PageError, Session};
 use futures::future::LocalBoxFuture;
-use minijinja::{Value, context};
+use serde_json::{Value, json};
 
 use crate::auth::access;
 
-/// The values the layout needs: who is signed in, the CSRF token for its forms, the current
-/// navigation entry.
-pub fn layout(session: &Session, nav: &str) -> Value {
-    context! {
-        user => context! { name => session.user.display_name, role => session.user.role.as_str() },
-        csrf => session.csrf,
-        nav,
+/// A page's values with the layout's added: who is signed in, the CSRF token for its forms, the
+/// current navigation entry.
+pub fn with_layout(session: &Session, nav: &str, mut page: Value) -> Value {
+    if let Value::Object(values) = &mut page {
+        values.insert("user".into(), json!({ "name": session.user.display_name, "role": session.user.role.as_str() }));
+        values.insert("csrf".into(), json!(session.csrf));
+        values.insert("nav".into(), json!(nav));
     }
+    page
 }
 
 /// Whether the session's user may do what the API route `method pattern` does.

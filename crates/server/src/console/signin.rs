@@ -12,8 +12,8 @@ use api::ApiError;
 use console::pages::see_other;
 use console::sessions::{COOKIE, random_token, tokens_match};
 use console::{CookiePolicy, PageError, Pages, Session, SessionStore, Throttle};
-use minijinja::context;
 use serde::Deserialize;
+use serde_json::json;
 
 use super::forms::Posted;
 use crate::auth::{AuthFailure, Authenticator};
@@ -96,7 +96,7 @@ fn throttled(wait: Duration) -> String {
 }
 
 fn login_page(status: StatusCode, token: &str, username: &str, error: Option<&str>) -> Result<HttpResponse, PageError> {
-    let ctx = context! { login_csrf => token, username, error };
+    let ctx = json!({ "login_csrf": token, "username": username, "error": error });
     Pages::get().render_with(status, "login.html", ctx)
 }
 
