@@ -90,3 +90,23 @@ async fn an_analyst_sees_no_move_control_and_a_forged_move_with_a_valid_token_is
     assert_eq!(app.head(), head, "nothing was written");
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_move_from_a_card_someone_else_moved_meanwhile_answers_409_and_changes_nothing() {
+    let app = spawn_app().await;
+    let deal = app.create_deal(json!({ "title": "Contended" })).await;
+    let browser = Browser::start(&app).await;
+    browser.sign_in("admin", ADMIN_PASSWORD).await;
+    let (cookie, token) = (browser.session_cookie().await, browser.csrf_token().await);
+    let path = format!("/deals/{}/stage", deal["id"]);
+    app.post_ok(&format!("/api{path}"), &json!({ "stage_id": 2 }), 200).await;
+
+    let stale = forged_post(&app, &path, &cookie, &[("csrf", &token), ("stage_id", "5"), ("version", "1")]).await;
+
+    assert_eq!(stale.status(), 409, "the card showed version 1");
+    assert_eq!(app.get_ok(&format!("/api/deals/{}", deal["id"])).await["deal"]["stage"]["id"], 2);
+    let fresh = forged_post(&app, &path, &cookie, &[("csrf", &token), ("stage_id", "5"), ("version", "2")]).await;
+    assert_eq!(fresh.status(), 303, "a current card moves");
+    assert_eq!(app.get_ok(&format!("/api/deals/{}", deal["id"])).await["deal"]["stage"]["id"], 5);
+    browser.close().await;
+}
