@@ -8,6 +8,7 @@ mod access;
 mod bodies;
 mod console_board;
 mod console_browser;
+mod console_lists;
 mod console_signin;
 mod contacts;
 mod crash;

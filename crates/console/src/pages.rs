@@ -35,6 +35,7 @@ impl Pages {
             }
         }
         env.add_global("asset_version", crate::assets::VERSION.as_str());
+        env.add_filter("when", when);
         Self { env }
     }
 
@@ -63,6 +64,15 @@ impl Pages {
             .map_err(|error| PageError::Failed(format!("cannot render {name}: {error:#}")))?;
         Ok(html_answer(status, html))
     }
+}
+
+/// An RFC 3339 UTC time as people read it, to the minute: `2026-11-30 21:56 UTC`. Anything else
+/// is shown as it is.
+pub fn when(value: String) -> String {
+    let b = value.as_bytes();
+    let shaped =
+        b.len() >= 16 && b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && b[13] == b':' && value.ends_with('Z');
+    if shaped { format!("{} {} UTC", &value[..10], &value[11..16]) } else { value }
 }
 
 /// A JSON value as templates see it. Amounts are exact decimals (serde_json's
@@ -157,6 +167,13 @@ mod tests {
         assert_eq!(template_value(amount).to_string(), "15000.50");
         let html = Pages::get().env.get_template("error.html").unwrap().render(ctx).unwrap();
         assert!(html.contains("&lt;b&gt;x&lt;") && html.contains("15000.50") && !html.contains("<b>x"), "{html}");
+    }
+
+    #[test]
+    fn times_show_to_the_minute_and_other_text_is_left_alone() {
+        assert_eq!(when("2026-11-30T21:56:31.320910Z".into()), "2026-11-30 21:56 UTC");
+        assert_eq!(when("2026-11-30".into()), "2026-11-30");
+        assert_eq!(when("not a time at all, really".into()), "not a time at all, really");
     }
 
     #[test]
