@@ -21,7 +21,16 @@ async fn an_admin_signs_in_with_the_login_form_and_reaches_the_board() {
     assert!(text.contains("Sign out") && text.contains("admin"), "signed in as admin: {text}");
     assert!(!browser.client.current_url().await.unwrap().as_str().contains(ADMIN_PASSWORD), "no password in URLs");
     assert!(!browser.client.source().await.unwrap().contains(ADMIN_PASSWORD), "no password in pages");
-    browser.session_cookie().await;
+    let cookie = browser.session_cookie().await;
+
+    let sign_out = browser.client.find(fantoccini::Locator::Css("form.signout button")).await.unwrap();
+    browser.click_and_wait(&sign_out).await;
+    assert_eq!(browser.path().await, "/login", "signed out");
+    let old = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let answer =
+        old.get(app.url("/board")).header("Cookie", format!("dealflow_session={cookie}")).send().await.unwrap();
+    assert_eq!(answer.status(), 303, "the ended session's cookie no longer opens pages");
+    assert_eq!(answer.headers()["location"], "/login");
     browser.close().await;
 }
 
