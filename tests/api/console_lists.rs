@@ -36,3 +36,31 @@ async fn a_full_column_shows_twenty_cards_and_links_to_its_deals_which_page_with
     assert!(browser.text().await.contains("must be open, won or lost"), "the API's words for a bad filter");
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_pipeline_switcher_shows_another_pipelines_stages_and_deals() {
+    let app = spawn_app().await;
+    let body = json!({ "name": "Partners", "stages": [{ "name": "Intro" }, { "name": "Signed", "type": "won" }] });
+    let partners = app.post_ok("/api/pipelines/new", &body, 201).await["pipeline"]["id"].clone();
+    app.create_deal(json!({ "title": "Reseller deal", "pipeline_id": partners })).await;
+    let browser = Browser::start(&app).await;
+    browser.sign_in("admin", ADMIN_PASSWORD).await;
+    assert!(!browser.text().await.contains("Reseller deal"), "the first pipeline is shown first");
+
+    browser.client.find(Locator::Id("pipeline")).await.unwrap().select_by_label("Partners").await.unwrap();
+    let show = browser.client.find(Locator::Css("form.inline button")).await.unwrap();
+    browser.click_and_wait(&show).await;
+
+    let headings: Vec<String> = {
+        let mut texts = Vec::new();
+        for heading in browser.client.find_all(Locator::Css("section.column h2")).await.unwrap() {
+            texts.push(heading.text().await.unwrap());
+        }
+        texts
+    };
+    assert_eq!(headings, ["Intro", "Signed"]);
+    assert!(browser.text().await.contains("Reseller deal"));
+    browser.open("/board?pipeline_id=99").await;
+    assert!(browser.text().await.contains("no such pipeline"), "an unknown pipeline is a 404 page");
+    browser.close().await;
+}
