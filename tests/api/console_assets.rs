@@ -32,7 +32,7 @@ async fn the_console_assets_are_served_immutable_with_an_etag_and_revalidate_to_
 async fn pages_are_not_cached_and_without_a_session_send_the_browser_to_sign_in() {
     let app = spawn_app().await;
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    for path in ["/", "/board", "/deals", "/deals/1"] {
+    for path in ["/", "/board", "/board/live", "/deals", "/deals/1"] {
         let answer = client.get(app.url(path)).send().await.unwrap();
         assert_eq!(answer.status(), 303, "{path}");
         assert_eq!(answer.headers()["location"], "/login", "{path}");

@@ -18,7 +18,7 @@ fn card(title: &str) -> Locator<'_> {
 }
 
 #[tokio::test]
-async fn a_deal_from_a_signed_webhook_shows_on_the_board_and_moving_it_to_won_notifies_the_receiver() {
+async fn a_deal_from_a_signed_webhook_shows_on_the_board_without_a_reload_and_moving_it_to_won_notifies_the_receiver() {
     let (app, receiver) = (spawn_app().await, Receiver::start().await);
     app.create_hook(hook_body("Won deals", &receiver.url, &["dealflow.deal.won"])).await;
     let source = app.create_source("Website").await;
@@ -26,13 +26,18 @@ async fn a_deal_from_a_signed_webhook_shows_on_the_board_and_moving_it_to_won_no
     browser.sign_in("admin", ADMIN_PASSWORD).await;
     assert!(!browser.text().await.contains("Acme Corp - Enterprise"), "not on the board yet");
 
+    // A mark on this page's window: it survives only as long as the page is not reloaded.
+    browser.client.execute("window.notReloaded = true; return null;", vec![]).await.unwrap();
+
     let answer = app
         .post_inbound(&source, &json!({ "title": "Acme Corp - Enterprise", "amount": 15000, "currency": "USD" }))
         .await;
     assert!(answer.status().is_success(), "the signed webhook is accepted");
-    browser.client.refresh().await.unwrap();
 
-    let found = browser.client.find(card("Acme Corp - Enterprise")).await.expect("the deal's card after a reload");
+    let waiting = browser.client.wait().at_most(std::time::Duration::from_secs(10));
+    let found = waiting.for_element(card("Acme Corp - Enterprise")).await.expect("the deal's card, live");
+    let mark = browser.client.execute("return window.notReloaded === true;", vec![]).await.unwrap();
+    assert_eq!(mark, json!(true), "the card came in without a reload");
     let column = found.find(Locator::XPath("ancestor::section[1]//h2")).await.unwrap().text().await.unwrap();
     assert_eq!(column, "Lead In", "a new deal starts in the first stage");
     let board = app.get_ok("/api/pipelines/1/board").await;

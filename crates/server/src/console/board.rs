@@ -40,6 +40,8 @@ struct Column {
 }
 
 struct BoardView {
+    /// The projector's checkpoint these figures were read at (live updates start from it).
+    position: u64,
     pipelines: Vec<PipelineView>,
     board: pipelines::Board,
     columns: Vec<Column>,
@@ -54,10 +56,11 @@ async fn show(
     let view = log.read_async(move |conn| board_view(conn, chosen)).await.map_err(ApiError::from)?;
     let view = view.ok_or_else(|| ApiError::not_found("no such pipeline; pick one from the switcher"))?;
     let stages: Vec<_> = view.board.stages.iter().map(|s| json!({ "id": s.stage.id, "name": s.stage.name })).collect();
-    let BoardView { pipelines, board, columns } = view;
+    let BoardView { pipelines, board, columns, position } = view;
     let can_move = may(&session, Method::POST, MOVE_ROUTE);
     let page = json!({
         "can_move": can_move, "stages": stages, "pipelines": pipelines, "board": board, "columns": columns,
+        "position": position,
     });
     Pages::get().render("board.html", with_layout(&session, "board", page))
 }
@@ -65,6 +68,8 @@ async fn show(
 /// The chosen pipeline (the first one when none is chosen), its board, and each column's first
 /// cards, most recently updated first.
 fn board_view(conn: &rusqlite::Connection, chosen: Option<PipelineId>) -> Result<Option<BoardView>, StorageError> {
+    // Read first: a change landing while the figures are read only causes one more refresh.
+    let position = eventlog::reader::checkpoint(conn, projection::CONSUMER)?;
     let all = pipelines::list(conn)?;
     let Some(id) = chosen.or_else(|| all.first().map(|p| p.id)) else { return Ok(None) };
     let Some(board) = pipelines::board(conn, id)? else { return Ok(None) };
@@ -76,7 +81,7 @@ fn board_view(conn: &rusqlite::Connection, chosen: Option<PipelineId>) -> Result
         let more = (stage.deal_count > CARDS).then(|| format!("/deals?pipeline_id={id}&stage_id={}", stage.stage.id));
         columns.push(Column { stage: stage.clone(), deals: cards, more });
     }
-    Ok(Some(BoardView { pipelines: all, board, columns }))
+    Ok(Some(BoardView { pipelines: all, board, columns, position }))
 }
 
 /// Runs the command `POST /api/deals/{id}/stage` runs, with the form's `stage_id` read by the

@@ -7,10 +7,12 @@
 //!   role check through the API's own role table.
 //! - [`board`]: `GET /board`, `POST /deals/{id}/stage`.
 //! - [`deals`]: `GET /deals`, `GET /deals/{id}`.
+//! - [`live`]: `GET /board/live`, server-sent events that refresh an open board.
 
 mod board;
 mod deals;
 mod forms;
+mod live;
 mod signin;
 
 use actix_web::web;
@@ -41,6 +43,7 @@ impl ConsoleState {
         console::assets::configure(cfg);
         signin::configure(cfg);
         board::configure(cfg);
+        live::configure(cfg);
         deals::configure(cfg);
     }
 }
