@@ -6,6 +6,11 @@ mod receiver;
 
 mod access;
 mod bodies;
+mod console_assets;
+mod console_board;
+mod console_browser;
+mod console_lists;
+mod console_signin;
 mod contacts;
 mod crash;
 mod dealhub;

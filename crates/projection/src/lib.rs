@@ -15,6 +15,7 @@ mod routes;
 pub mod writes;
 
 pub use projector::{CONSUMER, Projector, Step, rebuild};
+pub use routes::deal_filters;
 
 /// The read models' tables.
 pub const MIGRATIONS: &[eventlog::Migration] = &[eventlog::Migration {

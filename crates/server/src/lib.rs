@@ -9,6 +9,7 @@
 pub mod auth;
 pub mod bootstrap;
 pub mod cli;
+pub mod console;
 pub mod database;
 pub mod http;
 pub mod migrations;

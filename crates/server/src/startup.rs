@@ -17,6 +17,7 @@ use projection::Projector;
 use tokio::sync::watch;
 
 use crate::auth::{self, AdminSetup, Authenticator};
+use crate::console::ConsoleState;
 use crate::http::{bounds, commands, conventions, health, metrics, query_params, users};
 use crate::settings::{Fault, Settings};
 use crate::supervisor::{Ending, Roles, Supervisor, panic_message};
@@ -298,6 +299,7 @@ fn http_server(
     dispatcher: &web::Data<Engine>,
     roles: &Roles,
 ) -> anyhow::Result<Server> {
+    let console = ConsoleState::new(&settings.server.public_url(listener.local_addr()?));
     let (ingest, hooks, dispatcher) = (ingest.clone(), hooks.clone(), dispatcher.clone());
     let log = web::Data::new(log.clone());
     let authenticator = web::Data::new(Authenticator::new(log.get_ref().clone()));
@@ -340,6 +342,7 @@ fn http_server(
                     .default_service(web::to(conventions::not_found)),
             )
             .configure(ingest::configure_public)
+            .configure(|cfg| console.configure(cfg))
             .default_service(web::to(conventions::not_found))
     })
     .workers(workers)

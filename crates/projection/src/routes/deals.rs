@@ -3,7 +3,7 @@
 use actix_web::HttpResponse;
 use actix_web::http::header::ETAG;
 use actix_web::web::{self, Data, Path, Query};
-use api::{ApiError, Authenticated, etag, path_id};
+use api::{ApiError, Authenticated, ListParams, etag, path_id};
 use domain::events::DealStatus;
 use domain::ids::{ContactId, DealId, PipelineId, SourceId, StageId};
 use eventlog::{SqliteEventLog, StorageError, reader};
@@ -19,15 +19,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/deals/{id}/history").route(web::get().to(history)));
 }
 
-async fn list(
-    log: Data<SqliteEventLog>,
-    _: Authenticated,
-    query: Query<Vec<(String, String)>>,
-) -> Result<HttpResponse, ApiError> {
-    let params = params(query);
-    let page = params.page(30, 1000)?;
-    let order = params.order(ORDER_COLUMNS, "d.id")?;
-    let filters = DealFilters {
+/// The filters of `GET /api/deals` (and of the console's deals list) from the query string.
+pub fn deal_filters(params: &ListParams) -> Result<DealFilters, ApiError> {
+    Ok(DealFilters {
         search: params.get("search").map(str::to_owned),
         pipeline_id: params.parsed::<PipelineId>("pipeline_id", "a pipeline id")?,
         stage_id: params.parsed::<StageId>("stage_id", "a stage id")?,
@@ -39,7 +33,18 @@ async fn list(
         contact_id: params.parsed::<ContactId>("contact_id", "a contact id")?,
         close_date_from: params.date("close_date_from")?,
         close_date_to: params.date("close_date_to")?,
-    };
+    })
+}
+
+async fn list(
+    log: Data<SqliteEventLog>,
+    _: Authenticated,
+    query: Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, ApiError> {
+    let params = params(query);
+    let page = params.page(30, 1000)?;
+    let order = params.order(ORDER_COLUMNS, "d.id")?;
+    let filters = deal_filters(&params)?;
     let (total, found) = read(&log, move |conn| Ok(deals::list(conn, &filters, order, page)?)).await?;
     let items: Vec<_> = found.iter().map(deals::list_item).collect();
     Ok(HttpResponse::Ok().json(json!({ "total": total, "deals": items })))

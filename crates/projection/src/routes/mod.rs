@@ -8,6 +8,8 @@ mod pipelines;
 use actix_web::web;
 use api::{ApiError, ListParams};
 
+pub use deals::deal_filters;
+
 /// Registers every query route. Register command routes (`/deals/new`, …) first: `/deals/{id}`
 /// would otherwise take their paths.
 pub fn configure(cfg: &mut web::ServiceConfig) {

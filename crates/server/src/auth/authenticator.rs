@@ -97,6 +97,16 @@ impl Authenticator {
         Ok(checked)
     }
 
+    /// The user a console sign-in form names, checked as HTTP Basic would be (an unknown
+    /// username costs the same time as a wrong password). Nothing is remembered.
+    pub async fn sign_in(&self, username: &str, password: &str) -> Result<Principal, AuthFailure> {
+        let credentials = Credentials::Basic { username: username.to_owned(), password: password.to_owned() };
+        let log = self.log.clone();
+        tokio::task::spawn_blocking(move || check(&log, credentials))
+            .await
+            .map_err(|e| AuthFailure::Storage(e.to_string()))?
+    }
+
     fn recall(&self, key: &[u8; 32]) -> Option<Principal> {
         let remembered = self.remembered.lock().unwrap_or_else(|p| p.into_inner());
         remembered.get(key).filter(|(_, at)| at.elapsed() < REMEMBER_FOR).map(|(p, _)| p.clone())

@@ -40,15 +40,14 @@ pub async fn apply(
     Ok(response)
 }
 
-/// Replaces a non-JSON error answer (actix's own 404/405/413 …) with the spec's error body.
+/// Replaces a non-JSON error answer (actix's own 404/405/413 …) with the spec's error body;
+/// the console's HTML error pages stay as they are.
 fn json_errors(response: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
     let status = response.status();
-    let is_json = response
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if !(status.is_client_error() || status.is_server_error()) || is_json {
+    let content_type = response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let is_json = content_type.starts_with("application/json");
+    let is_page = content_type.starts_with("text/html");
+    if !(status.is_client_error() || status.is_server_error()) || is_json || is_page {
         return response;
     }
     let message = match status {

@@ -30,7 +30,7 @@ pub fn read_models(log: &SqliteEventLog) -> CatchUp {
 }
 
 /// Waits until the projector has applied `position`.
-async fn caught_up(log: &SqliteEventLog, position: u64) {
+pub(crate) async fn caught_up(log: &SqliteEventLog, position: u64) {
     read_models(log).wait(position).await;
 }
 

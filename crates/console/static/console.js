@@ -1,0 +1,82 @@
+// The board. Dragging a card onto another column submits the card's own Move form, so the
+// server does exactly what the Move button does. Live updates: the server's events say the read
+// models moved on, and the page fetches itself and swaps its content in. Without JavaScript the
+// forms still work and the board is refreshed by hand.
+"use strict";
+
+let dragged = null;
+let stale = false;
+
+function bindDragging(root) {
+  for (const card of root.querySelectorAll('.card[draggable="true"]')) {
+    card.addEventListener("dragstart", (event) => {
+      dragged = card;
+      event.dataTransfer.setData("text/plain", card.dataset.deal);
+      card.classList.add("dragging");
+    });
+    card.addEventListener("dragend", () => {
+      card.classList.remove("dragging");
+      dragged = null;
+      if (stale) refresh();
+    });
+  }
+  for (const column of root.querySelectorAll(".column[data-stage]")) {
+    column.addEventListener("dragover", (event) => {
+      if (dragged) {
+        event.preventDefault();
+        column.classList.add("over");
+      }
+    });
+    column.addEventListener("dragleave", () => column.classList.remove("over"));
+    column.addEventListener("drop", (event) => {
+      event.preventDefault();
+      column.classList.remove("over");
+      const select = dragged && dragged.querySelector('form.move select[name="stage_id"]');
+      if (!select || select.value === column.dataset.stage) return;
+      select.value = column.dataset.stage;
+      select.form.submit();
+    });
+  }
+}
+
+// Fetches this page again and swaps its main content in (not while a card is being dragged).
+async function refresh() {
+  if (dragged) {
+    stale = true;
+    return;
+  }
+  stale = false;
+  const answer = await fetch(location.href, { headers: { Accept: "text/html" } });
+  if (!answer.ok) return;
+  const fresh = new DOMParser().parseFromString(await answer.text(), "text/html").querySelector("main");
+  const main = document.querySelector("main");
+  if (!fresh || !main) return;
+  main.replaceChildren(...fresh.childNodes);
+  bindDragging(main);
+}
+
+function position() {
+  const board = document.querySelector(".board[data-live]");
+  return board ? board.dataset.position : null;
+}
+
+// One stream at a time, always from the position the page shows.
+function listen() {
+  const board = document.querySelector(".board[data-live]");
+  if (!board || !window.EventSource) return;
+  const source = new EventSource(`${board.dataset.live}?after=${encodeURIComponent(position())}`);
+  source.addEventListener("changed", async () => {
+    source.close();
+    await refresh();
+    listen();
+  });
+  source.addEventListener("error", () => {
+    source.close();
+    setTimeout(listen, 1000);
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  bindDragging(document);
+  listen();
+});

@@ -1,0 +1,99 @@
+//! `GET /deals`: search, filters and paging as `GET /api/deals` reads them (the same parser),
+//! one page at a time. `GET /deals/{id}`: the deal's fields, contacts, notes, tasks and its
+//! history timeline as `GET /api/deals/{id}/history` reads it.
+
+use actix_web::HttpResponse;
+use actix_web::web::{self, Data, Path, Query};
+use api::{ApiError, ListParams, path_id};
+use console::{PageError, Pages, Session};
+use domain::ids::DealId;
+use eventlog::{SqliteEventLog, StorageError, reader};
+use projection::history;
+use projection::queries::{deals, pipelines};
+use serde_json::json;
+
+use super::forms::with_layout;
+
+/// Deals per page unless `limit` says otherwise, and the most a page shows.
+const PAGE: (u64, u64) = (30, 100);
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/deals", web::get().to(list)).route("/deals/{id}", web::get().to(show));
+}
+
+async fn list(
+    log: Data<SqliteEventLog>,
+    session: Session,
+    query: Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let params = ListParams::new(query.into_inner());
+    let page = params.page(PAGE.0, PAGE.1)?;
+    let order = params.order(deals::ORDER_COLUMNS, "d.id")?;
+    let filters = projection::deal_filters(&params)?;
+    let (total, found, all) = log
+        .read_async(move |conn| {
+            let (total, found) = deals::list(conn, &filters, order, page)?;
+            Ok::<_, StorageError>((total, found, pipelines::list(conn)?))
+        })
+        .await
+        .map_err(ApiError::from)?;
+    let echo = |name: &str| params.get(name).unwrap_or_default().to_owned();
+    let filters = json!({
+        "search": echo("search"), "status": echo("status"), "pipeline_id": echo("pipeline_id"), "stage_id": echo("stage_id"),
+    });
+    let shown = found.len() as u64;
+    let page = json!({
+        "deals": found, "total": total, "pipelines": all, "filters": filters,
+        "first": page.start + 1, "last": page.start + shown,
+        "previous": (page.start > 0).then(|| page_url(&params, page.start.saturating_sub(page.limit))),
+        "next": (page.start + shown < total).then(|| page_url(&params, page.start + page.limit)),
+    });
+    Pages::get().render("deals.html", with_layout(&session, "deals", page))
+}
+
+/// This list's URL with its filters and another `start`.
+fn page_url(params: &ListParams, start: u64) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in params.pairs().iter().filter(|(name, _)| name != "start") {
+        query.append_pair(name, value);
+    }
+    query.append_pair("start", &start.to_string());
+    format!("/deals?{}", query.finish())
+}
+
+async fn show(log: Data<SqliteEventLog>, session: Session, id: Path<String>) -> Result<HttpResponse, PageError> {
+    let id: DealId = path_id(&id)?;
+    let (deal, timeline) = log
+        .read_async(move |conn| {
+            let deal = deals::find(conn, id)?;
+            let events = reader::read_stream(conn, id.stream().as_str(), 1)?;
+            let entries = history::deal_history(&events)?;
+            let timeline: Vec<_> = entries
+                .iter()
+                .rev()
+                .map(|entry| {
+                    let data = serde_json::from_str::<serde_json::Value>(entry.data.get()).unwrap_or(json!(null));
+                    json!({
+                        "type": entry.event_type, "who": entry.changed_by.name, "recorded_at": entry.recorded_at,
+                        "version": entry.version, "data": serde_json::to_string_pretty(&data).unwrap_or_default(),
+                    })
+                })
+                .collect();
+            Ok::<_, StorageError>((deal, timeline))
+        })
+        .await
+        .map_err(ApiError::from)?;
+    let deal = deal.ok_or_else(|| ApiError::not_found(format!("deal {id} does not exist")))?;
+    Pages::get().render("deal.html", with_layout(&session, "deals", json!({ "deal": deal, "history": timeline })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_link_keeps_the_filters_and_replaces_start() {
+        let params = ListParams::new(vec![("search".into(), "a&b".into()), ("start".into(), "30".into())]);
+        assert_eq!(page_url(&params, 60), "/deals?search=a%26b&start=60");
+    }
+}

@@ -1,0 +1,71 @@
+//! What every console page and form shares: the layout's values, POSTs checked against the
+//! session's CSRF token, and write permission decided by the API's role table
+//! ([`crate::auth::access`]), so one rule decides for both.
+
+use actix_web::dev::Payload;
+use actix_web::http::Method;
+use actix_web::{FromRequest, HttpRequest, web};
+use api::ApiError;
+use console::{PageError, Session};
+use futures::future::LocalBoxFuture;
+use serde_json::{Value, json};
+
+use crate::auth::access;
+
+/// A page's values with the layout's added: who is signed in, the CSRF token for its forms, the
+/// current navigation entry.
+pub fn with_layout(session: &Session, nav: &str, mut page: Value) -> Value {
+    if let Value::Object(values) = &mut page {
+        values.insert("user".into(), json!({ "name": session.user.display_name, "role": session.user.role.as_str() }));
+        values.insert("csrf".into(), json!(session.csrf));
+        values.insert("nav".into(), json!(nav));
+    }
+    page
+}
+
+/// Whether the session's user may do what the API route `method pattern` does.
+pub fn may(session: &Session, method: Method, api_pattern: &str) -> bool {
+    access::permits(session.user.role, access::required_role(&method, Some(api_pattern)))
+}
+
+/// A form POSTed by a signed-in user with the session's CSRF token.
+pub struct Posted {
+    pub session: Session,
+    fields: Vec<(String, String)>,
+}
+
+impl Posted {
+    /// A field's value, trimmed; `None` when missing or empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.fields.iter().find(|(key, _)| key == name).map(|(_, value)| value.trim()).filter(|v| !v.is_empty())
+    }
+
+    /// Refuses (403, in the API's words) a user whose role may not do what `method api_pattern`
+    /// does.
+    pub fn require(&self, method: Method, api_pattern: &str) -> Result<(), PageError> {
+        if may(&self.session, method, api_pattern) {
+            return Ok(());
+        }
+        Err(ApiError::forbidden("analysts have read-only access; this needs the admin role").into())
+    }
+}
+
+impl FromRequest for Posted {
+    type Error = PageError;
+    type Future = LocalBoxFuture<'static, Result<Self, PageError>>;
+
+    /// Without a session: to the sign-in page. A body that is not a form carries no token: 403.
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let session = Session::extract(req).into_inner();
+        let form = web::Form::<Vec<(String, String)>>::from_request(req, payload);
+        Box::pin(async move {
+            let session = session?;
+            let fields = form.await.map_err(|_| PageError::BadCsrfToken)?.into_inner();
+            let token = fields.iter().find(|(key, _)| key == "csrf").map(|(_, value)| value.as_str());
+            if !session.csrf_matches(token) {
+                return Err(PageError::BadCsrfToken);
+            }
+            Ok(Self { session, fields })
+        })
+    }
+}

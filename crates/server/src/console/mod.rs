@@ -1,0 +1,49 @@
+//! The web console's pages (SPEC §12), hosted at `/` beside the API. They run the very command
+//! and query functions the API routes run; the `console` crate gives them templates, assets,
+//! sessions, CSRF tokens and sign-in throttling.
+//!
+//! - [`signin`]: `GET|POST /login`, `POST /logout`, `GET /`.
+//! - [`forms`]: what every page and form shares: the layout's values, CSRF-checked POSTs, and the
+//!   role check through the API's own role table.
+//! - [`board`]: `GET /board`, `POST /deals/{id}/stage`.
+//! - [`deals`]: `GET /deals`, `GET /deals/{id}`.
+//! - [`live`]: `GET /board/live`, server-sent events that refresh an open board.
+
+mod board;
+mod deals;
+mod forms;
+mod live;
+mod signin;
+
+use actix_web::web;
+use console::{CookiePolicy, SessionStore, Throttle};
+
+/// The console's state, made once per process and shared by every worker.
+#[derive(Clone)]
+pub struct ConsoleState {
+    sessions: web::Data<SessionStore>,
+    throttle: web::Data<Throttle>,
+    cookies: web::Data<CookiePolicy>,
+}
+
+impl ConsoleState {
+    /// Sessions in memory with the standard idle timeout; cookies `Secure` when `public_url` is
+    /// https.
+    pub fn new(public_url: &str) -> Self {
+        Self {
+            sessions: web::Data::new(SessionStore::new(console::sessions::IDLE_TIMEOUT)),
+            throttle: web::Data::new(Throttle::default()),
+            cookies: web::Data::new(CookiePolicy::for_public_url(public_url)),
+        }
+    }
+
+    /// Registers the console's routes and state at the root of the app (after `/api`).
+    pub fn configure(&self, cfg: &mut web::ServiceConfig) {
+        cfg.app_data(self.sessions.clone()).app_data(self.throttle.clone()).app_data(self.cookies.clone());
+        console::assets::configure(cfg);
+        signin::configure(cfg);
+        board::configure(cfg);
+        live::configure(cfg);
+        deals::configure(cfg);
+    }
+}
