@@ -29,7 +29,7 @@ fn line(trigger: &str, item: &Value) -> String {
         "dealflow.deal.created" => {
             format!("New deal {title} — {money} ({}, {})", stage(&deal["stage"]), stage(&deal["pipeline"]))
         }
-        "dealflow.deal.updated" => format!("Deal {title} updated ({})", changed_fields(&item["changes"])),
+        "dealflow.deal.updated" => format!("Deal {title} updated ({})", changed_fields(&item["changes"], deal)),
         "dealflow.deal.stage_changed" => {
             format!("Deal {title} moved from {} to {}", stage(&item["previous_stage"]), stage(&deal["stage"]))
         }
@@ -51,10 +51,25 @@ fn line(trigger: &str, item: &Value) -> String {
     }
 }
 
-fn changed_fields(changes: &Value) -> String {
-    let fields: Vec<String> =
-        changes.as_object().map(|c| c.keys().map(|k| k.replace('_', " ")).collect()).unwrap_or_default();
+/// `changes: {field: {old, new}}` (SPEC §7) as "amount: 1,000 USD → 1,500 USD, title: A → B"; the
+/// amount is written in the deal's currency, and an empty value as "none".
+fn changed_fields(changes: &Value, deal: &Value) -> String {
+    let fields: Vec<String> = changes
+        .as_object()
+        .map(|c| c.iter().map(|(field, change)| changed_field(field, change, deal)).collect())
+        .unwrap_or_default();
     if fields.is_empty() { "no fields".into() } else { fields.join(", ") }
+}
+
+fn changed_field(field: &str, change: &Value, deal: &Value) -> String {
+    let value = |v: &Value| match v {
+        Value::Null => "none".to_owned(),
+        Value::String(text) if text.is_empty() => "none".to_owned(),
+        _ if field == "amount" => money(&json!({ "amount": v, "currency": deal["currency"] })),
+        Value::String(text) => escape(text),
+        other => escape(&other.to_string()),
+    };
+    format!("{}: {} \u{2192} {}", field.replace('_', " "), value(&change["old"]), value(&change["new"]))
 }
 
 /// The deal's amount in its currency; the bare amount when an item lacks a currency.
@@ -91,6 +106,19 @@ mod tests {
             .to_string();
         let body: Value = serde_json::from_str(&body([("dealflow.deal.won", item.as_str())])).unwrap();
         assert_eq!(body["text"], "Deal *Acme Corp - Enterprise Plan* won — 15,000 USD");
+    }
+
+    #[test]
+    fn an_update_reads_each_field_from_its_old_to_its_new_value() {
+        let item = json!({ "deal": { "title": "A", "currency": "EUR" }, "changes": {
+            "amount": { "old": 1000, "new": Amount::parse("1500.5").unwrap() },
+            "close_date": { "old": null, "new": "2026-12-31" },
+            "title": { "old": "A<", "new": "A" } } });
+        assert_eq!(
+            line("dealflow.deal.updated", &item),
+            "Deal *A* updated (amount: 1,000.00 EUR \u{2192} 1,500.50 EUR, \
+             close date: none \u{2192} 2026-12-31, title: A&lt; \u{2192} A)"
+        );
     }
 
     #[test]

@@ -15,14 +15,17 @@ pub enum UsersCommand {
         username: String,
         #[arg(long, value_enum, default_value = "analyst")]
         role: RoleArg,
-        /// The password (default: generated and printed once).
-        #[arg(long, env = "DEALFLOW_USER_PASSWORD")]
+        /// The password (default: generated and printed once). Prefer DEALFLOW_USER_PASSWORD:
+        /// a command line is visible to other local users (`ps`).
+        #[arg(long, env = "DEALFLOW_USER_PASSWORD", hide_env_values = true)]
         password: Option<String>,
     },
     /// Set a user's password; prints a generated one when none is given.
     Passwd {
         username: String,
-        #[arg(long, env = "DEALFLOW_USER_PASSWORD")]
+        /// The new password (default: generated and printed once). Prefer DEALFLOW_USER_PASSWORD:
+        /// a command line is visible to other local users (`ps`).
+        #[arg(long, env = "DEALFLOW_USER_PASSWORD", hide_env_values = true)]
         password: Option<String>,
     },
     /// Issue an API token for a user (shown only once).
