@@ -8,6 +8,8 @@ mod access;
 mod bodies;
 mod console_assets;
 mod console_board;
+mod console_hooks;
+mod console_hooks_access;
 mod console_browser;
 mod console_lists;
 mod console_signin;
