@@ -1,6 +1,6 @@
 //! The console's webhook pages in a real browser (issue 12, must-show 5–7): create a webhook with
-//! two events and send a test payload to a real local receiver, see a failed attempt in the
-//! delivery log and resend it, and switch to queue mode.
+//! two events and send a test payload to a real local receiver, see a failed attempt arrive in an
+//! open delivery log and resend it, and switch to queue mode.
 
 use fantoccini::Locator;
 use serde_json::json;
@@ -81,15 +81,23 @@ async fn an_admin_creates_a_webhook_with_two_events_and_sends_a_test_payload_to_
 }
 
 #[tokio::test]
-async fn a_failed_attempt_shows_in_the_delivery_log_and_is_resent() {
+async fn a_failed_attempt_appears_in_an_open_delivery_log_and_is_resent() {
     let (app, receiver) = (spawn_driven_app().await, Receiver::start().await);
     app.patch_settings(json!({ "retry_schedule": [] })).await;
     let hook = app.create_hook(hook_body("Warehouse", &receiver.url, &["dealflow.deal.created"])).await;
+    let browser = Browser::start(&app).await;
+    browser.sign_in("admin", ADMIN_PASSWORD).await;
+    browser.open(&format!("/hooks/{}/logs", hook["id"])).await;
+    assert!(browser.text().await.contains("0 attempts"));
+    browser.client.execute("window.notReloaded = true; return null;", vec![]).await.unwrap();
+
     receiver.script([Reply::status(500)]);
     app.create_deal(json!({ "title": "Acme" })).await;
     app.dispatcher.step().await.unwrap();
-    let browser = Browser::start(&app).await;
-    browser.sign_in("admin", ADMIN_PASSWORD).await;
+    let waiting = browser.client.wait().at_most(std::time::Duration::from_secs(10));
+    waiting.for_element(Locator::Css("li.attempt.failed")).await.expect("the failed attempt, live");
+    let mark = browser.client.execute("return window.notReloaded === true;", vec![]).await.unwrap();
+    assert_eq!(mark, json!(true), "the log updated without a reload");
 
     browser.open("/hooks").await;
     let row = browser.client.find(Locator::Css("tr[data-hook='1']")).await.unwrap().text().await.unwrap();

@@ -15,6 +15,7 @@ use dispatcher::delivery::commands;
 use dispatcher::delivery::log_query::LogQuery;
 use dispatcher::delivery::replay::{self, ReplayRequest};
 use domain::ids::HookId;
+use eventlog::SqliteEventLog;
 use serde_json::{Map, Value, json};
 
 use crate::console::forms::{Posted, field_errors, may, with_layout};
@@ -45,13 +46,14 @@ fn api_pairs(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
 }
 
 async fn show(
+    log: Data<SqliteEventLog>,
     engine: Data<Engine>,
     session: Session,
     id: Path<String>,
     query: Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let id: HookId = path_id(&id)?;
-    page(&engine, &session, id, query.into_inner(), Replayed::default()).await
+    page(&log, &engine, &session, id, query.into_inner(), Replayed::default()).await
 }
 
 /// What a replay did, or why it was refused.
@@ -62,6 +64,7 @@ struct Replayed {
 }
 
 async fn page(
+    log: &SqliteEventLog,
     engine: &Engine,
     session: &Session,
     id: HookId,
@@ -85,6 +88,7 @@ async fn page(
     let start = query.page.start;
     let hook = commands::find_hook(engine, id).await?;
     let (total, entries) = commands::logs(engine, id, query).await?;
+    let newest = super::live::newest_attempt(log, id).await?;
     let entries: Vec<Value> = entries
         .iter()
         .map(|entry| {
@@ -95,7 +99,7 @@ async fn page(
     let shown = entries.len() as u64;
     let status = replayed.error.as_ref().map_or(StatusCode::OK, |e| e.status);
     let page = json!({
-        "hook": { "id": hook.id, "name": hook.name }, "entries": entries, "total": total, "filters": filters,
+        "hook": { "id": hook.id, "name": hook.name }, "newest": newest, "entries": entries, "total": total, "filters": filters,
         "first": start + 1, "last": start + shown,
         "next": (start + shown < total).then(|| format!("{later}&start={}", start + shown)),
         "can_replay": may(session, Method::POST, REPLAY), "replayed": replayed.done,
@@ -122,7 +126,12 @@ fn replay_body(posted: &Posted) -> Map<String, Value> {
     body
 }
 
-async fn replay(engine: Data<Engine>, posted: Posted, id: Path<String>) -> Result<HttpResponse, PageError> {
+async fn replay(
+    log: Data<SqliteEventLog>,
+    engine: Data<Engine>,
+    posted: Posted,
+    id: Path<String>,
+) -> Result<HttpResponse, PageError> {
     posted.require(Method::POST, REPLAY)?;
     let id: HookId = path_id(&id)?;
     let done = async {
@@ -135,7 +144,7 @@ async fn replay(engine: Data<Engine>, posted: Posted, id: Path<String>) -> Resul
         Err(error) if error.status == StatusCode::UNPROCESSABLE_ENTITY => Replayed { done: None, error: Some(error) },
         Err(error) => return Err(error.into()),
     };
-    page(&engine, &posted.session, id, Vec::new(), replayed).await
+    page(&log, &engine, &posted.session, id, Vec::new(), replayed).await
 }
 
 #[cfg(test)]

@@ -6,12 +6,14 @@
 //!   `POST /hooks/{id}/test` (Send Test Payload).
 //! - [`log`]: `GET /hooks/{id}/logs` with its filters, `POST /hooks/{id}/replay` (resend the
 //!   failed deliveries, or replay from a position or a time).
+//! - [`live`]: `GET /hooks/{id}/logs/live`, server-sent events that refresh an open log.
 //! - [`settings`]: `GET|POST /hooks/settings`.
 //! - [`body`]: the hook form read as the API's body, and the events grouped for it.
 
 mod body;
 mod edit;
 mod list;
+mod live;
 mod log;
 mod settings;
 
@@ -29,6 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     list::configure(cfg);
     settings::configure(cfg);
     edit::configure(cfg);
+    live::configure(cfg);
     log::configure(cfg);
 }
 
