@@ -36,7 +36,10 @@ async fn an_analyst_finds_no_write_control_on_the_webhook_pages_and_forged_write
     browser.open("/hooks/new").await;
     assert!(browser.text().await.contains("403"), "the new webhook form is refused");
     let forged: &[(&str, &[(&str, &str)])] = &[
-        ("/hooks/new", &[("name", "Forged"), ("webhookUrl", "https://x.example.com/"), ("triggers", "dealflow.deal.won")]),
+        (
+            "/hooks/new",
+            &[("name", "Forged"), ("webhookUrl", "https://x.example.com/"), ("triggers", "dealflow.deal.won")],
+        ),
         ("/hooks/1/edit", &[("name", "Forged"), ("webhookUrl", "https://x.example.com/")]),
         ("/hooks/1/test", &[]),
         ("/hooks/1/replay", &[("from_position", "1")]),

@@ -74,8 +74,12 @@ impl Pages {
 /// `2026-11-30 21:56 UTC`. Anything else is shown as it is.
 pub fn when(value: String) -> String {
     let b = value.as_bytes();
-    let shaped =
-        b.len() >= 16 && b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && b[13] == b':' && (value.ends_with('Z') || value.ends_with("+00:00"));
+    let shaped = b.len() >= 16
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b'T'
+        && b[13] == b':'
+        && (value.ends_with('Z') || value.ends_with("+00:00"));
     if shaped { format!("{} {} UTC", &value[..10], &value[11..16]) } else { value }
 }
 

@@ -1,7 +1,7 @@
-// The board and the delivery log. Dragging a card onto another column submits the card's own Move form, so the
-// server does exactly what the Move button does. Live updates: the server's events say the read
-// models moved on, and the page fetches itself and swaps its content in. Without JavaScript the
-// forms still work and the board is refreshed by hand.
+// The board and the delivery log. Dragging a card onto another column submits the card's own
+// Move form, so the server does exactly what the Move button does. Live updates: the server's
+// events say the read models (or the delivery log) moved on, and the page fetches itself and
+// swaps its content in. Without JavaScript the forms still work and pages are refreshed by hand.
 "use strict";
 
 let dragged = null;

@@ -41,7 +41,11 @@ fn api_pairs(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
     pairs
         .into_iter()
         .filter(|(_, value)| !value.trim().is_empty())
-        .map(|(name, value)| if name == "since" || name == "until" { (name, instant(value.trim())) } else { (name, value) })
+        .map(
+            |(name, value)| {
+                if name == "since" || name == "until" { (name, instant(value.trim())) } else { (name, value) }
+            },
+        )
         .collect()
 }
 

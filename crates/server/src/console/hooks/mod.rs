@@ -48,7 +48,8 @@ pub async fn hook_view(api: &HooksApi, id: HookId, reader: &Principal) -> Result
         })
         .await?;
     let (hook, mut health) = found.ok_or_else(|| ApiError::not_found(format!("hook {id} does not exist")))?;
-    let view = serde_json::to_value(hook.view(health.remove(&id), false).for_reader(reader)).map_err(ApiError::internal)?;
+    let view =
+        serde_json::to_value(hook.view(health.remove(&id), false).for_reader(reader)).map_err(ApiError::internal)?;
     Ok((view, hook.triggers))
 }
 
