@@ -112,7 +112,7 @@ async fn a_failed_attempt_appears_in_an_open_delivery_log_and_is_resent() {
     browser.screenshot("hook-log").await;
 
     submit(&browser, "li.attempt form.resend button").await;
-    assert!(browser.text().await.contains("Put 1 failed events back in the queue"), "{}", browser.text().await);
+    assert!(browser.text().await.contains("Put 1 failed event back in the queue"), "{}", browser.text().await);
     app.dispatcher.step().await.unwrap();
     assert_eq!(receiver.event_ids(), [event_id.clone(), event_id], "the failed event was sent again");
 
@@ -125,7 +125,7 @@ async fn a_failed_attempt_appears_in_an_open_delivery_log_and_is_resent() {
     fill(&browser, "from_position", "1").await;
     fill(&browser, "replay-since", "").await;
     submit(&browser, "form.replay button").await;
-    assert!(browser.text().await.contains("queued 1 events from history"), "{}", browser.text().await);
+    assert!(browser.text().await.contains("queued 1 event from history"), "{}", browser.text().await);
     fill(&browser, "from_position", "zero").await;
     submit(&browser, "form.replay button").await;
     assert_eq!(browser.count("#from_position-error").await, 1, "the position's error next to it");
