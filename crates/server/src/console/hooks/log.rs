@@ -75,42 +75,40 @@ async fn page(
     pairs: Vec<(String, String)>,
     replayed: Replayed,
 ) -> Result<HttpResponse, PageError> {
-    let filters: Map<String, Value> = FILTERS
-        .iter()
-        .map(|name| {
-            let value = pairs.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str());
-            ((*name).to_owned(), json!(value))
-        })
-        .collect();
-    let later = {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        query.extend_pairs(pairs.iter().filter(|(name, _)| name != "start"));
-        format!("/hooks/{id}/logs?{}", query.finish())
-    };
-    let params = ListParams::new(api_pairs(pairs));
+    let filters = echo_filters(&pairs);
+    let link = |start| page_link(id, &pairs, start);
+    let params = ListParams::new(api_pairs(pairs.clone()));
     let query = LogQuery::parse(&params)?;
     let start = query.page.start;
     let hook = commands::find_hook(engine, id).await?;
     let (total, entries) = commands::logs(engine, id, query).await?;
     let newest = super::live::newest_attempt(log, id).await?;
-    let entries: Vec<Value> = entries
-        .iter()
-        .map(|entry| {
-            let ok = entry.attempt.status_code.is_some_and(|s| (200..300).contains(&s));
-            json!({ "entry": entry, "ok": ok })
-        })
-        .collect();
+    let entries: Vec<Value> =
+        entries.iter().map(|entry| json!({ "entry": entry, "ok": entry.attempt.succeeded() })).collect();
     let shown = entries.len() as u64;
     let status = replayed.error.as_ref().map_or(StatusCode::OK, |e| e.status);
     let page = json!({
         "hook": { "id": hook.id, "name": hook.name }, "newest": newest, "entries": entries, "total": total, "filters": filters,
         "first": start + 1, "last": start + shown,
-        "next": (start + shown < total).then(|| format!("{later}&start={}", start + shown)),
+        "next": (start + shown < total).then(|| link(start + shown)),
         "can_replay": may(session, Method::POST, REPLAY), "replayed": replayed.done,
         "message": replayed.error.as_ref().map(|e| e.message.clone()),
         "errors": replayed.error.as_ref().and_then(field_errors).unwrap_or(json!({})),
     });
     Pages::get().render_with(status, "hook_log.html", with_layout(session, "hooks", page))
+}
+
+/// The filters as sent, to show them again in the form.
+fn echo_filters(pairs: &[(String, String)]) -> Map<String, Value> {
+    let sent = |name: &str| pairs.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str()).to_owned();
+    FILTERS.iter().map(|name| ((*name).to_owned(), json!(sent(name)))).collect()
+}
+
+/// This page's address with its filters and another `start`.
+fn page_link(id: HookId, pairs: &[(String, String)], start: u64) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.extend_pairs(pairs.iter().filter(|(name, _)| name != "start"));
+    format!("/hooks/{id}/logs?{}", query.append_pair("start", &start.to_string()).finish())
 }
 
 /// The replay form as the API's body: `from_position`, `since` (from the page's time field) and
@@ -159,7 +157,8 @@ mod tests {
     fn the_forms_times_are_read_as_utc_and_empty_filters_are_left_out() {
         assert_eq!(instant("2026-11-30T21:56"), "2026-11-30T21:56:00Z");
         assert_eq!(instant("yesterday"), "yesterday");
-        let pairs = api_pairs(vec![("status".into(), "".into()), ("since".into(), "2026-11-30T21:56".into())]);
-        assert_eq!(pairs, [("since".to_owned(), "2026-11-30T21:56:00Z".to_owned())]);
+        let pairs = vec![("status".into(), "".into()), ("since".into(), "2026-11-30T21:56".into())];
+        assert_eq!(page_link(HookId(3), &pairs, 30), "/hooks/3/logs?status=&since=2026-11-30T21%3A56&start=30");
+        assert_eq!(api_pairs(pairs), [("since".to_owned(), "2026-11-30T21:56:00Z".to_owned())]);
     }
 }
