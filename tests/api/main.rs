@@ -9,6 +9,8 @@ mod bodies;
 mod console_assets;
 mod console_board;
 mod console_browser;
+mod console_hooks;
+mod console_hooks_access;
 mod console_lists;
 mod console_signin;
 mod contacts;

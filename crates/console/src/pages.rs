@@ -17,6 +17,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("board.html", include_str!("../templates/board.html")),
     ("deals.html", include_str!("../templates/deals.html")),
     ("deal.html", include_str!("../templates/deal.html")),
+    ("hooks.html", include_str!("../templates/hooks.html")),
+    ("hook.html", include_str!("../templates/hook.html")),
+    ("hook_log.html", include_str!("../templates/hook_log.html")),
+    ("hook_settings.html", include_str!("../templates/hook_settings.html")),
 ];
 
 /// The compiled templates. HTML escaping is on for every `.html` template (minijinja's default).
@@ -66,12 +70,16 @@ impl Pages {
     }
 }
 
-/// An RFC 3339 UTC time as people read it, to the minute: `2026-11-30 21:56 UTC`. Anything else
-/// is shown as it is.
+/// An RFC 3339 UTC time (`Z` or `+00:00`, Mautic's form) as people read it, to the minute:
+/// `2026-11-30 21:56 UTC`. Anything else is shown as it is.
 pub fn when(value: String) -> String {
     let b = value.as_bytes();
-    let shaped =
-        b.len() >= 16 && b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && b[13] == b':' && value.ends_with('Z');
+    let shaped = b.len() >= 16
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b'T'
+        && b[13] == b':'
+        && (value.ends_with('Z') || value.ends_with("+00:00"));
     if shaped { format!("{} {} UTC", &value[..10], &value[11..16]) } else { value }
 }
 
@@ -173,6 +181,7 @@ mod tests {
     fn times_show_to_the_minute_and_other_text_is_left_alone() {
         assert_eq!(when("2026-11-30T21:56:31.320910Z".into()), "2026-11-30 21:56 UTC");
         assert_eq!(when("2026-11-30".into()), "2026-11-30");
+        assert_eq!(when("2026-02-24T04:21:16+00:00".into()), "2026-02-24 04:21 UTC");
         assert_eq!(when("not a time at all, really".into()), "not a time at all, really");
     }
 

@@ -1,7 +1,7 @@
-// The board. Dragging a card onto another column submits the card's own Move form, so the
-// server does exactly what the Move button does. Live updates: the server's events say the read
-// models moved on, and the page fetches itself and swaps its content in. Without JavaScript the
-// forms still work and the board is refreshed by hand.
+// The board and the delivery log. Dragging a card onto another column submits the card's own
+// Move form, so the server does exactly what the Move button does. Live updates: the server's
+// events say the read models (or the delivery log) moved on, and the page fetches itself and
+// swaps its content in. Without JavaScript the forms still work and pages are refreshed by hand.
 "use strict";
 
 let dragged = null;
@@ -48,7 +48,16 @@ async function refresh() {
   stale = false;
   const answer = await fetch(location.href, { headers: { Accept: "text/html" } });
   if (!answer.ok) return;
-  const fresh = new DOMParser().parseFromString(await answer.text(), "text/html").querySelector("main");
+  const page = new DOMParser().parseFromString(await answer.text(), "text/html");
+  // A live part marked data-swap="self" (the delivery log) is swapped alone, so that forms
+  // around it keep what is being typed.
+  const live = document.querySelector('[data-live][data-swap="self"]');
+  const freshLive = page.querySelector('[data-live][data-swap="self"]');
+  if (live && freshLive) {
+    live.replaceWith(freshLive);
+    return;
+  }
+  const fresh = page.querySelector("main");
   const main = document.querySelector("main");
   if (!fresh || !main) return;
   main.replaceChildren(...fresh.childNodes);
@@ -56,13 +65,13 @@ async function refresh() {
 }
 
 function position() {
-  const board = document.querySelector(".board[data-live]");
+  const board = document.querySelector("[data-live]");
   return board ? board.dataset.position : null;
 }
 
-// One stream at a time, always from the position the page shows.
+// One stream at a time, always from the position the page shows (the board's, or the log's).
 function listen() {
-  const board = document.querySelector(".board[data-live]");
+  const board = document.querySelector("[data-live]");
   if (!board || !window.EventSource) return;
   const source = new EventSource(`${board.dataset.live}?after=${encodeURIComponent(position())}`);
   source.addEventListener("changed", async () => {

@@ -5,7 +5,7 @@ use domain::ids::HookId;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
-use super::client::Answer;
+use super::client::{Answer, is_success};
 use super::log_query::LogQuery;
 use super::queue::Item;
 
@@ -50,6 +50,11 @@ impl Attempt {
             exhausted: false,
             at,
         }
+    }
+
+    /// Whether the receiver answered with a 2xx (the one rule: [`is_success`]).
+    pub fn succeeded(&self) -> bool {
+        is_success(self.status_code)
     }
 }
 

@@ -26,8 +26,13 @@ pub struct Answer {
 impl Answer {
     /// A 2xx answer.
     pub fn succeeded(&self) -> bool {
-        self.status.is_some_and(|s| (200..300).contains(&s))
+        is_success(self.status)
     }
+}
+
+/// Whether an attempt that got `status` (none: no answer) succeeded: a 2xx.
+pub fn is_success(status: Option<u16>) -> bool {
+    status.is_some_and(|s| (200..300).contains(&s))
 }
 
 /// Sends signed deliveries.

@@ -3,11 +3,13 @@
 //!
 //! - [`matcher`] records a pending item per (event, hook, trigger) with its checkpoint;
 //! - [`lane`] and `settle` send a hook's queue in order under a lease;
-//! - [`engine`] runs both: immediately as events commit, or as a cron-scheduled dispatch job.
+//! - [`engine`] runs both: immediately as events commit, or as a cron-scheduled dispatch job;
+//! - [`commands`] holds what the routes and the web console both call (log, test send, settings).
 
 pub mod attempts;
 mod claim;
 mod client;
+pub mod commands;
 pub mod engine;
 pub mod failure;
 mod folds;

@@ -9,7 +9,7 @@ pub mod input;
 pub mod listing;
 pub mod model;
 pub mod redact;
-mod routes;
+pub mod routes;
 pub mod store;
 pub mod triggers;
 

@@ -1,4 +1,5 @@
-//! The single-hook routes of Mautic's `/api/hooks` contract, the list and the triggers.
+//! The single-hook routes of Mautic's `/api/hooks` contract, the list and the triggers. [`input`] and
+//! [`editor`] are public: the web console reads its hook form with them too.
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;

@@ -43,11 +43,34 @@ impl Posted {
     /// Refuses (403, in the API's words) a user whose role may not do what `method api_pattern`
     /// does.
     pub fn require(&self, method: Method, api_pattern: &str) -> Result<(), PageError> {
-        if may(&self.session, method, api_pattern) {
-            return Ok(());
-        }
-        Err(ApiError::forbidden("analysts have read-only access; this needs the admin role").into())
+        require(&self.session, method, api_pattern)
     }
+
+    /// A field's value, trimmed, empty included; `None` when missing.
+    pub fn raw(&self, name: &str) -> Option<&str> {
+        self.fields.iter().find(|(key, _)| key == name).map(|(_, value)| value.trim())
+    }
+
+    /// Every non-empty value of a field sent several times (checkboxes), in the order sent.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.fields.iter().filter(|(key, v)| key == name && !v.trim().is_empty()).map(|(_, v)| v.trim()).collect()
+    }
+}
+
+/// Refuses (403, in the API's words) a user whose role may not do what `method api_pattern` does
+/// (pages that are only a write form, too).
+pub fn require(session: &Session, method: Method, api_pattern: &str) -> Result<(), PageError> {
+    if may(session, method, api_pattern) {
+        return Ok(());
+    }
+    Err(ApiError::forbidden("analysts have read-only access; this needs the admin role").into())
+}
+
+/// An API error's messages by field (`{"field": ["message", …]}`), for showing each next to its
+/// field; `None` when the error is not about fields.
+pub fn field_errors(error: &ApiError) -> Option<Value> {
+    let by_field = error.details.as_object().filter(|d| !d.is_empty() && d.values().all(Value::is_array));
+    by_field.map(|details| Value::Object(details.clone()))
 }
 
 impl FromRequest for Posted {

@@ -8,10 +8,12 @@
 //! - [`board`]: `GET /board`, `POST /deals/{id}/stage`.
 //! - [`deals`]: `GET /deals`, `GET /deals/{id}`.
 //! - [`live`]: `GET /board/live`, server-sent events that refresh an open board.
+//! - [`hooks`]: the webhook pages and the webhook settings.
 
 mod board;
 mod deals;
 mod forms;
+mod hooks;
 mod live;
 mod signin;
 
@@ -45,5 +47,6 @@ impl ConsoleState {
         board::configure(cfg);
         live::configure(cfg);
         deals::configure(cfg);
+        hooks::configure(cfg);
     }
 }
