@@ -17,6 +17,12 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("board.html", include_str!("../templates/board.html")),
     ("deals.html", include_str!("../templates/deals.html")),
     ("deal.html", include_str!("../templates/deal.html")),
+    ("sources.html", include_str!("../templates/sources.html")),
+    ("source.html", include_str!("../templates/source.html")),
+    ("source_secret.html", include_str!("../templates/source_secret.html")),
+    ("events.html", include_str!("../templates/events.html")),
+    ("contacts.html", include_str!("../templates/contacts.html")),
+    ("contact.html", include_str!("../templates/contact.html")),
 ];
 
 /// The compiled templates. HTML escaping is on for every `.html` template (minijinja's default).

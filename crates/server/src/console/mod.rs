@@ -8,12 +8,19 @@
 //! - [`board`]: `GET /board`, `POST /deals/{id}/stage`.
 //! - [`deals`]: `GET /deals`, `GET /deals/{id}`.
 //! - [`live`]: `GET /board/live`, server-sent events that refresh an open board.
+//! - [`sources`]: `GET /sources`, `/sources/{id}` and their writes; [`snippets`]: sender code.
+//! - [`events`]: `GET /events`, `GET /events/export`.
+//! - [`contacts`]: `GET /contacts`, `GET /contacts/{id}`.
 
 mod board;
 mod deals;
 mod forms;
 mod live;
 mod signin;
+mod snippets;
+mod sources;
+mod events;
+mod contacts;
 
 use actix_web::web;
 use console::{CookiePolicy, SessionStore, Throttle};
@@ -45,5 +52,8 @@ impl ConsoleState {
         board::configure(cfg);
         live::configure(cfg);
         deals::configure(cfg);
+        sources::configure(cfg);
+        events::configure(cfg);
+        contacts::configure(cfg);
     }
 }
