@@ -10,6 +10,7 @@ mod console_assets;
 mod console_board;
 mod console_browser;
 mod console_lists;
+mod console_mapping;
 mod console_records;
 mod console_signin;
 mod console_sources;

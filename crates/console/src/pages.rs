@@ -20,6 +20,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("sources.html", include_str!("../templates/sources.html")),
     ("source.html", include_str!("../templates/source.html")),
     ("source_secret.html", include_str!("../templates/source_secret.html")),
+    ("source_mapping.html", include_str!("../templates/source_mapping.html")),
     ("events.html", include_str!("../templates/events.html")),
     ("contacts.html", include_str!("../templates/contacts.html")),
     ("contact.html", include_str!("../templates/contact.html")),

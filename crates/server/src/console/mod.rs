@@ -9,6 +9,7 @@
 //! - [`deals`]: `GET /deals`, `GET /deals/{id}`.
 //! - [`live`]: `GET /board/live`, server-sent events that refresh an open board.
 //! - [`sources`]: `GET /sources`, `/sources/{id}` and their writes; [`snippets`]: sender code.
+//! - [`source_mapping`]: `GET|POST /sources/{id}/mapping`, `POST /sources/{id}/mapping/test`.
 //! - [`events`]: `GET /events`, `GET /events/export`.
 //! - [`contacts`]: `GET /contacts`, `GET /contacts/{id}`.
 
@@ -19,6 +20,7 @@ mod live;
 mod signin;
 mod snippets;
 mod sources;
+mod source_mapping;
 mod events;
 mod contacts;
 
@@ -53,6 +55,7 @@ impl ConsoleState {
         live::configure(cfg);
         deals::configure(cfg);
         sources::configure(cfg);
+        source_mapping::configure(cfg);
         events::configure(cfg);
         contacts::configure(cfg);
     }
