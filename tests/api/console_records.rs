@@ -24,7 +24,8 @@ async fn the_event_log_filters_by_type_shows_each_events_json_and_exports_the_sa
     browser.click_and_wait(&filter).await;
 
     let api = app.get_ok("/api/events?type=deal.*").await;
-    let expected: Vec<String> = api["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap().into()).collect();
+    let expected: Vec<String> =
+        api["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap().into()).collect();
     assert_eq!(expected, ["deal.created", "deal.stage_changed"], "the API's answer");
     let mut shown = Vec::new();
     for row in browser.client.find_all(Locator::Css("table.events tbody tr td:nth-child(2)")).await.unwrap() {

@@ -53,7 +53,10 @@ async fn a_source_created_in_the_console_shows_its_secret_once_and_a_webhook_sig
     let source = &app.get_ok("/api/sources").await["sources"][0];
     assert_eq!(endpoint, source["endpoint_url"], "the endpoint URL the API gives");
     let snippets = browser.text().await;
-    assert!(snippets.contains("PHP") && snippets.contains("Node.js") && snippets.contains("openssl dgst"), "{snippets}");
+    assert!(
+        snippets.contains("PHP") && snippets.contains("Node.js") && snippets.contains("openssl dgst"),
+        "{snippets}"
+    );
     browser.screenshot("source-created").await;
 
     let copied = copy_and_paste(&browser, "secret").await;

@@ -183,7 +183,12 @@ async fn delete(
 }
 
 /// `DELETE /api/sources/{id}/delete` for `user`: `{"source"}` as it was.
-pub async fn delete_source(ingest: &Ingest, user: &Principal, request: &RequestId, id: SourceId) -> Result<Value, ApiError> {
+pub async fn delete_source(
+    ingest: &Ingest,
+    user: &Principal,
+    request: &RequestId,
+    id: SourceId,
+) -> Result<Value, ApiError> {
     let metadata = user_metadata(user, request);
     let record = ingest.log.write(move |tx| commands::delete(tx, id, &metadata)).await?;
     ingest.sources.forget(id);
@@ -202,7 +207,12 @@ async fn rotate(
 
 /// `POST /api/sources/{id}/secret/rotate` for `user`: the answer with the new secret, shown
 /// this once.
-pub async fn rotate_secret(ingest: &Ingest, user: &Principal, request: &RequestId, id: SourceId) -> Result<Value, ApiError> {
+pub async fn rotate_secret(
+    ingest: &Ingest,
+    user: &Principal,
+    request: &RequestId,
+    id: SourceId,
+) -> Result<Value, ApiError> {
     let secret = generate_source_secret();
     let sealed = ingest.secrets.seal(&secret);
     let grace_until = grace_until(ingest);

@@ -55,13 +55,13 @@ async fn list(
 /// `path` with the filters of `params` and `extra` pairs.
 fn with_query(path: &str, params: &ListParams, extra: &[(&str, String)]) -> String {
     let mut query = form_urlencoded::Serializer::new(String::new());
-    for (name, value) in params.pairs().iter().filter(|(name, value)| FILTERS.contains(&name.as_str()) && !value.is_empty()) {
+    for (name, value) in
+        params.pairs().iter().filter(|(name, value)| FILTERS.contains(&name.as_str()) && !value.is_empty())
+    {
         query.append_pair(name, value);
     }
-    if path == "/events" {
-        if let Some(limit) = params.get("limit") {
-            query.append_pair("limit", limit);
-        }
+    if let Some(limit) = params.get("limit").filter(|_| path == "/events") {
+        query.append_pair("limit", limit);
     }
     for (name, value) in extra {
         query.append_pair(name, value);

@@ -14,15 +14,15 @@
 //! - [`contacts`]: `GET /contacts`, `GET /contacts/{id}`.
 
 mod board;
+mod contacts;
 mod deals;
+mod events;
 mod forms;
 mod live;
 mod signin;
 mod snippets;
-mod sources;
 mod source_mapping;
-mod events;
-mod contacts;
+mod sources;
 
 use actix_web::web;
 use console::{CookiePolicy, SessionStore, Throttle};

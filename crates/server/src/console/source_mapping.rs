@@ -39,7 +39,8 @@ struct Outcome {
 
 async fn page(ingest: &Ingest, session: &Session, id: SourceId, outcome: Outcome) -> Result<HttpResponse, PageError> {
     let record = ingest.log.read_async(move |conn| store::find(conn, id).map_err(StorageError::from)).await;
-    let source = record.map_err(ApiError::from)?.ok_or_else(|| ApiError::not_found(format!("source {id} does not exist")))?;
+    let source =
+        record.map_err(ApiError::from)?.ok_or_else(|| ApiError::not_found(format!("source {id} does not exist")))?;
     let saved = source.mapping.as_ref().map(|m| serde_json::to_string_pretty(m).unwrap_or_default());
     let page = json!({
         "source": source.view(&ingest.public_url),
