@@ -45,6 +45,11 @@ async fn the_event_log_filters_by_type_shows_each_events_json_and_exports_the_sa
     let from_api = app.admin_get("/api/events/export?type=deal.*").await.text().await.unwrap();
     assert_eq!(exported.as_str().unwrap(), from_api, "the session's export is the API's export");
     assert_eq!(from_api.lines().count(), 2);
+
+    browser.open("/events?since=yesterday").await;
+    let api = crate::helpers::error_body(app.admin_get("/api/events?since=yesterday").await, 400).await;
+    let beside = browser.client.find(Locator::Id("since-error")).await.expect("an error beside Since");
+    assert_eq!(beside.text().await.unwrap(), api["details"]["since"][0].as_str().unwrap(), "in the API's words");
     browser.close().await;
 }
 

@@ -160,6 +160,8 @@ async fn an_analyst_sees_no_source_write_control_and_forged_source_writes_are_re
         (format!("/sources/{}/secret/rotate", source.id), vec![]),
         (format!("/sources/{}/publish", source.id), vec![("is_published", "false")]),
         (format!("/sources/{}/delete", source.id), vec![]),
+        (format!("/sources/{}/mapping", source.id), vec![("mapping", "")]),
+        (format!("/sources/{}/mapping/test", source.id), vec![("sample", "{}")]),
     ] {
         let mut form = vec![("csrf", token.as_str())];
         form.extend(fields);
@@ -169,5 +171,33 @@ async fn an_analyst_sees_no_source_write_control_and_forged_source_writes_are_re
     }
     assert_eq!(app.head(), head, "nothing was written");
     assert_eq!(app.get_ok("/api/sources").await["sources"][0]["is_published"], true);
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn every_source_post_without_or_with_a_wrong_csrf_token_is_refused_403_even_for_an_admin() {
+    let app = spawn_app().await;
+    let source = app.create_source("Guarded").await;
+    let browser = Browser::start(&app).await;
+    browser.sign_in("admin", ADMIN_PASSWORD).await;
+    let cookie = browser.session_cookie().await;
+    let head = app.head();
+    let id = source.id;
+
+    for path in [
+        "/sources/new".to_owned(),
+        format!("/sources/{id}/secret/rotate"),
+        format!("/sources/{id}/publish"),
+        format!("/sources/{id}/delete"),
+        format!("/sources/{id}/mapping"),
+        format!("/sources/{id}/mapping/test"),
+    ] {
+        let missing = forged_post(&app, &path, &cookie, &[("name", "Forged"), ("is_published", "false")]).await;
+        assert_eq!(missing.status(), 403, "{path} without a token");
+        let wrong = forged_post(&app, &path, &cookie, &[("name", "Forged"), ("csrf", "0123")]).await;
+        assert_eq!(wrong.status(), 403, "{path} with a wrong token");
+    }
+    assert_eq!(app.head(), head, "nothing was written");
+    assert_eq!(app.get_ok("/api/sources").await["total"], 1);
     browser.close().await;
 }

@@ -4,6 +4,7 @@
 //! (the API itself takes Basic or Bearer credentials, not the console's session).
 
 use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
 use actix_web::web::{self, Data, Query};
 use api::ListParams;
 use console::{PageError, Pages, Session};
@@ -27,9 +28,14 @@ async fn list(
     query: Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let params = ListParams::new(query.into_inner());
-    let found = projection::events_page(&log, &params, PAGE.1).await?;
+    // A filter the parser refuses is shown beside its field, in the API's words, over no events.
+    let (status, found, errors) = match projection::events_page(&log, &params, PAGE.1).await {
+        Ok(found) => (StatusCode::OK, found, json!({})),
+        Err(error) if error.status == StatusCode::BAD_REQUEST => (error.status, json!({}), error.details),
+        Err(error) => return Err(error.into()),
+    };
     let events: Vec<Value> = found["events"].as_array().cloned().unwrap_or_default();
-    let limit = params.page(PAGE.0, PAGE.1)?.limit as usize;
+    let limit = params.page(PAGE.0, PAGE.1).map_or(PAGE.0, |page| page.limit) as usize;
     let shown: Vec<_> = events
         .iter()
         .map(|event| {
@@ -42,14 +48,14 @@ async fn list(
         .collect();
     let echo = |name: &str| params.get(name).unwrap_or_default().to_owned();
     let page = json!({
-        "events": shown,
+        "events": shown, "errors": errors,
         "filters": { "type": echo("type"), "stream": echo("stream"), "since": echo("since"), "until": echo("until") },
         "after": echo("after"),
         "next": (events.len() == limit).then(|| with_query("/events", &params, &[("after", found["next_after"].to_string())])),
         "first": params.get("after").is_some().then(|| with_query("/events", &params, &[])),
         "export": with_query("/events/export", &params, &[]),
     });
-    Pages::get().render("events.html", with_layout(&session, "events", page))
+    Pages::get().render_with(status, "events.html", with_layout(&session, "events", page))
 }
 
 /// `path` with the filters of `params` and `extra` pairs.
