@@ -119,7 +119,7 @@ async fn a_source_created_in_the_console_shows_its_secret_once_and_a_webhook_sig
 }
 
 #[tokio::test]
-async fn a_bad_name_is_refused_in_the_apis_words_next_to_the_field() {
+async fn a_bad_name_is_refused_in_the_apis_words_next_to_the_field_and_a_preset_gives_its_scheme() {
     let app = spawn_app().await;
     let browser = Browser::start(&app).await;
     browser.sign_in("admin", ADMIN_PASSWORD).await;
@@ -135,6 +135,21 @@ async fn a_bad_name_is_refused_in_the_apis_words_next_to_the_field() {
     let words = api["details"]["name"][0].as_str().unwrap();
     assert!(html.contains(&format!("<p class=\"error\" id=\"name-error\">{words}</p>")), "{words} in {html}");
     assert_eq!(app.get_ok("/api/sources").await["total"], 0);
+
+    // A preset's sender signs its own way: its scheme and mapping, and no dealflow snippet.
+    let fields = [("csrf", token.as_str()), ("name", "Typeform leads"), ("preset", "typeform")];
+    let created = forged_post(&app, "/sources/new", &cookie, &fields).await;
+    assert_eq!(created.status(), 200);
+    let html = created.text().await.unwrap();
+    let preset = domain::mapping::presets::find("typeform").unwrap();
+    assert!(
+        html.contains(preset.label)
+            && html.contains(&preset.docs_url.replace('/', "&#x2f;"))
+            && !html.contains("openssl"),
+        "{html}"
+    );
+    let source = &app.get_ok("/api/sources").await["sources"][0];
+    assert_eq!((&source["preset"], &source["signature"]), (&json!("typeform"), &json!("typeform")));
     browser.close().await;
 }
 
