@@ -21,6 +21,13 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("hook.html", include_str!("../templates/hook.html")),
     ("hook_log.html", include_str!("../templates/hook_log.html")),
     ("hook_settings.html", include_str!("../templates/hook_settings.html")),
+    ("sources.html", include_str!("../templates/sources.html")),
+    ("source.html", include_str!("../templates/source.html")),
+    ("source_secret.html", include_str!("../templates/source_secret.html")),
+    ("source_mapping.html", include_str!("../templates/source_mapping.html")),
+    ("events.html", include_str!("../templates/events.html")),
+    ("contacts.html", include_str!("../templates/contacts.html")),
+    ("contact.html", include_str!("../templates/contact.html")),
 ];
 
 /// The compiled templates. HTML escaping is on for every `.html` template (minijinja's default).

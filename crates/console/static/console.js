@@ -89,3 +89,34 @@ document.addEventListener("DOMContentLoaded", () => {
   bindDragging(document);
   listen();
 });
+
+// Copy buttons (`data-copy` names the field or block to copy). Hidden without JavaScript, where
+// the read-only fields can be selected and copied by hand. A successful copy marks the button
+// with `data-copied` and says so.
+function copyText(id) {
+  const target = document.getElementById(id);
+  if (!target) return Promise.reject(new Error("nothing to copy"));
+  const text = "value" in target ? target.value : target.textContent;
+  if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+  if (target.select) target.select();
+  return document.execCommand("copy") ? Promise.resolve() : Promise.reject(new Error("copy refused"));
+}
+
+function bindCopying(root) {
+  for (const button of root.querySelectorAll("button.copy[data-copy]")) {
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      copyText(button.dataset.copy).then(
+        () => {
+          button.dataset.copied = "true";
+          button.textContent = "Copied";
+        },
+        () => {
+          button.textContent = "Select and copy by hand";
+        },
+      );
+    });
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => bindCopying(document));

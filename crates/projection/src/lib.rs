@@ -16,6 +16,7 @@ pub mod writes;
 
 pub use projector::{CONSUMER, Projector, Step, rebuild};
 pub use routes::deal_filters;
+pub use routes::{events_page, export_ndjson};
 
 /// The read models' tables.
 pub const MIGRATIONS: &[eventlog::Migration] = &[eventlog::Migration {

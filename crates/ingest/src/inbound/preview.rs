@@ -53,16 +53,23 @@ async fn test_mapping(
     body: ObjectBody,
 ) -> Result<HttpResponse, ApiError> {
     let id: SourceId = path_id(&id)?;
-    let sample = read_sample(&body.0)?;
+    Ok(HttpResponse::Ok().json(try_sample(&ingest, id, &body.0).await?))
+}
+
+/// What the preview request `body` (`{body, headers?, mapping?, query?}`) would become through
+/// source `id`, signature check included: the answer of `POST /api/sources/{id}/mapping/test`,
+/// which the console's "try a sample body" panel shows too.
+pub async fn try_sample(ingest: &Ingest, id: SourceId, body: &Map<String, Value>) -> Result<Value, ApiError> {
+    let sample = read_sample(body)?;
     let source = ingest.sources.get(&ingest.log, &ingest.secrets, id).await.map_err(ApiError::internal)?;
     let source = source.ok_or_else(|| ApiError::not_found(format!("source {id} does not exist")))?;
     let source = match sample.mapping.clone() {
         Some(mapping) => std::sync::Arc::new(source.with_mapping(mapping)),
         None => source,
     };
-    let mut preview = preview(&ingest, &source, &sample).await?;
+    let mut preview = preview(ingest, &source, &sample).await?;
     preview["signature"] = signature_check(&source, &sample);
-    Ok(HttpResponse::Ok().json(preview))
+    Ok(preview)
 }
 
 impl Sample {

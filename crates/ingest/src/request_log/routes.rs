@@ -7,7 +7,7 @@ use domain::ids::SourceId;
 use eventlog::StorageError;
 use serde_json::json;
 
-use super::row::StatusFilter;
+use super::row::{RequestRow, StatusFilter};
 use super::store;
 use crate::sources::store as sources;
 use crate::state::Ingest;
@@ -37,12 +37,24 @@ async fn list(
     query: Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, ApiError> {
     let id: SourceId = path_id(&id)?;
-    let params = ListParams::new(query.into_inner());
-    let page = params.page(30, 1000)?;
-    let filter = status_filter(&params)?;
+    let (total, requests) = read_page(&ingest, id, &ListParams::new(query.into_inner()), 1000).await?;
+    Ok(HttpResponse::Ok().json(json!({ "total": total, "requests": requests })))
+}
+
+/// One page of a source's request log, newest first, by the list parameters `start`, `limit`
+/// (up to `max_limit`) and `status`; 404 for an unknown source. The console's source page reads
+/// it too.
+pub async fn read_page(
+    ingest: &Ingest,
+    id: SourceId,
+    params: &ListParams,
+    max_limit: u64,
+) -> Result<(u64, Vec<RequestRow>), ApiError> {
+    let page = params.page(30, max_limit)?;
+    let filter = status_filter(params)?;
     // Rows of refusals may still be queued: store them first, so the list shows every answer sent.
     ingest.request_log.flush().await?;
-    let (total, requests) = ingest
+    ingest
         .log
         .read_async(move |conn| {
             if sources::find(conn, id)?.is_none() {
@@ -51,6 +63,5 @@ async fn list(
             Ok(Some(store::list(conn, id, filter, page.start, page.limit)?))
         })
         .await?
-        .ok_or_else(|| ApiError::not_found(format!("source {id} does not exist")))?;
-    Ok(HttpResponse::Ok().json(json!({ "total": total, "requests": requests })))
+        .ok_or_else(|| ApiError::not_found(format!("source {id} does not exist")))
 }

@@ -4,10 +4,10 @@
 use actix_web::HttpResponse;
 use actix_web::http::header::LOCATION;
 use actix_web::web::{self, Data, Path};
-use api::{Admin, ApiError, Authenticated, Fields, ObjectBody, RequestId, path_id};
+use api::{Admin, ApiError, Authenticated, Fields, ObjectBody, Principal, RequestId, path_id};
 use domain::ids::{PipelineId, SourceId};
 use eventlog::StorageError;
-use serde_json::json;
+use serde_json::{Map, Value, json};
 
 use super::commands::{self, NewSecret, SourceInput};
 use super::settings;
@@ -27,8 +27,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/sources/{id}/secret/rotate").route(web::post().to(rotate)));
 }
 
-fn parse_input(body: &ObjectBody, require_name: bool) -> Result<SourceInput, ApiError> {
-    let mut fields = Fields::new(&body.0);
+fn parse_input(body: &Map<String, Value>, require_name: bool) -> Result<SourceInput, ApiError> {
+    let mut fields = Fields::new(body);
     let name = if require_name { fields.required_text("name", 255) } else { fields.optional_text("name", 255) };
     let input = SourceInput {
         name,
@@ -60,18 +60,26 @@ async fn create(
     request: RequestId,
     body: ObjectBody,
 ) -> Result<HttpResponse, ApiError> {
-    let input = parse_input(&body, true)?;
+    let (id, answer) = create_source(&ingest, &user, &request, &body.0).await?;
+    Ok(HttpResponse::Created().insert_header((LOCATION, format!("/api/sources/{id}"))).json(answer))
+}
+
+/// `POST /api/sources/new` for `user`: the source's id and the answer, with the secret shown
+/// this once. The console's create form runs this too.
+pub async fn create_source(
+    ingest: &Ingest,
+    user: &Principal,
+    request: &RequestId,
+    body: &Map<String, Value>,
+) -> Result<(SourceId, Value), ApiError> {
+    let input = parse_input(body, true)?;
     let secret = input.settings.secret.clone().unwrap_or_else(generate_source_secret);
     let sealed = ingest.secrets.seal(&secret);
-    let (pipelines, metadata) = (ingest.pipelines.clone(), user_metadata(&user, &request));
+    let (pipelines, metadata) = (ingest.pipelines.clone(), user_metadata(user, request));
     let record = ingest.log.write(move |tx| commands::create(tx, &pipelines, input, sealed, &metadata)).await?;
     tracing::info!(source = %record.id, name = %record.name, "created an inbound source");
-    Ok(HttpResponse::Created().insert_header((LOCATION, format!("/api/sources/{}", record.id))).json(with_secret(
-        json!({ "source": record.view(&ingest.public_url) }),
-        &record,
-        &secret,
-        &ingest.public_url,
-    )))
+    let answer = json!({ "source": record.view(&ingest.public_url) });
+    Ok((record.id, with_secret(answer, &record, &secret, &ingest.public_url)))
 }
 
 /// Adds the secret, shown this once, to an answer; for `url_token` sources also as the
@@ -104,7 +112,7 @@ async fn edit(
     body: ObjectBody,
 ) -> Result<HttpResponse, ApiError> {
     let id: SourceId = path_id(&id)?;
-    let input = parse_input(&body, false)?;
+    let input = parse_input(&body.0, false)?;
     apply_edit(ingest, admin, request, id, input).await
 }
 
@@ -117,7 +125,7 @@ async fn replace(
     body: ObjectBody,
 ) -> Result<HttpResponse, ApiError> {
     let id: SourceId = path_id(&id)?;
-    let mut input = parse_input(&body, true)?;
+    let mut input = parse_input(&body.0, true)?;
     input.default_pipeline_id = input.default_pipeline_id.or(Some(PipelineId(1)));
     input.is_published = input.is_published.or(Some(true));
     apply_edit(ingest, admin, request, id, input).await
@@ -130,15 +138,38 @@ async fn apply_edit(
     id: SourceId,
     input: SourceInput,
 ) -> Result<HttpResponse, ApiError> {
-    let (pipelines, metadata) = (ingest.pipelines.clone(), user_metadata(&user, &request));
+    Ok(HttpResponse::Ok().json(edit_with(&ingest, &user, &request, id, input).await?))
+}
+
+/// `PATCH /api/sources/{id}/edit` with `body`, for `user`: `{"source"}`. The console's publish
+/// switch runs this too.
+pub async fn edit_source(
+    ingest: &Ingest,
+    user: &Principal,
+    request: &RequestId,
+    id: SourceId,
+    body: &Map<String, Value>,
+) -> Result<Value, ApiError> {
+    let input = parse_input(body, false)?;
+    edit_with(ingest, user, request, id, input).await
+}
+
+async fn edit_with(
+    ingest: &Ingest,
+    user: &Principal,
+    request: &RequestId,
+    id: SourceId,
+    input: SourceInput,
+) -> Result<Value, ApiError> {
+    let (pipelines, metadata) = (ingest.pipelines.clone(), user_metadata(user, request));
     let new_secret = input
         .settings
         .secret
         .as_deref()
-        .map(|secret| NewSecret { sealed: ingest.secrets.seal(secret), grace_until: grace_until(&ingest) });
+        .map(|secret| NewSecret { sealed: ingest.secrets.seal(secret), grace_until: grace_until(ingest) });
     let record = ingest.log.write(move |tx| commands::edit(tx, &pipelines, id, input, new_secret, &metadata)).await?;
     ingest.sources.forget(id);
-    Ok(HttpResponse::Ok().json(json!({ "source": record.view(&ingest.public_url) })))
+    Ok(json!({ "source": record.view(&ingest.public_url) }))
 }
 
 async fn delete(
@@ -148,10 +179,20 @@ async fn delete(
     id: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id: SourceId = path_id(&id)?;
-    let metadata = user_metadata(&user, &request);
+    Ok(HttpResponse::Ok().json(delete_source(&ingest, &user, &request, id).await?))
+}
+
+/// `DELETE /api/sources/{id}/delete` for `user`: `{"source"}` as it was.
+pub async fn delete_source(
+    ingest: &Ingest,
+    user: &Principal,
+    request: &RequestId,
+    id: SourceId,
+) -> Result<Value, ApiError> {
+    let metadata = user_metadata(user, request);
     let record = ingest.log.write(move |tx| commands::delete(tx, id, &metadata)).await?;
     ingest.sources.forget(id);
-    Ok(HttpResponse::Ok().json(json!({ "source": record.view(&ingest.public_url) })))
+    Ok(json!({ "source": record.view(&ingest.public_url) }))
 }
 
 async fn rotate(
@@ -161,14 +202,25 @@ async fn rotate(
     id: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id: SourceId = path_id(&id)?;
+    Ok(HttpResponse::Ok().json(rotate_secret(&ingest, &user, &request, id).await?))
+}
+
+/// `POST /api/sources/{id}/secret/rotate` for `user`: the answer with the new secret, shown
+/// this once.
+pub async fn rotate_secret(
+    ingest: &Ingest,
+    user: &Principal,
+    request: &RequestId,
+    id: SourceId,
+) -> Result<Value, ApiError> {
     let secret = generate_source_secret();
     let sealed = ingest.secrets.seal(&secret);
-    let grace_until = grace_until(&ingest);
-    let metadata = user_metadata(&user, &request);
+    let grace_until = grace_until(ingest);
+    let metadata = user_metadata(user, request);
     let record = ingest.log.write(move |tx| commands::rotate_secret(tx, id, sealed, grace_until, &metadata)).await?;
     ingest.sources.forget(id);
     let answer = json!({ "source": record.view(&ingest.public_url), "previous_secret_valid_until": grace_until });
-    Ok(HttpResponse::Ok().json(with_secret(answer, &record, &secret, &ingest.public_url)))
+    Ok(with_secret(answer, &record, &secret, &ingest.public_url))
 }
 
 /// Until when a replaced secret stays valid (`ingest.secret_grace_hours` from now).

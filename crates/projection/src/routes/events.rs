@@ -5,7 +5,8 @@ use actix_web::HttpResponse;
 use actix_web::web::{self, Bytes, Data, Query};
 use api::{ApiError, Authenticated, ListParams};
 use eventlog::{EventFilter, SqliteEventLog, StorageError, reader};
-use serde_json::json;
+use serde_json::{Value, json};
+use std::sync::Arc;
 
 use super::{params, read};
 use crate::history;
@@ -35,17 +36,21 @@ async fn list(
     _: Authenticated,
     query: Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, ApiError> {
-    let params = params(query);
-    let (after, filter) = filter(&params)?;
-    let limit = params.page(100, 1000)?.limit as usize;
-    let body = read(&log, move |conn| {
+    Ok(HttpResponse::Ok().json(events_page(&log, &params(query), 1000).await?))
+}
+
+/// One page of the log by `filter`'s parameters and `limit` (up to `max_limit`):
+/// `{"events", "next_after"}`, as `GET /api/events` answers. The console's events page reads it.
+pub async fn events_page(log: &SqliteEventLog, params: &ListParams, max_limit: u64) -> Result<Value, ApiError> {
+    let (after, filter) = filter(params)?;
+    let limit = params.page(100, max_limit)?.limit as usize;
+    read(log, move |conn| {
         let events = reader::read_all(conn, after, limit, &filter)?;
         let next_after = events.last().map_or(after, |e| e.position);
         let views = events.iter().map(history::view).collect::<Result<Vec<_>, StorageError>>()?;
         Ok(serde_json::to_value(json!({ "events": views, "next_after": next_after }))?)
     })
-    .await?;
-    Ok(HttpResponse::Ok().json(body))
+    .await
 }
 
 async fn export(
@@ -53,8 +58,13 @@ async fn export(
     _: Authenticated,
     query: Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, ApiError> {
-    let (after, filter) = filter(&params(query))?;
-    let log = log.into_inner();
+    export_ndjson(log.into_inner(), &params(query))
+}
+
+/// The NDJSON export of the events `params` filter, streamed a page at a time, as
+/// `GET /api/events/export` answers. The console's export link answers it too.
+pub fn export_ndjson(log: Arc<SqliteEventLog>, params: &ListParams) -> Result<HttpResponse, ApiError> {
+    let (after, filter) = filter(params)?;
     let pages = futures::stream::unfold(Some(after), move |position| {
         let (log, filter) = (log.clone(), filter.clone());
         async move {

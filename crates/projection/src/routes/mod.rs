@@ -9,6 +9,7 @@ use actix_web::web;
 use api::{ApiError, ListParams};
 
 pub use deals::deal_filters;
+pub use events::{events_page, export_ndjson};
 
 /// Registers every query route. Register command routes (`/deals/new`, …) first: `/deals/{id}`
 /// would otherwise take their paths.

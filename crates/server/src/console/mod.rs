@@ -9,13 +9,22 @@
 //! - [`deals`]: `GET /deals`, `GET /deals/{id}`.
 //! - [`live`]: `GET /board/live`, server-sent events that refresh an open board.
 //! - [`hooks`]: the webhook pages and the webhook settings.
+//! - [`sources`]: `GET /sources`, `/sources/{id}` and their writes; [`snippets`]: sender code.
+//! - [`source_mapping`]: `GET|POST /sources/{id}/mapping`, `POST /sources/{id}/mapping/test`.
+//! - [`events`]: `GET /events`, `GET /events/export`.
+//! - [`contacts`]: `GET /contacts`, `GET /contacts/{id}`.
 
 mod board;
+mod contacts;
 mod deals;
+mod events;
 mod forms;
 mod hooks;
 mod live;
 mod signin;
+mod snippets;
+mod source_mapping;
+mod sources;
 
 use actix_web::web;
 use console::{CookiePolicy, SessionStore, Throttle};
@@ -48,5 +57,9 @@ impl ConsoleState {
         live::configure(cfg);
         deals::configure(cfg);
         hooks::configure(cfg);
+        sources::configure(cfg);
+        source_mapping::configure(cfg);
+        events::configure(cfg);
+        contacts::configure(cfg);
     }
 }
