@@ -116,7 +116,7 @@ mod tests {
             "title": { "old": "A<", "new": "A" } } });
         assert_eq!(
             line("dealflow.deal.updated", &item),
-            "Deal *A* updated (amount: 1,000.00 EUR \u{2192} 1,500.50 EUR, \
+            "Deal *A* updated (amount: 1,000 EUR \u{2192} 1,500.50 EUR, \
              close date: none \u{2192} 2026-12-31, title: A&lt; \u{2192} A)"
         );
     }
