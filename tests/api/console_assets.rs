@@ -35,7 +35,9 @@ async fn pages_are_not_cached_and_without_a_session_send_the_browser_to_sign_in(
     for path in ["/", "/board", "/board/live", "/deals", "/deals/1"] {
         let answer = client.get(app.url(path)).send().await.unwrap();
         assert_eq!(answer.status(), 303, "{path}");
-        assert_eq!(answer.headers()["location"], "/login", "{path}");
+        let back = form_urlencoded::Serializer::new(String::new()).append_pair("next", path).finish();
+        let expected = if path == "/" { "/login".to_owned() } else { format!("/login?{back}") };
+        assert_eq!(answer.headers()["location"], expected.as_str(), "{path}: sign in, then back to the page");
     }
     let login = app.get("/login").await;
     assert_eq!(login.headers()["cache-control"], "no-store");

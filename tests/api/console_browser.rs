@@ -96,6 +96,11 @@ impl Browser {
     /// Fills the sign-in form and submits it.
     pub async fn sign_in(&self, username: &str, password: &str) {
         self.open("/login").await;
+        self.submit_login(username, password).await;
+    }
+
+    /// Fills and submits the login form on the page the browser is on.
+    pub async fn submit_login(&self, username: &str, password: &str) {
         self.client.find(Locator::Id("username")).await.unwrap().send_keys(username).await.unwrap();
         self.client.find(Locator::Id("password")).await.unwrap().send_keys(password).await.unwrap();
         let button = self.client.find(Locator::Css("main form button[type=submit]")).await.unwrap();

@@ -30,8 +30,28 @@ async fn an_admin_signs_in_with_the_login_form_and_reaches_the_board() {
     let answer =
         old.get(app.url("/board")).header("Cookie", format!("dealflow_session={cookie}")).send().await.unwrap();
     assert_eq!(answer.status(), 303, "the ended session's cookie no longer opens pages");
-    assert_eq!(answer.headers()["location"], "/login");
+    assert_eq!(answer.headers()["location"], "/login?next=%2Fboard");
     browser.close().await;
+}
+
+#[tokio::test]
+async fn signing_in_returns_to_the_page_asked_for_and_never_to_another_site() {
+    let app = spawn_app().await;
+    let browser = Browser::start(&app).await;
+
+    browser.open("/deals?search=Acme").await;
+    assert_eq!(browser.path().await, "/login", "asked to sign in first");
+    browser.submit_login("admin", ADMIN_PASSWORD).await;
+    let url = browser.client.current_url().await.unwrap();
+    assert_eq!((url.path(), url.query()), ("/deals", Some("search=Acme")), "back on the page asked for");
+
+    let other = Browser::start(&app).await;
+    other.open("/login?next=//evil.example/").await;
+    other.submit_login("admin", ADMIN_PASSWORD).await;
+    let url = other.client.current_url().await.unwrap();
+    assert_eq!((url.host_str(), url.path()), (Some("127.0.0.1"), "/board"), "another site is never followed");
+    browser.close().await;
+    other.close().await;
 }
 
 #[tokio::test]

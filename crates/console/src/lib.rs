@@ -7,11 +7,13 @@
 //!
 //! - [`assets`]: `GET /static/…`, embedded, with cache headers.
 //! - [`pages`]: the templates and the HTML answers (pages and error pages).
+//! - [`return_to`]: the page to go back to after signing in, kept to this site.
 //! - [`sessions`]: the in-memory session store, its cookie, and the CSRF token of each session.
 //! - [`throttle`]: how many failed sign-ins a username from one address may make.
 
 pub mod assets;
 pub mod pages;
+pub mod return_to;
 pub mod sessions;
 pub mod throttle;
 

@@ -131,9 +131,10 @@ pub fn plain_error(status: StatusCode, message: &str) -> HttpResponse {
 /// Why a page cannot be shown.
 #[derive(Debug, thiserror::Error)]
 pub enum PageError {
-    /// No live session: the browser is sent to the sign-in page.
+    /// No live session: the browser is sent to the sign-in page, which returns to `next` (the
+    /// page asked for, for a `GET`) afterwards.
     #[error("sign in first")]
-    SignInNeeded,
+    SignInNeeded { next: Option<String> },
     /// A form without this session's CSRF token.
     #[error("this form has expired or did not come from this console; reload the page and try again")]
     BadCsrfToken,
@@ -148,7 +149,7 @@ pub enum PageError {
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::SignInNeeded => StatusCode::SEE_OTHER,
+            Self::SignInNeeded { .. } => StatusCode::SEE_OTHER,
             Self::BadCsrfToken => StatusCode::FORBIDDEN,
             Self::Api(error) => error.status,
             Self::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -158,7 +159,9 @@ impl ResponseError for PageError {
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         let message = match self {
-            Self::SignInNeeded => return see_other("/login"),
+            Self::SignInNeeded { next } => {
+                return see_other(&next.as_deref().map_or_else(|| "/login".to_owned(), crate::return_to::login_url));
+            }
             Self::Api(error) => error.message.clone(),
             Self::Failed(cause) => {
                 tracing::error!(%cause, "a console page failed");

@@ -141,7 +141,9 @@ impl FromRequest for Session {
             .app_data::<web::Data<SessionStore>>()
             .zip(req.cookie(COOKIE))
             .and_then(|(store, cookie)| store.find(cookie.value()));
-        ready(found.ok_or(PageError::SignInNeeded))
+        // Only a page can be returned to: a form's POST cannot be repeated by a redirect.
+        let next = (req.method() == actix_web::http::Method::GET).then(|| req.uri().to_string());
+        ready(found.ok_or(PageError::SignInNeeded { next }))
     }
 }
 

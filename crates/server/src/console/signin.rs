@@ -10,6 +10,7 @@ use actix_web::web::{self, Data, Form};
 use actix_web::{HttpRequest, HttpResponse};
 use api::ApiError;
 use console::pages::see_other;
+use console::return_to::local_path;
 use console::sessions::{COOKIE, random_token, tokens_match};
 use console::{CookiePolicy, PageError, Pages, Session, SessionStore, Throttle};
 use serde::Deserialize;
@@ -32,12 +33,24 @@ async fn home(session: Option<Session>) -> HttpResponse {
     see_other(if session.is_some() { "/board" } else { "/login" })
 }
 
-async fn form(session: Option<Session>, cookies: Data<CookiePolicy>) -> Result<HttpResponse, PageError> {
+/// `GET /login?next=/page`: `next` is the page to return to after signing in.
+#[derive(Deserialize)]
+struct Return {
+    #[serde(default)]
+    next: String,
+}
+
+async fn form(
+    session: Option<Session>,
+    cookies: Data<CookiePolicy>,
+    query: web::Query<Return>,
+) -> Result<HttpResponse, PageError> {
+    let next = local_path(&query.next).unwrap_or_default();
     if session.is_some() {
-        return Ok(see_other("/board"));
+        return Ok(see_other(after_sign_in(next)));
     }
     let token = random_token();
-    let mut page = login_page(StatusCode::OK, &token, "", None)?;
+    let mut page = login_page(StatusCode::OK, &token, "", next, None)?;
     page.add_cookie(&cookies.cookie(LOGIN_COOKIE, token)).map_err(|e| PageError::Failed(e.to_string()))?;
     Ok(page)
 }
@@ -50,6 +63,13 @@ struct Credentials {
     username: String,
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Where a signed-in user goes: the page asked for, or the board.
+fn after_sign_in(next: &str) -> &str {
+    local_path(next).filter(|path| !path.is_empty()).unwrap_or("/board")
 }
 
 /// Checks the form's token, the throttle, then the password; a success starts a session.
@@ -66,8 +86,9 @@ async fn sign_in(
     // The peer's address, not X-Forwarded-For, which a client could vary at will.
     let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
     let username = form.username.trim();
+    let next = local_path(&form.next).unwrap_or_default();
     if let Some(wait) = throttle.wait(username, &address) {
-        return login_page(StatusCode::TOO_MANY_REQUESTS, &expected, username, Some(&throttled(wait)));
+        return login_page(StatusCode::TOO_MANY_REQUESTS, &expected, username, next, Some(&throttled(wait)));
     }
     let user = match authenticator.sign_in(username, &form.password).await {
         Ok(user) => user,
@@ -75,14 +96,14 @@ async fn sign_in(
         Err(_) => {
             throttle.failed(username, &address);
             tracing::info!(username, "a console sign-in failed");
-            return login_page(StatusCode::OK, &expected, username, Some("Wrong username or password."));
+            return login_page(StatusCode::OK, &expected, username, next, Some("Wrong username or password."));
         }
     };
     throttle.succeeded(username, &address);
     let session = sessions
         .start(user)
         .ok_or_else(|| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "too many sessions; try again later"))?;
-    let mut answer = see_other("/board");
+    let mut answer = see_other(after_sign_in(next));
     answer.add_cookie(&cookies.cookie(COOKIE, session.id)).map_err(|e| PageError::Failed(e.to_string()))?;
     answer.add_cookie(&cookies.removal(LOGIN_COOKIE)).map_err(|e| PageError::Failed(e.to_string()))?;
     Ok(answer)
@@ -95,8 +116,14 @@ fn throttled(wait: Duration) -> String {
     )
 }
 
-fn login_page(status: StatusCode, token: &str, username: &str, error: Option<&str>) -> Result<HttpResponse, PageError> {
-    let ctx = json!({ "login_csrf": token, "username": username, "error": error });
+fn login_page(
+    status: StatusCode,
+    token: &str,
+    username: &str,
+    next: &str,
+    error: Option<&str>,
+) -> Result<HttpResponse, PageError> {
+    let ctx = json!({ "login_csrf": token, "username": username, "next": next, "error": error });
     Pages::get().render_with(status, "login.html", ctx)
 }
 
