@@ -60,3 +60,4 @@ mod served;
 mod source_settings;
 mod sources;
 mod strict;
+mod users_admin;
