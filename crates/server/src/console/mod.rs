@@ -13,6 +13,7 @@
 //! - [`source_mapping`]: `GET|POST /sources/{id}/mapping`, `POST /sources/{id}/mapping/test`.
 //! - [`events`]: `GET /events`, `GET /events/export`.
 //! - [`contacts`]: `GET /contacts`, `GET /contacts/{id}`.
+//! - [`users`]: `GET /users`, `/users/{id}` and their writes (admins only).
 
 mod board;
 mod contacts;
@@ -25,6 +26,7 @@ mod signin;
 mod snippets;
 mod source_mapping;
 mod sources;
+mod users;
 
 use actix_web::web;
 use console::{CookiePolicy, SessionStore, Throttle};
@@ -61,5 +63,6 @@ impl ConsoleState {
         source_mapping::configure(cfg);
         events::configure(cfg);
         contacts::configure(cfg);
+        users::configure(cfg);
     }
 }
