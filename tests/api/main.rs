@@ -61,3 +61,4 @@ mod source_settings;
 mod sources;
 mod strict;
 mod users_admin;
+mod console_users;
