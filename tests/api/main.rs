@@ -62,3 +62,4 @@ mod sources;
 mod strict;
 mod users_admin;
 mod console_users;
+mod console_stages;

@@ -31,6 +31,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("users.html", include_str!("../templates/users.html")),
     ("user.html", include_str!("../templates/user.html")),
     ("user_secret.html", include_str!("../templates/user_secret.html")),
+    ("stages.html", include_str!("../templates/stages.html")),
 ];
 
 /// The compiled templates. HTML escaping is on for every `.html` template (minijinja's default).

@@ -13,6 +13,7 @@
 //! - [`source_mapping`]: `GET|POST /sources/{id}/mapping`, `POST /sources/{id}/mapping/test`.
 //! - [`events`]: `GET /events`, `GET /events/export`.
 //! - [`contacts`]: `GET /contacts`, `GET /contacts/{id}`.
+//! - [`stages`]: `GET|POST /pipelines/{id}/stages`, the board's stage editor (admins only).
 //! - [`users`]: `GET /users`, `/users/{id}` and their writes (admins only).
 
 mod board;
@@ -26,6 +27,7 @@ mod signin;
 mod snippets;
 mod source_mapping;
 mod sources;
+mod stages;
 mod users;
 
 use actix_web::web;
@@ -64,5 +66,6 @@ impl ConsoleState {
         events::configure(cfg);
         contacts::configure(cfg);
         users::configure(cfg);
+        stages::configure(cfg);
     }
 }
