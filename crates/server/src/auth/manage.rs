@@ -76,13 +76,12 @@ async fn write<T: Send + 'static>(
     log: &SqliteEventLog,
     write: impl FnOnce(&rusqlite::Connection, i64) -> Result<Result<T, ApiError>, rusqlite::Error> + Send + 'static,
 ) -> Result<T, ApiError> {
-    let answer = log
-        .write(move |tx| {
-            let now = tx.recorded_at().timestamp_micros();
-            write(tx.sql(), now).map_err(StorageError::from)
-        })
-        .await?;
-    answer
+    // The outer error is the storage's; the inner one the command's own refusal.
+    log.write(move |tx| {
+        let now = tx.recorded_at().timestamp_micros();
+        write(tx.sql(), now).map_err(StorageError::from)
+    })
+    .await?
 }
 
 async fn read<T: Send + 'static>(
@@ -122,7 +121,12 @@ pub async fn add(log: &SqliteEventLog, input: NewUser) -> Result<(UserView, Opti
 
 /// Why `actor` may not take the admin role away from `target` (or delete it); `what` names the
 /// action in the message.
-fn keeps_an_admin(conn: &rusqlite::Connection, actor: Actor, target: &UserRow, what: &str) -> rusqlite::Result<Option<String>> {
+fn keeps_an_admin(
+    conn: &rusqlite::Connection,
+    actor: Actor,
+    target: &UserRow,
+    what: &str,
+) -> rusqlite::Result<Option<String>> {
     if actor == Some(target.user.id) {
         return Ok(Some(format!("you cannot {what} yourself; another admin can")));
     }
@@ -183,7 +187,7 @@ pub async fn delete(log: &SqliteEventLog, actor: Actor, id: UserId) -> Result<Us
 pub async fn tokens(log: &SqliteEventLog, id: UserId) -> Result<Vec<TokenView>, ApiError> {
     let rows = read(log, move |conn| {
         let exists = users::find_by_id(conn, id)?.is_some();
-        Ok(exists.then(|| users::list_tokens(conn, id)).transpose()?)
+        exists.then(|| users::list_tokens(conn, id)).transpose()
     })
     .await?;
     let rows = rows.ok_or_else(|| no_user(id))?;

@@ -114,7 +114,8 @@ fn row_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
 
 /// How many users match `like` (a `LIKE` pattern on the username), and a page of them by id.
 pub fn list(conn: &Connection, like: &str, start: u64, limit: u64) -> rusqlite::Result<(u64, Vec<UserRow>)> {
-    let total = conn.query_row("SELECT count(*) FROM users WHERE username LIKE ?1 ESCAPE '\\'", [like], |r| r.get(0))?;
+    let total =
+        conn.query_row("SELECT count(*) FROM users WHERE username LIKE ?1 ESCAPE '\\'", [like], |r| r.get(0))?;
     let rows = conn
         .prepare_cached(&format!(
             "SELECT {LISTED} FROM users u WHERE u.username LIKE ?1 ESCAPE '\\' ORDER BY u.id LIMIT ?2 OFFSET ?3"
@@ -126,7 +127,9 @@ pub fn list(conn: &Connection, like: &str, start: u64, limit: u64) -> rusqlite::
 
 /// One user as listed.
 pub fn find_row(conn: &Connection, id: UserId) -> rusqlite::Result<Option<UserRow>> {
-    conn.prepare_cached(&format!("SELECT {LISTED} FROM users u WHERE u.id = ?1"))?.query_row([id.0], row_from).optional()
+    conn.prepare_cached(&format!("SELECT {LISTED} FROM users u WHERE u.id = ?1"))?
+        .query_row([id.0], row_from)
+        .optional()
 }
 
 /// How many admins exist.

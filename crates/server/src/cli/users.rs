@@ -98,7 +98,10 @@ pub async fn run(command: UsersCommand, log: &SqliteEventLog) -> anyhow::Result<
         }
         UsersCommand::Revoke { username, token_id } => {
             let token = manage::revoke_token(log, id_of(log, &username).await?, token_id).await.map_err(failed)?;
-            println!("revoked token {} ({}) of {username} (running servers may accept it for a minute)", token.id, token.name);
+            println!(
+                "revoked token {} ({}) of {username} (running servers may accept it for a minute)",
+                token.id, token.name
+            );
             Ok(())
         }
     }

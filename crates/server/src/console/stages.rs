@@ -151,7 +151,13 @@ fn place_errors(rows: &mut [Row], from: &[usize], details: &Value) -> Vec<String
             Some((row, field)) => {
                 rows[*row].errors.insert(field.to_owned(), messages.clone());
             }
-            None => rest.extend(messages.as_array().into_iter().flatten().map(|m| format!("{name}: {}", m.as_str().unwrap_or_default()))),
+            None => rest.extend(
+                messages
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|m| format!("{name}: {}", m.as_str().unwrap_or_default())),
+            ),
         }
     }
     rest
@@ -177,7 +183,8 @@ async fn save(
     let written = match commands::parse_edit(&body) {
         Ok(edit) => {
             let (cache, metadata) = (ingest.pipelines.clone(), posted.session.user.metadata(&request));
-            let written = ingest.log.write(move |tx| commands::edit(tx, &cache, id, Some(expected), edit, &metadata)).await;
+            let written =
+                ingest.log.write(move |tx| commands::edit(tx, &cache, id, Some(expected), edit, &metadata)).await;
             written.map_err(ApiError::from)
         }
         Err(errors) => Err(ApiError::from(errors)),

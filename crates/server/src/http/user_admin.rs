@@ -6,7 +6,7 @@
 
 use actix_web::http::header::LOCATION;
 use actix_web::web::{self, Data, Path, Query};
-use actix_web::{HttpResponse, HttpRequest};
+use actix_web::{HttpRequest, HttpResponse};
 use api::{Admin, ApiError, ListParams, ObjectBody, OptionalObjectBody, path_id};
 use console::SessionStore;
 use domain::ids::UserId;
