@@ -153,5 +153,13 @@ async fn analysts_get_no_users_page_and_their_forged_user_writes_are_refused() {
     assert_eq!((users["total"].clone(), users["users"][0]["role"].clone()), (json!(2), json!("admin")));
     assert_eq!(app.get_ok("/api/users/1/tokens").await["total"], 0);
     assert_eq!(signs_in(&app, "admin", ADMIN_PASSWORD).await, 200, "the admin's password was not reset");
+
+    // Deleted through the API, the analyst's console session ends with the user.
+    assert_eq!(app.as_admin(Method::DELETE, "/api/users/2/delete").send().await.unwrap().status(), 200);
+    let after = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let board = after.get(app.url("/board")).header("Cookie", format!("dealflow_session={cookie}")).send().await;
+    let board = board.unwrap();
+    assert_eq!(board.status(), 303, "sent to sign in again");
+    assert!(board.headers()["location"].to_str().unwrap().starts_with("/login"));
     browser.close().await;
 }

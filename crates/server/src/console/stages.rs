@@ -204,3 +204,40 @@ async fn save(
         Err(error) => Err(error.into()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(key: &str, id: Option<&str>, name: &str, position: &str) -> Row {
+        let id = id.map(str::to_owned);
+        Row { key: key.into(), id, name: name.into(), kind: "open".into(), position: position.into(), ..Row::default() }
+    }
+
+    #[test]
+    fn stages_are_listed_by_position_ties_in_form_order_and_errors_go_back_to_their_row() {
+        let mut rows = vec![
+            row("stage-0", Some("1"), "Lead", "2"),
+            row("stage-1", Some("2"), "Won", "2"),
+            row("new", None, "Pilot", "1"),
+        ];
+        let (stages, from) = stages_body(&mut rows);
+        let names: Vec<_> = stages.iter().map(|s| s["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["Pilot", "Lead", "Won"]);
+        assert_eq!(stages[1]["id"], 1);
+        assert!(stages[0].get("id").is_none() && stages[0].get("probability").is_none());
+
+        let details = json!({ "stages[2].name": ["must not be empty"], "stages": ["stage 9 is not a stage"] });
+        let rest = place_errors(&mut rows, &from, &details);
+        assert_eq!(rows[1].errors["name"], json!(["must not be empty"]));
+        assert_eq!(rest, ["stages: stage 9 is not a stage"]);
+    }
+
+    #[test]
+    fn an_empty_new_row_adds_nothing_and_a_bad_position_is_refused_on_its_row() {
+        let mut rows = vec![row("stage-0", Some("1"), "Lead", "first"), row("new", None, "", "2")];
+        let (stages, _) = stages_body(&mut rows);
+        assert!(stages.is_empty());
+        assert!(rows[0].errors.contains_key("position"));
+    }
+}
