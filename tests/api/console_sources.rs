@@ -216,3 +216,27 @@ async fn every_source_post_without_or_with_a_wrong_csrf_token_is_refused_403_eve
     assert_eq!(app.get_ok("/api/sources").await["total"], 1);
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_senders_own_secret_pasted_into_the_new_source_form_verifies_that_senders_webhooks() {
+    let app = spawn_app().await;
+    let browser = Browser::start(&app).await;
+    browser.sign_in("admin", ADMIN_PASSWORD).await;
+    let scheme = domain::signature::SignatureScheme::Stripe;
+    let pasted = crate::sender_helpers::imported_secret(scheme).expect("Stripe shows its own secret");
+    browser.open("/sources").await;
+    browser.client.find(Locator::Id("name")).await.unwrap().send_keys("Stripe").await.unwrap();
+    let preset = browser.client.find(Locator::Css("#preset option[value=stripe]")).await.unwrap();
+    preset.click().await.unwrap();
+    browser.client.find(Locator::Id("secret")).await.unwrap().send_keys(pasted).await.unwrap();
+    click(&browser, ".new-source button[type=submit]").await;
+
+    let source = &app.get_ok("/api/sources").await["sources"][0];
+    assert_eq!(source["signature"], "stripe", "{source}");
+    let source =
+        crate::sender_helpers::SenderSource { id: source["id"].as_u64().unwrap(), secret: pasted.to_owned(), scheme };
+    let body = serde_json::to_vec(&crate::sender_helpers::fixture("stripe")).unwrap();
+    let answer = app.send_signed(&source, &body, "application/json", &[]).await;
+    assert_eq!(answer.status(), 201, "signed with the pasted secret: {}", answer.text().await.unwrap_or_default());
+    browser.close().await;
+}

@@ -9,6 +9,7 @@ mod bodies;
 mod console_assets;
 mod console_board;
 mod console_browser;
+mod console_deal;
 mod console_hooks;
 mod console_hooks_access;
 mod console_lists;

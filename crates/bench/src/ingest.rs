@@ -107,6 +107,7 @@ pub fn payloads(count: usize, existing_contacts: f64, run: usize) -> Vec<String>
         .map(|i| {
             let email = if i % 100 < returning { format!("returning-{}@example.com", i % 500) } else { format!("new-{run}-{i}@example.com") };
             json!({
+                "external_id": format!("bench-{run}-{i}"),
                 "title": format!("Acme Corp {i} - Enterprise Plan"), "amount": 15000 + (i % 1000), "close_date": "2026-06-30",
                 "contact": { "email": email, "first_name": "Jane", "last_name": "Doe", "company": "Acme Corp" },
                 "custom_fields": { "source_system": "typeform", "form_id": format!("form-{}", i % 17) }
@@ -136,8 +137,12 @@ async fn source_requests(base_url: &str, preset: Preset, payloads: Vec<String>) 
     let input = SigningInput { timestamp: chrono::Utc::now().timestamp(), message_id: "" };
     payloads
         .into_iter()
-        .map(|body| {
-            let signed = sign_request(preset.scheme(), &secret, body.as_bytes(), input)?;
+        .enumerate()
+        .map(|(index, body)| {
+            let mut signed = sign_request(preset.scheme(), &secret, body.as_bytes(), input)?;
+            if let Some(key) = preset.idempotency_header(index) {
+                signed.headers.push(("Idempotency-Key", key));
+            }
             Ok(Prepared { headers: signed.headers, url: url.clone(), body })
         })
         .collect()

@@ -5,6 +5,7 @@ mod bare;
 mod dispatch;
 mod ingest;
 mod load;
+mod pages;
 mod preset;
 mod process;
 mod replay;
@@ -31,6 +32,8 @@ enum Scenario {
     Ingest(ingest::IngestArgs),
     /// Outbound deliveries/s against a local receiver, in immediate or queue mode.
     Dispatch(dispatch::DispatchArgs),
+    /// Times each console page's GET over a database of N deals (100,000 by default).
+    Pages(pages::PagesArgs),
     /// Times `dealflow projections rebuild` over a log of N realistic events.
     Replay(replay::ReplayArgs),
     /// (internal) the bare HMAC-and-parse baseline server used by `ingest --bare`.
@@ -43,6 +46,7 @@ fn main() -> anyhow::Result<()> {
         Scenario::Append(args) => append::run(&args),
         Scenario::Ingest(args) => ingest::run(&args),
         Scenario::Replay(args) => replay::run(&args),
+        Scenario::Pages(args) => pages::run(&args),
         Scenario::Dispatch(args) => dispatch::run(&args),
         Scenario::BareServer(args) => bare::serve(args),
     }

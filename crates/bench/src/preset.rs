@@ -42,6 +42,16 @@ impl Preset {
         }
     }
 
+    /// The `Idempotency-Key` header the plain sender sends with request `index`: a real sender
+    /// keys its deliveries, as Typeform's `event_id` (which its preset maps to the key) does, so
+    /// both senders make the server do the same idempotency work.
+    pub fn idempotency_header(self, index: usize) -> Option<String> {
+        match self {
+            Self::Dealflow => Some(format!("bench-{}-{index}", uuid::Uuid::new_v4())),
+            Self::Typeform => None,
+        }
+    }
+
     /// `count` bodies as this sender sends them, a share (0–1) with a returning contact.
     pub fn payloads(self, count: usize, existing_contacts: f64, run: usize) -> anyhow::Result<Vec<String>> {
         match self {

@@ -44,7 +44,7 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
     };
     let database = dir.path().join("replay.db");
     let filling = Instant::now();
-    let written = fill(&database, args.events)?;
+    let written = fill(&database, args.events, usize::MAX, true)?;
     eprintln!("filled a log with {written} events in {:.1} s", filling.elapsed().as_secs_f64());
     let binary = process::dealflow_binary(args.dealflow.as_deref())?;
     let mut runs = Vec::new();
@@ -55,13 +55,13 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-struct RebuildRun {
+pub(crate) struct RebuildRun {
     wall_seconds: f64,
     events_per_s: f64,
     peak_rss_mib: f64,
 }
 
-fn rebuild_once(binary: &Path, database: &Path, batch: usize) -> anyhow::Result<RebuildRun> {
+pub(crate) fn rebuild_once(binary: &Path, database: &Path, batch: usize) -> anyhow::Result<RebuildRun> {
     let started = Instant::now();
     let output = Command::new(binary)
         .args(["projections", "rebuild", "--batch", &batch.to_string()])
@@ -127,8 +127,10 @@ impl IdAllocator for Ids {
 
 type Append = (StreamName, Vec<NewEvent>);
 
-/// Writes about `target` events and answers how many were written.
-fn fill(path: &Path, target: usize) -> anyhow::Result<u64> {
+/// Writes about `target` events, or `max_deals` deal lifecycles if that comes first, and answers
+/// how many events were written. Without `inbound`, no inbound records are written (a source made
+/// later through the API then starts with an empty stream).
+pub(crate) fn fill(path: &Path, target: usize, max_deals: usize, inbound: bool) -> anyhow::Result<u64> {
     let log = SqliteEventLog::open(path, migrations::MIGRATIONS, LogSettings { max_batch: 1, readers: 1 })?;
     let metadata = Metadata::new(Actor::user(1, "bench"), Some("bench".into()));
     let mut ids = Ids::default();
@@ -139,8 +141,14 @@ fn fill(path: &Path, target: usize) -> anyhow::Result<u64> {
         vec![(PipelineId(1).stream(), NewEvent::from_domain_all(&pipeline_events, &metadata)?)];
     let (mut written, mut in_chunk) = (0_u64, pipeline_events.len());
     let mut random = Random(0x2545_F491_4F6C_DD1D);
-    while (written as usize) + in_chunk < target {
-        for append in deal_lifecycle(&mut ids, &mut random, &pipeline, &metadata)? {
+    let mut deals = 0;
+    while (written as usize) + in_chunk < target && deals < max_deals {
+        deals += 1;
+        let mut appends = deal_lifecycle(&mut ids, &mut random, &pipeline, &metadata)?;
+        if !inbound {
+            appends.retain(|(stream, _)| !stream.as_str().starts_with("source-"));
+        }
+        for append in appends {
             in_chunk += append.1.len();
             pending.push(append);
         }

@@ -18,12 +18,19 @@ pub use projector::{CONSUMER, Projector, Step, rebuild};
 pub use routes::deal_filters;
 pub use routes::{events_page, export_ndjson};
 
-/// The read models' tables.
-pub const MIGRATIONS: &[eventlog::Migration] = &[eventlog::Migration {
-    version: 4,
-    name: "read_models",
-    sql: include_str!("../../../migrations/0004_read_models.sql"),
-}];
+/// The read models' tables, and the board's index.
+pub const MIGRATIONS: &[eventlog::Migration] = &[
+    eventlog::Migration {
+        version: 4,
+        name: "read_models",
+        sql: include_str!("../../../migrations/0004_read_models.sql"),
+    },
+    eventlog::Migration {
+        version: 10,
+        name: "board_cards_index",
+        sql: include_str!("../../../migrations/0010_board_cards_index.sql"),
+    },
+];
 
 /// Registers the query routes inside the authenticated `/api` scope (after command routes).
 pub fn configure_api(cfg: &mut actix_web::web::ServiceConfig) {

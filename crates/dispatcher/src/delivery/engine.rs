@@ -120,18 +120,7 @@ impl Engine {
         let (due, _) = self.due_hooks(Utc::now()).await?;
         let mut report = Report::default();
         for hook in due {
-            match lane::turn(&self.inner.context, hook, Claimant::ImmediateLane, None).await? {
-                Turn::Delivered { deliveries, events } => {
-                    report.deliveries += deliveries;
-                    report.events += events;
-                }
-                Turn::Failed { delivered, failure } => {
-                    report.deliveries += delivered;
-                    report.failures += 1;
-                    report.failed.extend(failure);
-                }
-                _ => {}
-            }
+            report.count(lane::turn(&self.inner.context, hook, Claimant::ImmediateLane, None).await?);
         }
         Ok(report)
     }
@@ -181,22 +170,13 @@ impl Engine {
             if budget == Some(0) {
                 return Ok(report);
             }
-            match lane::turn(&self.inner.context, hook, Claimant::DispatchJob, budget).await? {
-                Turn::Delivered { deliveries, events } => {
-                    report.deliveries += deliveries;
-                    report.events += events;
-                }
-                Turn::Failed { delivered, failure } => {
-                    report.deliveries += delivered;
-                    report.failures += 1;
-                    report.failed.extend(failure);
-                    return Ok(report);
-                }
-                Turn::Leased { until } => {
-                    report.leased.push(Lease { hook, until });
-                    return Ok(report);
-                }
-                Turn::Idle | Turn::Held | Turn::Waiting { .. } => return Ok(report),
+            let turn = lane::turn(&self.inner.context, hook, Claimant::DispatchJob, budget).await?;
+            if let Turn::Leased { until } = turn {
+                report.leased.push(Lease { hook, until });
+            }
+            // Only a turn that delivered everything it sent may have more to send.
+            if !report.count(turn) {
+                return Ok(report);
             }
         }
     }

@@ -7,6 +7,7 @@ use domain::ids::HookId;
 use rusqlite::Connection;
 
 use super::failure::{Failure, reason_of};
+use super::lane::Turn;
 use super::{attempts, queue, state};
 
 /// What a dispatch run did.
@@ -46,6 +47,25 @@ pub struct Lease {
 }
 
 impl Report {
+    /// Counts what one lane turn sent (a leased turn is recorded by the caller, who knows the
+    /// hook); true when the turn delivered everything it sent, so the hook may have more.
+    pub(super) fn count(&mut self, turn: Turn) -> bool {
+        match turn {
+            Turn::Delivered { deliveries, events } => {
+                self.deliveries += deliveries;
+                self.events += events;
+                true
+            }
+            Turn::Failed { delivered, failure } => {
+                self.deliveries += delivered;
+                self.failures += 1;
+                self.failed.extend(failure);
+                false
+            }
+            Turn::Idle | Turn::Held | Turn::Waiting { .. } | Turn::Leased { .. } => false,
+        }
+    }
+
     pub(super) fn add(&mut self, other: Report) {
         self.deliveries += other.deliveries;
         self.events += other.events;

@@ -1,14 +1,11 @@
 //! `GET /deals`: search, filters and paging as `GET /api/deals` reads them (the same parser),
-//! one page at a time. `GET /deals/{id}`: the deal's fields, contacts, notes, tasks and its
-//! history timeline as `GET /api/deals/{id}/history` reads it.
+//! one page at a time. The deal page is [`super::deal`].
 
 use actix_web::HttpResponse;
-use actix_web::web::{self, Data, Path, Query};
-use api::{ApiError, ListParams, path_id};
+use actix_web::web::{self, Data, Query};
+use api::{ApiError, ListParams};
 use console::{PageError, Pages, Session};
-use domain::ids::DealId;
-use eventlog::{SqliteEventLog, StorageError, reader};
-use projection::history;
+use eventlog::{SqliteEventLog, StorageError};
 use projection::queries::{deals, pipelines};
 use serde_json::json;
 
@@ -18,7 +15,7 @@ use super::forms::with_layout;
 const PAGE: (u64, u64) = (30, 100);
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/deals", web::get().to(list)).route("/deals/{id}", web::get().to(show));
+    cfg.route("/deals", web::get().to(list));
 }
 
 async fn list(
@@ -59,32 +56,6 @@ fn page_url(params: &ListParams, start: u64) -> String {
     }
     query.append_pair("start", &start.to_string());
     format!("/deals?{}", query.finish())
-}
-
-async fn show(log: Data<SqliteEventLog>, session: Session, id: Path<String>) -> Result<HttpResponse, PageError> {
-    let id: DealId = path_id(&id)?;
-    let (deal, timeline) = log
-        .read_async(move |conn| {
-            let deal = deals::find(conn, id)?;
-            let events = reader::read_stream(conn, id.stream().as_str(), 1)?;
-            let entries = history::deal_history(&events)?;
-            let timeline: Vec<_> = entries
-                .iter()
-                .rev()
-                .map(|entry| {
-                    let data = serde_json::from_str::<serde_json::Value>(entry.data.get()).unwrap_or(json!(null));
-                    json!({
-                        "type": entry.event_type, "who": entry.changed_by.name, "recorded_at": entry.recorded_at,
-                        "version": entry.version, "data": serde_json::to_string_pretty(&data).unwrap_or_default(),
-                    })
-                })
-                .collect();
-            Ok::<_, StorageError>((deal, timeline))
-        })
-        .await
-        .map_err(ApiError::from)?;
-    let deal = deal.ok_or_else(|| ApiError::not_found(format!("deal {id} does not exist")))?;
-    Pages::get().render("deal.html", with_layout(&session, "deals", json!({ "deal": deal, "history": timeline })))
 }
 
 #[cfg(test)]

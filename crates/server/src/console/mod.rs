@@ -6,18 +6,21 @@
 //! - [`forms`]: what every page and form shares: the layout's values, CSRF-checked POSTs, and the
 //!   role check through the API's own role table.
 //! - [`board`]: `GET /board`, `POST /deals/{id}/stage`.
-//! - [`deals`]: `GET /deals`, `GET /deals/{id}`.
+//! - [`deals`]: `GET /deals`.
 //! - [`live`]: `GET /board/live`, server-sent events that refresh an open board.
 //! - [`hooks`]: the webhook pages and the webhook settings.
 //! - [`sources`]: `GET /sources`, `/sources/{id}` and their writes; [`snippets`]: sender code.
 //! - [`source_mapping`]: `GET|POST /sources/{id}/mapping`, `POST /sources/{id}/mapping/test`.
 //! - [`events`]: `GET /events`, `GET /events/export`.
 //! - [`contacts`]: `GET /contacts`, `GET /contacts/{id}`.
+//! - [`deal`]: `GET /deals/{id}` (also `?asOf=`); [`deal_writes`]: its notes, tasks and edit form.
 //! - [`stages`]: `GET|POST /pipelines/{id}/stages`, the board's stage editor (admins only).
 //! - [`users`]: `GET /users`, `/users/{id}` and their writes (admins only).
 
 mod board;
 mod contacts;
+mod deal;
+mod deal_writes;
 mod deals;
 mod events;
 mod forms;
@@ -65,6 +68,8 @@ impl ConsoleState {
         source_mapping::configure(cfg);
         events::configure(cfg);
         contacts::configure(cfg);
+        deal::configure(cfg);
+        deal_writes::configure(cfg);
         users::configure(cfg);
         stages::configure(cfg);
     }

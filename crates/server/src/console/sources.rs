@@ -63,8 +63,9 @@ async fn list_page(
 async fn create(ingest: Data<Ingest>, posted: Posted, request: RequestId) -> Result<HttpResponse, PageError> {
     posted.require(Method::POST, "/api/sources/new")?;
     let mut body = Map::new();
-    for name in ["name", "default_pipeline_id", "preset"] {
-        if let Some(value) = posted.get(name) {
+    for name in ["name", "default_pipeline_id", "preset", "secret"] {
+        // An empty secret field means "generate one", as leaving `secret` out does in the API.
+        if let Some(value) = posted.get(name).filter(|value| name != "secret" || !value.is_empty()) {
             body.insert(name.into(), Value::String(value.to_owned()));
         }
     }
