@@ -178,6 +178,9 @@ fn get_routes(ids: &Ids) -> Vec<(String, &'static str)> {
     let (deal, contact, pipeline, source, hook) = (ids.deal, ids.contact, ids.pipeline, ids.source, ids.hook);
     vec![
         ("/api/users/self".to_owned(), ""),
+        ("/api/users".to_owned(), "search=adm&start=0&limit=5"),
+        ("/api/users/1".to_owned(), ""),
+        ("/api/users/1/tokens".to_owned(), ""),
         (
             "/api/deals".to_owned(),
             "start=0&limit=5&orderBy=title&orderByDir=desc&search=a&pipeline_id=1&stage_id=1&status=open&source_id=1&contact_id=1&close_date_from=2026-01-01&close_date_to=2026-12-31",

@@ -28,6 +28,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("events.html", include_str!("../templates/events.html")),
     ("contacts.html", include_str!("../templates/contacts.html")),
     ("contact.html", include_str!("../templates/contact.html")),
+    ("users.html", include_str!("../templates/users.html")),
+    ("user.html", include_str!("../templates/user.html")),
+    ("user_secret.html", include_str!("../templates/user_secret.html")),
+    ("stages.html", include_str!("../templates/stages.html")),
 ];
 
 /// The compiled templates. HTML escaping is on for every `.html` template (minijinja's default).

@@ -103,6 +103,11 @@ impl SessionStore {
     pub fn end(&self, id: &str) {
         self.sessions.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
     }
+
+    /// Ends every session of a user (deleted, or given another role: they sign in again).
+    pub fn end_user(&self, user_id: u64) {
+        self.sessions.lock().unwrap_or_else(|p| p.into_inner()).retain(|_, s| s.user.user_id.0 != user_id);
+    }
 }
 
 /// How the console's cookies are set.

@@ -335,6 +335,7 @@ fn http_server(
                     .wrap(from_fn(query_params::check_query))
                     .wrap(from_fn(auth::authenticate))
                     .route("/users/self", web::get().to(users::current_user))
+                    .configure(crate::http::user_admin::configure)
                     .configure(ingest::configure_api)
                     .configure(commands::configure)
                     .configure(projection::configure_api)

@@ -26,6 +26,16 @@ const fn write(method: &'static str, pattern: &'static str) -> Rule {
 /// Every `/api` route.
 pub const RULES: &[Rule] = &[
     read("/api/users/self"),
+    // Users and their API tokens (names, roles and token labels; never a hash or a secret).
+    read("/api/users"),
+    read("/api/users/{id}"),
+    read("/api/users/{id}/tokens"),
+    write("POST", "/api/users/new"),
+    write("PATCH", "/api/users/{id}/edit"),
+    write("POST", "/api/users/{id}/password/reset"),
+    write("DELETE", "/api/users/{id}/delete"),
+    write("POST", "/api/users/{id}/tokens/new"),
+    write("DELETE", "/api/users/{id}/tokens/{token_id}/delete"),
     // Deals, pipelines, contacts and history.
     read("/api/deals"),
     read("/api/deals/{id}"),

@@ -4,8 +4,10 @@
 pub mod access;
 mod authenticator;
 mod bootstrap;
+pub mod manage;
 mod middleware;
 pub mod passwords;
+pub mod user_input;
 pub mod users;
 
 pub use authenticator::{AuthFailure, Authenticator, TOKEN_PREFIX};

@@ -96,3 +96,77 @@ pub fn find_token(conn: &Connection, token_id: u64) -> rusqlite::Result<Option<(
         .query_row([token_id], |row| Ok((UserId(row.get(0)?), row.get(1)?)))
         .optional()
 }
+
+/// A user as listed: what an admin sees, never the hash.
+#[derive(Clone, Debug)]
+pub struct UserRow {
+    pub user: UserRecord,
+    pub created_at: i64,
+    pub tokens: u64,
+}
+
+const LISTED: &str = "u.id, u.username, u.role, u.password_hash, u.first_name, u.last_name, u.email, u.created_at,
+    (SELECT count(*) FROM api_tokens t WHERE t.user_id = u.id)";
+
+fn row_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
+    Ok(UserRow { user: user_from_row(row)?, created_at: row.get(7)?, tokens: row.get(8)? })
+}
+
+/// How many users match `like` (a `LIKE` pattern on the username), and a page of them by id.
+pub fn list(conn: &Connection, like: &str, start: u64, limit: u64) -> rusqlite::Result<(u64, Vec<UserRow>)> {
+    let total =
+        conn.query_row("SELECT count(*) FROM users WHERE username LIKE ?1 ESCAPE '\\'", [like], |r| r.get(0))?;
+    let rows = conn
+        .prepare_cached(&format!(
+            "SELECT {LISTED} FROM users u WHERE u.username LIKE ?1 ESCAPE '\\' ORDER BY u.id LIMIT ?2 OFFSET ?3"
+        ))?
+        .query_map((like, limit, start), row_from)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((total, rows))
+}
+
+/// One user as listed.
+pub fn find_row(conn: &Connection, id: UserId) -> rusqlite::Result<Option<UserRow>> {
+    conn.prepare_cached(&format!("SELECT {LISTED} FROM users u WHERE u.id = ?1"))?
+        .query_row([id.0], row_from)
+        .optional()
+}
+
+/// How many admins exist.
+pub fn count_admins(conn: &Connection) -> rusqlite::Result<u64> {
+    conn.query_row("SELECT count(*) FROM users WHERE role = 'admin'", [], |row| row.get(0))
+}
+
+/// Changes a user's role.
+pub fn set_role(conn: &Connection, id: UserId, role: Role, now: i64) -> rusqlite::Result<()> {
+    conn.execute("UPDATE users SET role = ?2, updated_at = ?3 WHERE id = ?1", (id.0, role.as_str(), now))?;
+    Ok(())
+}
+
+/// Deletes a user and (by the foreign key) its tokens.
+pub fn delete(conn: &Connection, id: UserId) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM api_tokens WHERE user_id = ?1", [id.0])?;
+    conn.execute("DELETE FROM users WHERE id = ?1", [id.0])?;
+    Ok(())
+}
+
+/// A token as listed: its id, label and time, never its hash.
+#[derive(Clone, Debug)]
+pub struct TokenRow {
+    pub id: u64,
+    pub name: String,
+    pub created_at: i64,
+}
+
+/// A user's tokens, oldest first.
+pub fn list_tokens(conn: &Connection, user: UserId) -> rusqlite::Result<Vec<TokenRow>> {
+    conn.prepare_cached("SELECT id, name, created_at FROM api_tokens WHERE user_id = ?1 ORDER BY id")?
+        .query_map([user.0], |row| Ok(TokenRow { id: row.get(0)?, name: row.get(1)?, created_at: row.get(2)? }))?
+        .collect()
+}
+
+/// Deletes one of a user's tokens.
+pub fn delete_token(conn: &Connection, user: UserId, token_id: u64) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM api_tokens WHERE id = ?1 AND user_id = ?2", (token_id, user.0))?;
+    Ok(())
+}

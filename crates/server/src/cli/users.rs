@@ -1,11 +1,14 @@
-//! `dealflow users add|passwd|token`.
+//! `dealflow users add|passwd|token|list|delete|tokens|revoke`: the commands of
+//! [`crate::auth::manage`] (the ones the API and the console run), by username.
 
-use api::Role;
+use api::{ApiError, ListParams, Role};
 use clap::{Subcommand, ValueEnum};
+use domain::ids::UserId;
 use eventlog::{SqliteEventLog, StorageError};
+use serde_json::{Map, Value, json};
 
-use crate::auth::passwords::{check_chosen_password, hash_password, random_secret};
-use crate::auth::users;
+use crate::auth::manage::{self, UserView};
+use crate::auth::{user_input, users};
 
 /// User management.
 #[derive(Debug, Subcommand)]
@@ -35,6 +38,14 @@ pub enum UsersCommand {
         #[arg(long, default_value = "cli")]
         name: String,
     },
+    /// List the users: id, username, role, number of tokens.
+    List,
+    /// Delete a user and its tokens (never the last admin).
+    Delete { username: String },
+    /// List a user's API tokens: id, label, when issued.
+    Tokens { username: String },
+    /// Revoke one of a user's API tokens, by the id `tokens` lists.
+    Revoke { username: String, token_id: u64 },
 }
 
 /// A role on the command line.
@@ -53,85 +64,106 @@ impl From<RoleArg> for Role {
     }
 }
 
+/// An API error as one line: its message, and each field's messages (`the password is …`).
+fn failed(error: ApiError) -> anyhow::Error {
+    let fields = error.details.as_object().into_iter().flatten();
+    let problems: Vec<String> = fields
+        .flat_map(|(field, messages)| {
+            let messages = messages.as_array().cloned().unwrap_or_default();
+            messages.into_iter().map(move |m| format!("the {field} {}", m.as_str().unwrap_or_default()))
+        })
+        .collect();
+    if problems.is_empty() { anyhow::anyhow!("{}", error.message) } else { anyhow::anyhow!("{}", problems.join("; ")) }
+}
+
 /// Runs a user command against the database.
 pub async fn run(command: UsersCommand, log: &SqliteEventLog) -> anyhow::Result<()> {
     match command {
         UsersCommand::Add { username, role, password } => add(log, username, role.into(), password).await,
-        UsersCommand::Passwd { username, password } => passwd(log, username, password).await,
-        UsersCommand::Token { username, name } => token(log, username, name).await,
+        UsersCommand::Passwd { username, password } => passwd(log, &username, password).await,
+        UsersCommand::Token { username, name } => token(log, &username, name).await,
+        UsersCommand::List => list(log).await,
+        UsersCommand::Delete { username } => {
+            let user = manage::delete(log, None, id_of(log, &username).await?).await.map_err(failed)?;
+            println!("deleted user {} (id {}) and its {} token(s)", user.username, user.id, user.token_count);
+            Ok(())
+        }
+        UsersCommand::Tokens { username } => {
+            let tokens = manage::tokens(log, id_of(log, &username).await?).await.map_err(failed)?;
+            println!("{:>6}  {:<20}  issued", "id", "name");
+            for token in tokens {
+                println!("{:>6}  {:<20}  {}", token.id, token.name, token.created_at);
+            }
+            Ok(())
+        }
+        UsersCommand::Revoke { username, token_id } => {
+            let token = manage::revoke_token(log, id_of(log, &username).await?, token_id).await.map_err(failed)?;
+            println!(
+                "revoked token {} ({}) of {username} (running servers may accept it for a minute)",
+                token.id, token.name
+            );
+            Ok(())
+        }
     }
 }
 
-fn password_or_generated(password: Option<String>) -> anyhow::Result<(String, bool)> {
-    match password {
-        Some(password) => {
-            check_chosen_password(&password).map_err(|problem| anyhow::anyhow!("the password {problem}"))?;
-            Ok((password, false))
-        }
-        None => Ok((random_secret(18), true)),
-    }
+async fn id_of(log: &SqliteEventLog, username: &str) -> anyhow::Result<UserId> {
+    let name = username.to_owned();
+    let user = log.read_async(move |conn| users::find_by_username(conn, &name).map_err(StorageError::from)).await?;
+    Ok(user.ok_or_else(|| anyhow::anyhow!("no user named {username:?}"))?.id)
+}
+
+fn body(value: Value) -> Map<String, Value> {
+    value.as_object().cloned().unwrap_or_default()
 }
 
 async fn add(log: &SqliteEventLog, username: String, role: Role, password: Option<String>) -> anyhow::Result<()> {
-    let username = username.trim().to_owned();
-    anyhow::ensure!(!username.is_empty() && !username.contains(':'), "a username must be non-empty and without ':'");
-    let (password, generated) = password_or_generated(password)?;
-    let hash = hash_password(&password)?;
-    let name = username.clone();
-    let id = log
-        .write(move |tx| {
-            if users::find_by_username(tx.sql(), &name)?.is_some() {
-                return Ok(None);
-            }
-            Ok::<_, StorageError>(Some(users::insert(
-                tx.sql(),
-                &name,
-                role,
-                &hash,
-                tx.recorded_at().timestamp_micros(),
-            )?))
-        })
-        .await?;
-    let id = id.ok_or_else(|| anyhow::anyhow!("user {username:?} already exists; use `dealflow users passwd`"))?;
-    println!("created user {username} (id {id}, role {})", role.as_str());
-    if generated {
+    let input = json!({ "username": username, "role": role.as_str(), "password": password });
+    let input = user_input::parse_new(&body(input)).map_err(|e| failed(e.into()))?;
+    let (user, generated) = manage::add(log, input).await.map_err(failed)?;
+    println!("created user {} (id {}, role {})", user.username, user.id, user.role);
+    if let Some(password) = generated {
         println!("password: {password}\n(shown only this once)");
     }
     Ok(())
 }
 
-async fn passwd(log: &SqliteEventLog, username: String, password: Option<String>) -> anyhow::Result<()> {
-    let (password, generated) = password_or_generated(password)?;
-    let hash = hash_password(&password)?;
-    let name = username.clone();
-    let found = log
-        .write(move |tx| {
-            let Some(user) = users::find_by_username(tx.sql(), &name)? else { return Ok(false) };
-            users::set_password(tx.sql(), user.id, &hash, tx.recorded_at().timestamp_micros())?;
-            Ok::<_, StorageError>(true)
-        })
-        .await?;
-    anyhow::ensure!(found, "no user named {username:?}");
+async fn passwd(log: &SqliteEventLog, username: &str, password: Option<String>) -> anyhow::Result<()> {
+    let id = id_of(log, username).await?;
+    let generated = match password {
+        Some(password) => {
+            let edit = user_input::parse_edit(&body(json!({ "password": password }))).map_err(|e| failed(e.into()))?;
+            manage::edit(log, None, id, edit).await.map_err(failed)?;
+            None
+        }
+        None => Some(manage::reset_password(log, id).await.map_err(failed)?.1),
+    };
     println!("password of {username} changed (running servers accept the old one for at most a minute)");
-    if generated {
+    if let Some(password) = generated {
         println!("password: {password}\n(shown only this once)");
     }
     Ok(())
 }
 
-async fn token(log: &SqliteEventLog, username: String, label: String) -> anyhow::Result<()> {
-    let secret = random_secret(32);
-    let hash = hash_password(&secret)?;
-    let name = username.clone();
-    let token_id = log
-        .write(move |tx| {
-            let Some(user) = users::find_by_username(tx.sql(), &name)? else { return Ok(None) };
-            let now = tx.recorded_at().timestamp_micros();
-            Ok::<_, StorageError>(Some(users::insert_token(tx.sql(), user.id, &label, &hash, now)?))
-        })
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("no user named {username:?}"))?;
-    println!("{}{token_id}_{secret}", crate::auth::TOKEN_PREFIX);
+async fn token(log: &SqliteEventLog, username: &str, label: String) -> anyhow::Result<()> {
+    let (_, value) = manage::issue_token(log, id_of(log, username).await?, label).await.map_err(failed)?;
+    println!("{value}");
     eprintln!("(send it as `Authorization: Bearer <token>`; it is shown only this once)");
     Ok(())
+}
+
+async fn list(log: &SqliteEventLog) -> anyhow::Result<()> {
+    let mut start = 0;
+    println!("{:>6}  {:<24}  {:<8}  tokens", "id", "username", "role");
+    loop {
+        let params = ListParams::new(vec![("start".into(), start.to_string()), ("limit".into(), "100".into())]);
+        let (total, page): (u64, Vec<UserView>) = manage::list(log, &params).await.map_err(failed)?;
+        for user in &page {
+            println!("{:>6}  {:<24}  {:<8}  {}", user.id, user.username, user.role, user.token_count);
+        }
+        start += page.len() as u64;
+        if page.is_empty() || start >= total {
+            return Ok(());
+        }
+    }
 }

@@ -61,6 +61,7 @@ async fn show(
     let page = json!({
         "can_move": can_move, "stages": stages, "pipelines": pipelines, "board": board, "columns": columns,
         "position": position,
+        "can_edit_stages": may(&session, Method::PATCH, "/api/pipelines/{id}/edit"),
     });
     Pages::get().render("board.html", with_layout(&session, "board", page))
 }

@@ -19,6 +19,7 @@ pub fn with_layout(session: &Session, nav: &str, mut page: Value) -> Value {
         values.insert("user".into(), json!({ "name": session.user.display_name, "role": session.user.role.as_str() }));
         values.insert("csrf".into(), json!(session.csrf));
         values.insert("nav".into(), json!(nav));
+        values.insert("can_manage_users".into(), json!(may(session, Method::POST, "/api/users/new")));
     }
     page
 }

@@ -14,6 +14,8 @@
 //! - [`events`]: `GET /events`, `GET /events/export`.
 //! - [`contacts`]: `GET /contacts`, `GET /contacts/{id}`.
 //! - [`deal`]: `GET /deals/{id}` (also `?asOf=`); [`deal_writes`]: its notes, tasks and edit form.
+//! - [`stages`]: `GET|POST /pipelines/{id}/stages`, the board's stage editor (admins only).
+//! - [`users`]: `GET /users`, `/users/{id}` and their writes (admins only).
 
 mod board;
 mod contacts;
@@ -28,6 +30,8 @@ mod signin;
 mod snippets;
 mod source_mapping;
 mod sources;
+mod stages;
+mod users;
 
 use actix_web::web;
 use console::{CookiePolicy, SessionStore, Throttle};
@@ -66,5 +70,7 @@ impl ConsoleState {
         contacts::configure(cfg);
         deal::configure(cfg);
         deal_writes::configure(cfg);
+        users::configure(cfg);
+        stages::configure(cfg);
     }
 }

@@ -8,4 +8,5 @@ pub mod health;
 pub mod metrics;
 pub mod query_params;
 pub mod request_span;
+pub mod user_admin;
 pub mod users;

@@ -35,6 +35,7 @@ pub const ACCEPTED: &[(&str, &[&str])] = &[
     ),
     ("/api/deals/{id}", &["asOf"]),
     ("/api/contacts", PAGE),
+    ("/api/users", &["search", "start", "limit"]),
     ("/api/events", &["after", "type", "stream", "since", "until", "limit"]),
     // The export streams everything after `after`: it has no `limit`.
     ("/api/events/export", &["after", "type", "stream", "since", "until"]),
