@@ -74,6 +74,9 @@ async fn an_admin_creates_a_webhook_with_two_events_and_sends_a_test_payload_to_
     submit(&browser, "#save").await;
     assert_eq!(app.get_ok(&format!("/api/hooks/{id}")).await["hook"]["description"], json!(null), "cleared");
 
+    // A second failed delivery, so that resending one shows it resends only that one.
+    app.create_deal(json!({ "title": "Globex" })).await;
+    app.dispatcher.step().await.unwrap();
     browser.open("/hooks").await;
     let row = browser.client.find(Locator::Css(&format!("tr[data-hook='{id}']"))).await.unwrap().text().await.unwrap();
     assert!(row.contains("CRM") && row.contains(&receiver.url) && row.contains("no deliveries yet"), "{row}");
@@ -91,7 +94,7 @@ async fn a_failed_attempt_appears_in_an_open_delivery_log_and_is_resent() {
     assert!(browser.text().await.contains("0 attempts"));
     browser.client.execute("window.notReloaded = true; return null;", vec![]).await.unwrap();
 
-    receiver.script([Reply::status(500)]);
+    receiver.script([Reply::status(500), Reply::status(500)]);
     app.create_deal(json!({ "title": "Acme" })).await;
     app.dispatcher.step().await.unwrap();
     let waiting = browser.client.wait().at_most(std::time::Duration::from_secs(10));
@@ -99,25 +102,31 @@ async fn a_failed_attempt_appears_in_an_open_delivery_log_and_is_resent() {
     let mark = browser.client.execute("return window.notReloaded === true;", vec![]).await.unwrap();
     assert_eq!(mark, json!(true), "the log updated without a reload");
 
+    // A second failed delivery, so that resending one shows it resends only that one.
+    app.create_deal(json!({ "title": "Globex" })).await;
+    app.dispatcher.step().await.unwrap();
     browser.open("/hooks").await;
     let row = browser.client.find(Locator::Css("tr[data-hook='1']")).await.unwrap().text().await.unwrap();
     assert!(row.contains("failing"), "the list shows the failing hook: {row}");
     browser.screenshot("hooks").await;
     browser.open(&format!("/hooks/{}/logs?status=failed", hook["id"])).await;
-    assert_eq!(browser.count("li.attempt.failed").await, 1);
+    assert_eq!(browser.count("li.attempt.failed").await, 2);
     let text = browser.text().await;
     assert!(text.contains("500") && text.contains("no retry left") && text.contains("thanks"), "{text}");
-    let event_id = receiver.event_ids()[0].clone();
-    assert!(text.contains(&event_id), "the request's event ids: {text}");
+    let (first, newest) = (receiver.event_ids()[0].clone(), receiver.event_ids()[1].clone());
+    assert!(text.contains(&first) && text.contains(&newest), "the requests' event ids: {text}");
     browser.screenshot("hook-log").await;
 
+    // The newest attempt comes first: its Resend puts back its own event, not the other one.
     submit(&browser, "li.attempt form.resend button").await;
     assert!(browser.text().await.contains("Put 1 failed event back in the queue"), "{}", browser.text().await);
     app.dispatcher.step().await.unwrap();
-    assert_eq!(receiver.event_ids(), [event_id.clone(), event_id], "the failed event was sent again");
+    assert_eq!(receiver.event_ids(), [first.clone(), newest.clone(), newest], "only that delivery was sent again");
 
     browser.open(&format!("/hooks/{}/logs?status=success", hook["id"])).await;
     assert_eq!((browser.count("li.attempt.ok").await, browser.count("li.attempt.failed").await), (1, 0));
+    browser.open(&format!("/hooks/{}/logs?status=failed", hook["id"])).await;
+    assert_eq!(browser.count("li.attempt.failed").await, 2, "both failed attempts stay in the log");
     browser.open(&format!("/hooks/{}/logs?since=2999-01-01T00:00", hook["id"])).await;
     assert!(browser.text().await.contains("0 attempts"), "the time filter: {}", browser.text().await);
 
@@ -125,7 +134,7 @@ async fn a_failed_attempt_appears_in_an_open_delivery_log_and_is_resent() {
     fill(&browser, "from_position", "1").await;
     fill(&browser, "replay-since", "").await;
     submit(&browser, "form.replay button").await;
-    assert!(browser.text().await.contains("queued 1 event from history"), "{}", browser.text().await);
+    assert!(browser.text().await.contains("queued 2 events from history"), "{}", browser.text().await);
     fill(&browser, "from_position", "zero").await;
     submit(&browser, "form.replay button").await;
     assert_eq!(browser.count("#from_position-error").await, 1, "the position's error next to it");

@@ -137,6 +137,23 @@ pub fn requeue_failed(conn: &Connection, hook: HookId) -> rusqlite::Result<usize
     Ok(requeued)
 }
 
+/// Puts back in the queue those of the hook's failed items whose event is one of `event_ids`;
+/// answers how many.
+pub fn requeue_failed_events(conn: &Connection, hook: HookId, event_ids: &[String]) -> rusqlite::Result<usize> {
+    let mut requeued = 0;
+    let mut insert = conn.prepare_cached(
+        "INSERT OR IGNORE INTO delivery_items (hook_id, position, event_id, trigger, payload, created_at)
+         SELECT hook_id, position, event_id, trigger, payload, created_at FROM delivery_failed
+         WHERE hook_id = ?1 AND event_id = ?2",
+    )?;
+    let mut delete = conn.prepare_cached("DELETE FROM delivery_failed WHERE hook_id = ?1 AND event_id = ?2")?;
+    for event_id in event_ids {
+        requeued += insert.execute((hook.0, event_id))?;
+        delete.execute((hook.0, event_id))?;
+    }
+    Ok(requeued)
+}
+
 /// Live hooks with pending items, and when each is due (none: now).
 pub fn waiting_hooks(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<Vec<(HookId, Option<i64>)>> {
     conn.prepare_cached(

@@ -1,6 +1,7 @@
 //! `POST /api/hooks/{id}/replay {from_position | since, types?}`: puts the hook's failed items
 //! back in its queue and, given a start, queues historical events for it (a new subscriber's
-//! backfill). An empty body only redelivers the failed items.
+//! backfill). An empty body only redelivers the failed items; `{event_ids: […]}` redelivers
+//! only those failed events (one delivery's, as its log entry lists them).
 
 use std::sync::{Arc, Mutex};
 
@@ -30,6 +31,8 @@ pub struct ReplayRequest {
     pub since: Option<DateTime<Utc>>,
     /// …of these types (`deal.*` keeps a prefix; empty keeps all).
     pub types: Vec<String>,
+    /// Only these failed events are put back (empty: every failed event).
+    pub event_ids: Vec<String>,
 }
 
 /// What a replay queued.
@@ -45,9 +48,13 @@ pub struct Replayed {
 
 const BATCH: usize = 512;
 
+/// The most event ids one resend may name (a delivery holds at most `batch_limit` ≤ 1000).
+const MAX_EVENT_IDS: usize = 1000;
+
 impl ReplayRequest {
     /// At most one of `from_position` (a log position, 1 or more) and `since` (RFC 3339), and
-    /// with one of them optionally `types` (a list of event types).
+    /// with one of them optionally `types` (a list of event types); or alone `event_ids` (1 to
+    /// 1000 event ids, as a delivery log entry lists them).
     pub fn parse(map: &Map<String, Value>) -> Result<Self, FieldErrors> {
         let mut fields = Fields::new(map);
         let from = fields.value("from_position").map(|value| {
@@ -69,6 +76,22 @@ impl ReplayRequest {
         let backfill = from.is_some() || since.is_some();
         if !backfill && fields.has("types") {
             fields.error("types", "filters a backfill: give from_position or since with it");
+        }
+        let event_ids = fields.value("event_ids").map(|value| {
+            let parsed = value
+                .as_array()
+                .filter(|ids| (1..=MAX_EVENT_IDS).contains(&ids.len()))
+                .and_then(|ids| {
+                    ids.iter()
+                        .map(|id| id.as_str().map(str::trim).filter(|id| (1..=100).contains(&id.len())))
+                        .map(|id| id.map(str::to_owned))
+                        .collect::<Option<Vec<_>>>()
+                })
+                .ok_or("must be a list of 1 to 1000 event ids, as a delivery log entry lists them");
+            fields.check("event_ids", parsed)
+        });
+        if event_ids.is_some() && backfill {
+            fields.error("event_ids", "resends failed events: give it alone, without from_position or since");
         }
         let types = match fields.value("types") {
             None | Some(Value::Null) => Some(Vec::new()),
@@ -93,6 +116,7 @@ impl ReplayRequest {
             after: from.flatten().map_or(0, |p: u64| p - 1),
             since: since.flatten(),
             types: types.unwrap_or_default(),
+            event_ids: event_ids.flatten().unwrap_or_default(),
         })
     }
 }
@@ -135,7 +159,49 @@ pub async fn replay(engine: &Engine, id: HookId, request: ReplayRequest) -> Resu
         }
         after = last;
     }
-    replayed.requeued_failed = log.write(move |tx| Ok::<_, StorageError>(queue::requeue_failed(tx.sql(), id)?)).await?;
+    let only = request.event_ids;
+    let resending = !only.is_empty();
+    replayed.requeued_failed = log
+        .write(move |tx| match only.is_empty() {
+            true => Ok::<_, StorageError>(queue::requeue_failed(tx.sql(), id)?),
+            false => Ok(queue::requeue_failed_events(tx.sql(), id, &only)?),
+        })
+        .await?;
+    if resending && replayed.requeued_failed == 0 {
+        return Err(CommandError::Conflict(
+            "none of these events is a failed event of this hook: they were resent already, or never failed".into(),
+        ));
+    }
     engine.items_queued();
     Ok(replayed)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn parse(body: Value) -> Result<ReplayRequest, Vec<String>> {
+        ReplayRequest::parse(body.as_object().unwrap()).map_err(|e| e.fields().map(str::to_owned).collect())
+    }
+
+    #[test]
+    fn given_a_deliverys_event_ids_when_parsed_then_only_those_are_resent_and_nothing_is_backfilled() {
+        let request = parse(json!({ "event_ids": ["a", " b "] })).unwrap();
+        assert_eq!((request.backfill, request.event_ids), (false, vec!["a".to_owned(), "b".to_owned()]));
+    }
+
+    #[test]
+    fn given_event_ids_with_a_start_or_in_a_bad_shape_when_parsed_then_event_ids_is_refused() {
+        for body in [
+            json!({ "event_ids": ["a"], "from_position": 1 }),
+            json!({ "event_ids": [] }),
+            json!({ "event_ids": "a" }),
+            json!({ "event_ids": [1] }),
+            json!({ "event_ids": [""] }),
+        ] {
+            assert_eq!(parse(body.clone()).unwrap_err(), ["event_ids"], "{body}");
+        }
+    }
 }

@@ -111,8 +111,8 @@ fn page_link(id: HookId, pairs: &[(String, String)], start: u64) -> String {
     format!("/hooks/{id}/logs?{}", query.append_pair("start", &start.to_string()).finish())
 }
 
-/// The replay form as the API's body: `from_position`, `since` (from the page's time field) and
-/// `types` (comma-separated), each only when filled in.
+/// The replay form as the API's body: `from_position`, `since` (from the page's time field),
+/// `types` and a delivery's `event_ids` (both comma-separated), each only when filled in.
 fn replay_body(posted: &Posted) -> Map<String, Value> {
     let mut body = Map::new();
     if let Some(position) = posted.get("from_position") {
@@ -120,6 +120,11 @@ fn replay_body(posted: &Posted) -> Map<String, Value> {
     }
     if let Some(since) = posted.get("since") {
         body.insert("since".into(), json!(instant(since)));
+    }
+    // A delivery's Resend button: its events, comma-separated.
+    if let Some(ids) = posted.get("event_ids") {
+        let ids: Vec<&str> = ids.split(',').map(str::trim).filter(|id| !id.is_empty()).collect();
+        body.insert("event_ids".into(), json!(ids));
     }
     if let Some(types) = posted.get("types") {
         let types: Vec<&str> = types.split(',').map(str::trim).filter(|t| !t.is_empty()).collect();
@@ -143,7 +148,10 @@ async fn replay(
     };
     let replayed = match done.await {
         Ok(done) => Replayed { done: Some(done), error: None },
-        Err(error) if error.status == StatusCode::UNPROCESSABLE_ENTITY => Replayed { done: None, error: Some(error) },
+        // Refused input, or a resend of events no longer failed: said on the page.
+        Err(error) if matches!(error.status, StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT) => {
+            Replayed { done: None, error: Some(error) }
+        }
         Err(error) => return Err(error.into()),
     };
     page(&log, &engine, &posted.session, id, Vec::new(), replayed).await
