@@ -59,4 +59,5 @@ mod senders;
 mod served;
 mod source_settings;
 mod sources;
+mod sources_cli;
 mod strict;
