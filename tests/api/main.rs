@@ -24,6 +24,7 @@ mod delivery;
 mod delivery_ops;
 mod doc_blocks;
 mod doc_links;
+mod doc_mapping;
 mod doc_session;
 mod documented_commands;
 mod health;
