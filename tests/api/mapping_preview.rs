@@ -55,8 +55,8 @@ async fn for_generated_bodies_the_preview_deal_is_the_deal_the_real_request_crea
         let status = response.status().as_u16();
         let real = json(response).await;
 
+        assert_eq!(status, preview["status"], "seed {seed}: the preview's status is the real one: {real}");
         if preview["valid"] == true {
-            assert_eq!(status, preview["status"], "seed {seed}: {real}");
             assert_eq!(without_id(real["deal"].clone()), without_id(preview["deal"].clone()), "seed {seed}");
             assert_eq!(real["contact"]["email"], preview["contact"]["email"], "seed {seed}");
             assert_eq!(real["contact"]["created"], preview["contact"]["created"], "seed {seed}");
@@ -107,9 +107,11 @@ async fn the_preview_lists_every_problem_per_field_and_can_try_an_unsaved_mappin
     let mapped = app.post_ok(&path, &json!({ "body": form, "mapping": unsaved }), 200).await;
 
     assert_eq!(invalid["valid"], false);
+    assert_eq!(invalid["status"], 422, "{invalid}");
     let problems: Vec<&String> = invalid["problems"].as_object().unwrap().keys().collect();
     assert_eq!(problems, ["amount", "contact.email", "title"]);
     assert_eq!(mapped["valid"], true, "{mapped}");
+    assert_eq!(mapped["status"], 201, "{mapped}");
     assert_eq!(mapped["deal"]["title"], "Acme - Pro");
     assert_eq!(mapped["deal"]["amount"].as_f64(), Some(1500.5));
     assert_eq!(mapped["contact"]["email"], "jane@acme.example");

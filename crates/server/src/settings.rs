@@ -62,6 +62,12 @@ impl ServerSettings {
         text.parse().map_err(|_| SettingsError::Invalid("server.listen / DEALFLOW_LISTEN", self.listen.clone()))
     }
 
+    /// Whether neither `public_url` nor `listen` was configured (by file or environment), so
+    /// URLs printed outside `serve` assume the default address.
+    pub fn address_is_default(&self) -> bool {
+        self.public_url.is_none() && self.listen == Self::default().listen
+    }
+
     /// The public base URL, given the port actually bound.
     pub fn public_url(&self, bound: SocketAddr) -> String {
         match &self.public_url {

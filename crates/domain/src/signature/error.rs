@@ -33,12 +33,9 @@ pub enum VerifyError {
     /// other encoding: hex where base64 is expected, or the reverse).
     #[error("{expected} is malformed ({problem}); this source uses the {scheme} signature scheme: send {}", scheme.expects())]
     Malformed { scheme: SignatureScheme, expected: Credential, problem: &'static str },
-    /// Well formed, but made with none of the source's secrets over this exact request.
-    #[error(
-        "{expected} does not match this request and the source's secret; this source uses the {scheme} \
-         signature scheme: send {}, made with the source's current secret",
-        scheme.expects()
-    )]
+    /// Well formed, but made with none of the source's secrets over this exact request (for
+    /// `url_token`: equal to none of its access keys).
+    #[error("{}", describe_mismatch(*scheme, *expected))]
     Mismatch { scheme: SignatureScheme, expected: Credential },
     /// Correctly signed, but the signed timestamp is outside the tolerance window.
     #[error(
@@ -67,6 +64,23 @@ impl VerifyError {
             Self::Stale { .. } => "stale",
             Self::NoUsableSecret { .. } => "no_secret",
         }
+    }
+}
+
+/// A signature is made with the secret over the request; an access key is only compared, so
+/// `url_token` speaks of the key and where the current one is shown.
+fn describe_mismatch(scheme: SignatureScheme, expected: Credential) -> String {
+    match scheme {
+        SignatureScheme::UrlToken => format!(
+            "{expected} does not match the source's access key; this source uses the {scheme} signature scheme: \
+             send {}, with the current key as in the source's receive_url",
+            scheme.expects()
+        ),
+        _ => format!(
+            "{expected} does not match this request and the source's secret; this source uses the {scheme} \
+             signature scheme: send {}, made with the source's current secret",
+            scheme.expects()
+        ),
     }
 }
 
@@ -135,9 +149,25 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "the access_key query parameter is missing; this source uses the url_token signature scheme: send \
-             ?access_key=<the source's secret> in the endpoint URL (or Authorization: Bearer <the source's secret>)"
+             ?access_key=<the source's access key> in the endpoint URL (or Authorization: Bearer <the source's \
+             access key>)"
         );
         assert_eq!(error.reason(), "missing");
+    }
+
+    #[test]
+    fn a_url_token_mismatch_speaks_of_the_access_key_not_a_signature() {
+        let error = VerifyError::Mismatch {
+            scheme: SignatureScheme::UrlToken,
+            expected: Credential::QueryParameter("access_key"),
+        };
+        assert_eq!(
+            error.to_string(),
+            "the access_key query parameter does not match the source's access key; this source uses the url_token \
+             signature scheme: send ?access_key=<the source's access key> in the endpoint URL (or Authorization: \
+             Bearer <the source's access key>), with the current key as in the source's receive_url"
+        );
+        assert!(!error.to_string().contains("secret"));
     }
 
     #[test]

@@ -92,7 +92,8 @@ impl SignatureScheme {
                  v1,<base64 HMAC-SHA256 of \"{id}.{timestamp}.{body}\">"
             }
             Self::UrlToken => {
-                "?access_key=<the source's secret> in the endpoint URL (or Authorization: Bearer <the source's secret>)"
+                "?access_key=<the source's access key> in the endpoint URL (or Authorization: Bearer <the source's \
+                 access key>)"
             }
         }
     }

@@ -234,6 +234,7 @@ fn answer(mapped: &MappedOutcome, decided: Result<InboundAnswer, CommandError>) 
         }
         Err(CommandError::Invalid(problems)) => {
             preview["valid"] = json!(false);
+            preview["status"] = json!(422);
             preview["problems"] = json!(problems);
         }
         Err(other) => return Err(other.into()),

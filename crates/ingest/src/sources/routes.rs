@@ -5,6 +5,7 @@ use actix_web::HttpResponse;
 use actix_web::http::header::LOCATION;
 use actix_web::web::{self, Data, Path};
 use api::{Admin, ApiError, Authenticated, Fields, ObjectBody, Principal, RequestId, path_id};
+use domain::Metadata;
 use domain::ids::{PipelineId, SourceId};
 use eventlog::StorageError;
 use serde_json::{Map, Value, json};
@@ -72,10 +73,20 @@ pub async fn create_source(
     request: &RequestId,
     body: &Map<String, Value>,
 ) -> Result<(SourceId, Value), ApiError> {
+    create_source_as(ingest, body, user_metadata(user, request)).await
+}
+
+/// `POST /api/sources/new` on behalf of whoever `metadata` names; `dealflow sources add` runs
+/// this with the CLI's actor.
+pub async fn create_source_as(
+    ingest: &Ingest,
+    body: &Map<String, Value>,
+    metadata: Metadata,
+) -> Result<(SourceId, Value), ApiError> {
     let input = parse_input(body, true)?;
     let secret = input.settings.secret.clone().unwrap_or_else(generate_source_secret);
     let sealed = ingest.secrets.seal(&secret);
-    let (pipelines, metadata) = (ingest.pipelines.clone(), user_metadata(user, request));
+    let pipelines = ingest.pipelines.clone();
     let record = ingest.log.write(move |tx| commands::create(tx, &pipelines, input, sealed, &metadata)).await?;
     tracing::info!(source = %record.id, name = %record.name, "created an inbound source");
     let answer = json!({ "source": record.view(&ingest.public_url) });
@@ -213,10 +224,15 @@ pub async fn rotate_secret(
     request: &RequestId,
     id: SourceId,
 ) -> Result<Value, ApiError> {
+    rotate_secret_as(ingest, id, user_metadata(user, request)).await
+}
+
+/// `POST /api/sources/{id}/secret/rotate` on behalf of whoever `metadata` names; `dealflow
+/// sources rotate` runs this with the CLI's actor.
+pub async fn rotate_secret_as(ingest: &Ingest, id: SourceId, metadata: Metadata) -> Result<Value, ApiError> {
     let secret = generate_source_secret();
     let sealed = ingest.secrets.seal(&secret);
     let grace_until = grace_until(ingest);
-    let metadata = user_metadata(user, request);
     let record = ingest.log.write(move |tx| commands::rotate_secret(tx, id, sealed, grace_until, &metadata)).await?;
     ingest.sources.forget(id);
     let answer = json!({ "source": record.view(&ingest.public_url), "previous_secret_valid_until": grace_until });

@@ -73,6 +73,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let log = open_existing(&settings)?;
             crate::database::require_master_key(&log, &settings)?;
             let ingest = ingest::Ingest::new(log, settings.ingest.clone(), public_url(&settings)?)?;
+            if command.prints_urls() && settings.server.address_is_default() {
+                eprintln!("{}", default_address_note(&ingest.public_url));
+            }
             sources::run(command, &ingest).await
         }
         Command::Dispatch(args) => dispatch::run(args, &settings).await,
@@ -86,4 +89,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 /// `http://<listen>`.
 pub fn public_url(settings: &Settings) -> anyhow::Result<String> {
     Ok(settings.server.public_url(settings.server.listen_addr()?))
+}
+
+/// Said on standard error when a command prints endpoint URLs but neither
+/// `DEALFLOW_PUBLIC_URL` nor `DEALFLOW_LISTEN` (nor the configuration file) says where the
+/// server is reached.
+fn default_address_note(base: &str) -> String {
+    format!(
+        "note: these URLs assume the server's default address {base}; set DEALFLOW_PUBLIC_URL (or \
+         DEALFLOW_LISTEN) for this command as the server has it"
+    )
 }
