@@ -60,7 +60,7 @@ async fn a_deal_from_a_signed_webhook_shows_on_the_board_without_a_reload_and_mo
     assert_eq!(won["changed_by"]["name"], "admin", "as the signed-in user: {won}");
 
     browser.open("/deals?search=Acme").await;
-    assert!(browser.text().await.contains("1 deals"), "the list searches as GET /api/deals does");
+    assert!(browser.text().await.contains("1 deal;"), "the list searches as GET /api/deals does");
     browser.screenshot("deals").await;
     browser.click_and_wait(&browser.client.find(Locator::LinkText("Acme Corp - Enterprise")).await.unwrap()).await;
     let text = browser.text().await;

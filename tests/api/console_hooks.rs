@@ -122,6 +122,9 @@ async fn a_failed_attempt_appears_in_an_open_delivery_log_and_is_resent() {
     assert!(browser.text().await.contains("Put 1 failed event back in the queue"), "{}", browser.text().await);
     app.dispatcher.step().await.unwrap();
     assert_eq!(receiver.event_ids(), [first.clone(), newest.clone(), newest], "only that delivery was sent again");
+    // The result page (at the form's POST address) still follows the log live.
+    let waiting = browser.client.wait().at_most(std::time::Duration::from_secs(10));
+    waiting.for_element(Locator::Css("li.attempt.ok")).await.expect("the resent delivery's attempt, live");
 
     browser.open(&format!("/hooks/{}/logs?status=success", hook["id"])).await;
     assert_eq!((browser.count("li.attempt.ok").await, browser.count("li.attempt.failed").await), (1, 0));

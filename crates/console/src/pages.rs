@@ -14,6 +14,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     ("error.html", include_str!("../templates/error.html")),
     ("login.html", include_str!("../templates/login.html")),
+    ("pager.html", include_str!("../templates/pager.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
     ("board.html", include_str!("../templates/board.html")),
     ("deals.html", include_str!("../templates/deals.html")),
     ("deal.html", include_str!("../templates/deal.html")),

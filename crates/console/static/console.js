@@ -39,14 +39,26 @@ function bindDragging(root) {
   }
 }
 
-// Fetches this page again and swaps its main content in (not while a card is being dragged).
+// True while the user is working in a form of the page (choosing a card's stage, say, then
+// pressing Move): a swap then would throw away the choice, the click and the keyboard focus.
+function busy() {
+  const active = document.activeElement;
+  return Boolean(active && active.closest("main form"));
+}
+
+// Fetches this page again and swaps its main content in (not while a card is being dragged or
+// a field is in use: then once the user leaves the field). A live part may name the page to
+// fetch (`data-page`): a result page shown at a form's POST address cannot be fetched again.
 async function refresh() {
-  if (dragged) {
+  if (dragged || busy()) {
+    if (!stale) document.addEventListener("focusout", () => setTimeout(() => stale && refresh(), 0), { once: true });
     stale = true;
     return;
   }
   stale = false;
-  const answer = await fetch(location.href, { headers: { Accept: "text/html" } });
+  const stream = document.querySelector("[data-live]");
+  const address = (stream && stream.dataset.page) || location.href;
+  const answer = await fetch(address, { headers: { Accept: "text/html" } });
   if (!answer.ok) return;
   const page = new DOMParser().parseFromString(await answer.text(), "text/html");
   // A live part marked data-swap="self" (the delivery log) is swapped alone, so that forms

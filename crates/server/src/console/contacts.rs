@@ -13,6 +13,7 @@ use projection::queries::deals::{self, DealFilters};
 use serde_json::json;
 
 use super::forms::with_layout;
+use super::pager::{paged, pager};
 
 /// Contacts per page unless `limit` says otherwise, and the most a page shows.
 const PAGE: (u64, u64) = (30, 100);
@@ -37,23 +38,10 @@ async fn list(
         .await
         .map_err(ApiError::from)?;
     let shown = found.len() as u64;
-    let page = json!({
-        "contacts": found, "total": total, "search": params.get("search").unwrap_or_default(),
-        "first": page.start + 1, "last": page.start + shown,
-        "previous": (page.start > 0).then(|| page_url(&params, page.start.saturating_sub(page.limit))),
-        "next": (page.start + shown < total).then(|| page_url(&params, page.start + page.limit)),
-    });
+    let pager = pager("/contacts", params.pairs(), page, shown, total);
+    let page =
+        paged(json!({ "contacts": found, "total": total, "search": params.get("search").unwrap_or_default() }), pager);
     Pages::get().render("contacts.html", with_layout(&session, "contacts", page))
-}
-
-/// This list's URL with its search and another `start`.
-fn page_url(params: &ListParams, start: u64) -> String {
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    for (name, value) in params.pairs().iter().filter(|(name, _)| name != "start") {
-        query.append_pair(name, value);
-    }
-    query.append_pair("start", &start.to_string());
-    format!("/contacts?{}", query.finish())
 }
 
 async fn show(log: Data<SqliteEventLog>, session: Session, id: Path<String>) -> Result<HttpResponse, PageError> {

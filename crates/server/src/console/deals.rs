@@ -10,6 +10,7 @@ use projection::queries::{deals, pipelines};
 use serde_json::json;
 
 use super::forms::with_layout;
+use super::pager::{paged, pager};
 
 /// Deals per page unless `limit` says otherwise, and the most a page shows.
 const PAGE: (u64, u64) = (30, 100);
@@ -39,32 +40,7 @@ async fn list(
         "search": echo("search"), "status": echo("status"), "pipeline_id": echo("pipeline_id"), "stage_id": echo("stage_id"),
     });
     let shown = found.len() as u64;
-    let page = json!({
-        "deals": found, "total": total, "pipelines": all, "filters": filters,
-        "first": page.start + 1, "last": page.start + shown,
-        "previous": (page.start > 0).then(|| page_url(&params, page.start.saturating_sub(page.limit))),
-        "next": (page.start + shown < total).then(|| page_url(&params, page.start + page.limit)),
-    });
+    let pager = pager("/deals", params.pairs(), page, shown, total);
+    let page = paged(json!({ "deals": found, "total": total, "pipelines": all, "filters": filters }), pager);
     Pages::get().render("deals.html", with_layout(&session, "deals", page))
-}
-
-/// This list's URL with its filters and another `start`.
-fn page_url(params: &ListParams, start: u64) -> String {
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    for (name, value) in params.pairs().iter().filter(|(name, _)| name != "start") {
-        query.append_pair(name, value);
-    }
-    query.append_pair("start", &start.to_string());
-    format!("/deals?{}", query.finish())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_page_link_keeps_the_filters_and_replaces_start() {
-        let params = ListParams::new(vec![("search".into(), "a&b".into()), ("start".into(), "30".into())]);
-        assert_eq!(page_url(&params, 60), "/deals?search=a%26b&start=60");
-    }
 }

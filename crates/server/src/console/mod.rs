@@ -26,6 +26,7 @@ mod events;
 mod forms;
 mod hooks;
 mod live;
+mod pager;
 mod signin;
 mod snippets;
 mod source_mapping;

@@ -21,6 +21,7 @@ use projection::queries::pipelines;
 use serde_json::{Map, Value, json};
 
 use super::forms::{Posted, may, with_layout};
+use super::pager::{paged, pager};
 use super::snippets;
 
 /// Requests shown per page of a source's log, and the most a page shows.
@@ -105,26 +106,20 @@ async fn show(
     let page = params.page(30, REQUESTS)?;
     let shown = requests.len() as u64;
     let mapping = source.mapping.as_ref().map(|m| serde_json::to_string_pretty(m).unwrap_or_default());
-    let page = json!({
-        "source": source.view(&ingest.public_url), "mapping": mapping, "total": total, "requests": requests,
-        "status": params.get("status").unwrap_or_default(), "statuses": ingest::request_log::StatusFilter::names(),
-        "previous": (page.start > 0).then(|| log_url(id, &params, page.start.saturating_sub(page.limit))),
-        "next": (page.start + shown < total).then(|| log_url(id, &params, page.start + page.limit)),
-        "can_write": may(&session, Method::POST, "/api/sources/{id}/secret/rotate"),
-        "can_try": may(&session, Method::POST, "/api/sources/{id}/mapping/test"),
-    });
+    let pager = pager(&format!("/sources/{id}"), params.pairs(), page, shown, total);
+    let page = paged(
+        json!({
+            "source": source.view(&ingest.public_url), "mapping": mapping, "total": total, "requests": requests,
+            "status": params.get("status").unwrap_or_default(), "statuses": ingest::request_log::StatusFilter::names(),
+            "can_write": may(&session, Method::POST, "/api/sources/{id}/secret/rotate"),
+            "can_try": may(&session, Method::POST, "/api/sources/{id}/mapping/test"),
+        }),
+        pager,
+    );
     Pages::get().render("source.html", with_layout(&session, "sources", page))
 }
 
 /// The source page's URL with its log filter and another `start`.
-fn log_url(id: SourceId, params: &ListParams, start: u64) -> String {
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    for (name, value) in params.pairs().iter().filter(|(name, _)| name != "start") {
-        query.append_pair(name, value);
-    }
-    query.append_pair("start", &start.to_string());
-    format!("/sources/{id}?{}", query.finish())
-}
 
 async fn rotate(
     ingest: Data<Ingest>,

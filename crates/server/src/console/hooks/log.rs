@@ -19,6 +19,7 @@ use eventlog::SqliteEventLog;
 use serde_json::{Map, Value, json};
 
 use crate::console::forms::{Posted, field_errors, may, with_layout};
+use crate::console::pager::{paged, pager};
 
 const REPLAY: &str = "/api/hooks/{id}/replay";
 /// The filters the page's form sends.
@@ -76,10 +77,9 @@ async fn page(
     replayed: Replayed,
 ) -> Result<HttpResponse, PageError> {
     let filters = echo_filters(&pairs);
-    let link = |start| page_link(id, &pairs, start);
     let params = ListParams::new(api_pairs(pairs.clone()));
     let query = LogQuery::parse(&params)?;
-    let start = query.page.start;
+    let page_of = query.page;
     let hook = commands::find_hook(engine, id).await?;
     let (total, entries) = commands::logs(engine, id, query).await?;
     let newest = super::live::newest_attempt(log, id).await?;
@@ -87,14 +87,16 @@ async fn page(
         entries.iter().map(|entry| json!({ "entry": entry, "ok": entry.attempt.succeeded() })).collect();
     let shown = entries.len() as u64;
     let status = replayed.error.as_ref().map_or(StatusCode::OK, |e| e.status);
-    let page = json!({
-        "hook": { "id": hook.id, "name": hook.name }, "newest": newest, "entries": entries, "total": total, "filters": filters,
-        "first": start + 1, "last": start + shown,
-        "next": (start + shown < total).then(|| link(start + shown)),
-        "can_replay": may(session, Method::POST, REPLAY), "replayed": replayed.done,
-        "message": replayed.error.as_ref().map(|e| e.message.clone()),
-        "errors": replayed.error.as_ref().and_then(field_errors).unwrap_or(json!({})),
-    });
+    let pager = pager(&format!("/hooks/{id}/logs"), &pairs, page_of, shown, total);
+    let page = paged(
+        json!({
+            "hook": { "id": hook.id, "name": hook.name }, "newest": newest, "entries": entries, "total": total, "filters": filters,
+            "can_replay": may(session, Method::POST, REPLAY), "replayed": replayed.done,
+            "message": replayed.error.as_ref().map(|e| e.message.clone()),
+            "errors": replayed.error.as_ref().and_then(field_errors).unwrap_or(json!({})),
+        }),
+        pager,
+    );
     Pages::get().render_with(status, "hook_log.html", with_layout(session, "hooks", page))
 }
 
@@ -102,13 +104,6 @@ async fn page(
 fn echo_filters(pairs: &[(String, String)]) -> Map<String, Value> {
     let sent = |name: &str| pairs.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str()).to_owned();
     FILTERS.iter().map(|name| ((*name).to_owned(), json!(sent(name)))).collect()
-}
-
-/// This page's address with its filters and another `start`.
-fn page_link(id: HookId, pairs: &[(String, String)], start: u64) -> String {
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    query.extend_pairs(pairs.iter().filter(|(name, _)| name != "start"));
-    format!("/hooks/{id}/logs?{}", query.append_pair("start", &start.to_string()).finish())
 }
 
 /// The replay form as the API's body: `from_position`, `since` (from the page's time field),
@@ -166,7 +161,6 @@ mod tests {
         assert_eq!(instant("2026-11-30T21:56"), "2026-11-30T21:56:00Z");
         assert_eq!(instant("yesterday"), "yesterday");
         let pairs = vec![("status".into(), "".into()), ("since".into(), "2026-11-30T21:56".into())];
-        assert_eq!(page_link(HookId(3), &pairs, 30), "/hooks/3/logs?status=&since=2026-11-30T21%3A56&start=30");
         assert_eq!(api_pairs(pairs), [("since".to_owned(), "2026-11-30T21:56:00Z".to_owned())]);
     }
 }
