@@ -119,8 +119,6 @@ async fn show(
     Pages::get().render("source.html", with_layout(&session, "sources", page))
 }
 
-/// The source page's URL with its log filter and another `start`.
-
 async fn rotate(
     ingest: Data<Ingest>,
     posted: Posted,
