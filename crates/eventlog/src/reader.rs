@@ -1,7 +1,7 @@
 //! Reads over any connection: a pooled reader's or a write unit's.
 
-use rusqlite::Connection;
 use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::rows::{EVENT_COLUMNS, recorded_event, to_micros};
 use crate::{EventFilter, RecordedEvent, StorageError};
@@ -25,9 +25,55 @@ pub fn read_all(
         Some(since) => after.max(position_before(conn, to_micros(since))?),
         None => after,
     };
+    if !filter.types.iter().any(|t| t.ends_with('*')) {
+        return read_after(conn, after, limit, filter, &filter.types);
+    }
+    // A prefix such as `deal.*` covers most of the log: one query would read all of it through the
+    // `(type, position)` index and sort it. Instead each type it covers is read in position order
+    // (at most `limit` of each, straight from the index) and the lists merged.
+    let mut events = Vec::new();
+    for event_type in covered_types(conn, &filter.types)? {
+        events.extend(read_after(conn, after, limit, filter, std::slice::from_ref(&event_type))?);
+    }
+    events.sort_by_key(|e| e.position);
+    events.truncate(limit);
+    Ok(events)
+}
+
+/// The stored types `types` name (each `prefix*` expanded to the types present that start with
+/// it), without repeats: one seek of the `(type, position)` index per type found.
+fn covered_types(conn: &Connection, types: &[String]) -> Result<Vec<String>, StorageError> {
+    let mut first = conn.prepare_cached("SELECT type FROM events WHERE type >= ?1 ORDER BY type LIMIT 1")?;
+    let mut after = conn.prepare_cached("SELECT type FROM events WHERE type > ?1 ORDER BY type LIMIT 1")?;
+    let mut found = Vec::new();
+    for t in types {
+        let Some(prefix) = t.strip_suffix('*') else {
+            found.push(t.clone());
+            continue;
+        };
+        // As `type GLOB 'prefix*'` did; event types hold no `*?[`.
+        let prefix = prefix.replace(['*', '?', '['], "");
+        let mut next = first.query_row([&prefix], |row| row.get::<_, String>(0)).optional()?;
+        while let Some(event_type) = next.filter(|t| t.starts_with(&prefix)) {
+            next = after.query_row([&event_type], |row| row.get::<_, String>(0)).optional()?;
+            found.push(event_type);
+        }
+    }
+    found.sort();
+    found.dedup();
+    Ok(found)
+}
+
+fn read_after(
+    conn: &Connection,
+    after: u64,
+    limit: usize,
+    filter: &EventFilter,
+    types: &[String],
+) -> Result<Vec<RecordedEvent>, StorageError> {
     let mut sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE position > ?");
     let mut params: Vec<Value> = vec![Value::Integer(i64::try_from(after).unwrap_or(i64::MAX))];
-    push_type_condition(&mut sql, &mut params, &filter.types);
+    push_type_condition(&mut sql, &mut params, types);
     if let Some(stream) = &filter.stream {
         sql.push_str(" AND stream = ?");
         params.push(Value::Text(stream.clone()));
@@ -66,24 +112,13 @@ fn position_before(conn: &Connection, micros: i64) -> Result<u64, StorageError> 
     Ok(low)
 }
 
+/// Exact types only: `read_all` expands prefixes first.
 fn push_type_condition(sql: &mut String, params: &mut Vec<Value>, types: &[String]) {
     if types.is_empty() {
         return;
     }
-    let conditions: Vec<&str> = types
-        .iter()
-        .map(|t| match t.strip_suffix('*') {
-            Some(prefix) => {
-                // GLOB, unlike LIKE, treats `_` literally; event types hold no `*?[`.
-                params.push(Value::Text(format!("{}*", prefix.replace(['*', '?', '['], ""))));
-                "type GLOB ?"
-            }
-            None => {
-                params.push(Value::Text(t.clone()));
-                "type = ?"
-            }
-        })
-        .collect();
+    let conditions = vec!["type = ?"; types.len()];
+    params.extend(types.iter().map(|t| Value::Text(t.clone())));
     sql.push_str(&format!(" AND ({})", conditions.join(" OR ")));
 }
 
@@ -180,5 +215,30 @@ mod tests {
         assert_eq!(positions(&["a", "b"], u64::MAX, 10), [5, 4, 2]);
         assert_eq!(positions(&["a", "b"], 5, 1), [4]);
         assert_eq!(positions(&["missing"], u64::MAX, 5), Vec::<u64>::new());
+    }
+
+    #[test]
+    fn a_type_prefix_reads_every_type_it_covers_in_position_order() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::migrations::apply(&mut conn, crate::migrations::MIGRATIONS).unwrap();
+        let types = ["deal.b", "deal_x", "deal.a", "dealer", "deal.b", "deal.", "deal.a", "deal.c"];
+        for (position, event_type) in (1_i64..).zip(types) {
+            conn.execute(
+                "INSERT INTO events (event_id, stream, version, type, schema, data, metadata, recorded_at)
+                 VALUES (?1, 's-1', ?2, ?3, 1, '{}', '{}', ?2)",
+                (format!("00000000-0000-7000-8000-{position:012}"), position, event_type),
+            )
+            .unwrap();
+        }
+        let positions = |types: &[&str], after: u64, limit: usize| -> Vec<u64> {
+            let filter = EventFilter { types: types.iter().map(|t| t.to_string()).collect(), ..Default::default() };
+            read_all(&conn, after, limit, &filter).unwrap().iter().map(|e| e.position).collect()
+        };
+        assert_eq!(positions(&["deal.*"], 0, 100), [1, 3, 5, 6, 7, 8]);
+        assert_eq!(positions(&["deal.*"], 1, 3), [3, 5, 6]);
+        assert_eq!(positions(&["deal.*", "deal.a", "dealer"], 0, 100), [1, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(positions(&["deal_*"], 0, 100), [2]);
+        assert_eq!(positions(&["*"], 6, 100), [7, 8]);
+        assert_eq!(positions(&["missing.*"], 0, 100), Vec::<u64>::new());
     }
 }

@@ -16,7 +16,7 @@ use super::HooksApi;
 use super::answers::Ordered;
 use super::commands;
 use super::model::Hook;
-use super::routes::{editor, input};
+use super::routes::{editor, input, whole_input};
 
 /// The most items one batch may hold.
 pub const MAX_BATCH: usize = 200;
@@ -105,7 +105,7 @@ async fn batch_new(
     let mut outcomes = Outcomes::default();
     for (index, item) in items(body)?.into_iter().enumerate() {
         let created = async {
-            let input = input(&api, &object(item)?).await?;
+            let input = whole_input(&api, &object(item)?).await?;
             let (editor, metadata) = (editor(&user), user.metadata(&request));
             let secrets = api.secrets.clone();
             Ok::<_, ApiError>(api.log.write(move |tx| commands::create(tx, &secrets, input, &editor, &metadata)).await?)
@@ -131,7 +131,7 @@ async fn batch_edit(
         let edited = async {
             let map = object(item)?;
             let id = item_id(&map)?;
-            let input = input(&api, &map).await?;
+            let input = if put { whole_input(&api, &map).await? } else { input(&api, &map).await? };
             let (editor, metadata) = (editor(&user), user.metadata(&request));
             let secrets = api.secrets.clone();
             match (id, put) {

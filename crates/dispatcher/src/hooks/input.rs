@@ -70,21 +70,43 @@ impl HookInput {
         if errors.is_empty() { Ok(input) } else { Err(errors) }
     }
 
+    /// Parses a body that must be a whole hook (a creation, or a PUT, which replaces
+    /// everything): the missing required fields are reported with the bad ones, all at once.
+    pub fn parse_whole(map: &Map<String, Value>, targets: &TargetPolicy) -> Result<Self, FieldErrors> {
+        match Self::parse(map, targets) {
+            Ok(input) => input.require_complete().map(|()| input),
+            Err(mut errors) => {
+                let bad: Vec<String> = errors.fields().map(str::to_owned).collect();
+                for (field, message) in REQUIRED {
+                    let absent = map.get(*field).is_none_or(Value::is_null);
+                    if absent && !bad.iter().any(|b| b == field) {
+                        errors.add(*field, *message);
+                    }
+                }
+                Err(errors)
+            }
+        }
+    }
+
     /// Checks that a creation (or a PUT, which replaces everything) names the required fields.
     pub fn require_complete(&self) -> Result<(), FieldErrors> {
+        let given = [self.name.is_some(), self.webhook_url.is_some(), self.triggers.is_some()];
         let mut errors = FieldErrors::new();
-        if self.name.is_none() {
-            errors.add("name", "is required");
-        }
-        if self.webhook_url.is_none() {
-            errors.add("webhookUrl", "is required");
-        }
-        if self.triggers.is_none() {
-            errors.add("triggers", "is required: list at least one trigger (see GET /api/hooks/triggers)");
+        for ((field, message), given) in REQUIRED.iter().zip(given) {
+            if !given {
+                errors.add(*field, *message);
+            }
         }
         errors.into_result(|| ())
     }
 }
+
+/// The fields a whole hook needs, and what is said when one is missing.
+const REQUIRED: &[(&str, &str)] = &[
+    ("name", "is required"),
+    ("webhookUrl", "is required"),
+    ("triggers", "is required: list at least one trigger (see GET /api/hooks/triggers)"),
+];
 
 fn webhook_url(fields: &mut Fields<'_>, targets: &TargetPolicy) -> Option<String> {
     // Checked as sent: trimming would hide a trailing CR/LF.
@@ -232,5 +254,13 @@ mod tests {
         let input = parse(json!({ "description": "only this" })).unwrap();
         let missing: Vec<String> = input.require_complete().unwrap_err().fields().map(str::to_owned).collect();
         assert_eq!(missing, ["name", "triggers", "webhookUrl"]);
+    }
+
+    #[test]
+    fn given_a_bad_url_and_missing_fields_when_parsing_a_whole_hook_then_all_are_reported_at_once() {
+        let body = json!({ "webhookUrl": "not a url" });
+        let errors = HookInput::parse_whole(body.as_object().unwrap(), &TargetPolicy { allow_private: true });
+        let fields: Vec<String> = errors.unwrap_err().fields().map(str::to_owned).collect();
+        assert_eq!(fields, ["name", "triggers", "webhookUrl"]);
     }
 }

@@ -36,7 +36,20 @@ pub fn editor(user: &api::Principal) -> Editor {
 /// Parses a body into a hook input (422 bad fields), with a `webhookUrl` whose host name
 /// resolves to a non-public address refused (422 naming the address).
 pub async fn input(api: &HooksApi, body: &serde_json::Map<String, serde_json::Value>) -> Result<HookInput, ApiError> {
-    let input = HookInput::parse(body, &api.targets).map_err(ApiError::validation)?;
+    resolved(api, HookInput::parse(body, &api.targets).map_err(ApiError::validation)?).await
+}
+
+/// [`input`] for a body that must be a whole hook (a creation or a PUT): missing required
+/// fields are reported together with the bad ones.
+pub async fn whole_input(
+    api: &HooksApi,
+    body: &serde_json::Map<String, serde_json::Value>,
+) -> Result<HookInput, ApiError> {
+    resolved(api, HookInput::parse_whole(body, &api.targets).map_err(ApiError::validation)?).await
+}
+
+/// The input, once its `webhookUrl`'s host name is seen to resolve to public addresses only.
+async fn resolved(api: &HooksApi, input: HookInput) -> Result<HookInput, ApiError> {
     if let Some(url) = &input.webhook_url {
         api.targets
             .check_resolved(url)
@@ -113,7 +126,7 @@ async fn create(
     request: RequestId,
     body: ObjectBody,
 ) -> Result<HttpResponse, ApiError> {
-    let input = input(&api, &body.0).await?;
+    let input = whole_input(&api, &body.0).await?;
     let (editor, metadata, secrets) = (editor(&user), user.metadata(&request), api.secrets.clone());
     let hook = api.log.write(move |tx| commands::create(tx, &secrets, input, &editor, &metadata)).await?;
     api.hooks_changed();
@@ -128,7 +141,7 @@ async fn replace(
     body: ObjectBody,
 ) -> Result<HttpResponse, ApiError> {
     let id: HookId = path_id(&id)?;
-    let input = input(&api, &body.0).await?;
+    let input = whole_input(&api, &body.0).await?;
     let (editor, metadata, secrets) = (editor(&user), user.metadata(&request), api.secrets.clone());
     let (hook, created) =
         api.log.write(move |tx| commands::replace(tx, &secrets, id, input, &editor, &metadata)).await?;

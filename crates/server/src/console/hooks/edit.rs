@@ -68,7 +68,7 @@ async fn create(api: Data<HooksApi>, posted: Posted, request: RequestId) -> Resu
     posted.require(Method::POST, CREATE)?;
     let body = hook_body(&posted, true);
     let created = async {
-        let input = routes::input(&api, &body).await?;
+        let input = routes::whole_input(&api, &body).await?;
         let (editor, metadata) = (routes::editor(&posted.session.user), posted.session.user.metadata(&request));
         let secrets = api.secrets.clone();
         let hook = api.log.write(move |tx| commands::create(tx, &secrets, input, &editor, &metadata)).await?;
