@@ -88,7 +88,10 @@ async fn every_scheme_refuses_every_bad_credential_with_403_naming_it_and_stores
             };
             assert!(message.to_lowercase().contains(&credential.to_lowercase()), "{scheme} {case}: {message}");
             if case == "stale timestamp" {
-                assert!(message.contains("3600 s behind"), "{scheme}: {message}");
+                // Signed an hour ago; a loaded machine may take a few seconds to send it.
+                let behind = message.split(" s behind").next().and_then(|m| m.rsplit(' ').next());
+                let behind: Option<i64> = behind.and_then(|seconds| seconds.parse().ok());
+                assert!(behind.is_some_and(|s| (3600..3660).contains(&s)), "{scheme}: {message}");
             }
         }
         assert_eq!(app.head(), head, "{scheme}: a refused request stores nothing");
