@@ -14,6 +14,7 @@ mod console_hooks;
 mod console_hooks_access;
 mod console_lists;
 mod console_mapping;
+mod console_phone;
 mod console_records;
 mod console_signin;
 mod console_sources;
