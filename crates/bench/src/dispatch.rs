@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
-use crate::ingest::{inbound_requests, payloads};
+use crate::ingest::inbound_requests;
+use crate::plain::payloads;
 use crate::process::{self, ADMIN_PASSWORD, Running};
 use crate::sink::Sink;
 use crate::stats::{Latencies, median};

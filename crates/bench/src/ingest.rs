@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 
 use crate::load::{self, Prepared};
+use crate::plain::payloads;
 use crate::preset::Preset;
 use crate::process::{self, ADMIN_PASSWORD};
 use crate::stats::median;
@@ -98,23 +99,6 @@ fn sign(secret: &str, body: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap_or_else(|_| unreachable!("any key length"));
     mac.update(body.as_bytes());
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
-}
-
-/// Realistic payloads: the spec's example shape, with a share (0–1) of returning contacts.
-pub fn payloads(count: usize, existing_contacts: f64, run: usize) -> Vec<String> {
-    let returning = (existing_contacts.clamp(0.0, 1.0) * 100.0).round() as usize;
-    (0..count)
-        .map(|i| {
-            let email = if i % 100 < returning { format!("returning-{}@example.com", i % 500) } else { format!("new-{run}-{i}@example.com") };
-            json!({
-                "external_id": format!("bench-{run}-{i}"),
-                "title": format!("Acme Corp {i} - Enterprise Plan"), "amount": 15000 + (i % 1000), "close_date": "2026-06-30",
-                "contact": { "email": email, "first_name": "Jane", "last_name": "Doe", "company": "Acme Corp" },
-                "custom_fields": { "source_system": "typeform", "form_id": format!("form-{}", i % 17) }
-            })
-            .to_string()
-        })
-        .collect()
 }
 
 /// Creates a source on a running server and signs each payload as a request to it.

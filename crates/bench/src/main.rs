@@ -6,6 +6,7 @@ mod dispatch;
 mod ingest;
 mod load;
 mod pages;
+mod plain;
 mod preset;
 mod process;
 mod replay;

@@ -5,7 +5,7 @@ use clap::ValueEnum;
 use domain::signature::SignatureScheme;
 use serde_json::{Value, json};
 
-use crate::ingest::payloads;
+use crate::plain::payloads;
 use crate::typeform;
 
 /// Which sender a run plays: how its source is created, what it sends and how it signs.

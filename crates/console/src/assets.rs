@@ -42,7 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 async fn serve(req: HttpRequest, name: Path<String>) -> HttpResponse {
     let Some(asset) = ASSETS.iter().find(|a| a.name == name.as_str()) else {
-        return crate::pages::plain_error(actix_web::http::StatusCode::NOT_FOUND, "no such file");
+        return crate::answers::plain_error(actix_web::http::StatusCode::NOT_FOUND, "no such file");
     };
     let etag = format!("\"{}\"", *VERSION);
     let fresh = req.headers().get(IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v == etag);

@@ -5,12 +5,14 @@
 //! commands and queries live in the `server` crate (`crates/server/src/console/`), which already
 //! depends on every feature crate: the console calls the very functions the API calls.
 //!
+//! - [`answers`]: plain HTML answers (no-store pages, redirects, bare error pages).
 //! - [`assets`]: `GET /static/…`, embedded, with cache headers.
 //! - [`pages`]: the templates and the HTML answers (pages and error pages).
 //! - [`return_to`]: the page to go back to after signing in, kept to this site.
 //! - [`sessions`]: the in-memory session store, its cookie, and the CSRF token of each session.
 //! - [`throttle`]: how many failed sign-ins a username from one address may make.
 
+pub mod answers;
 pub mod assets;
 pub mod pages;
 pub mod return_to;

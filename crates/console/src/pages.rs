@@ -4,11 +4,12 @@
 use std::sync::LazyLock;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION};
 use actix_web::{HttpResponse, ResponseError};
 use api::ApiError;
 use minijinja::{Environment, Value};
 use serde_json::json;
+
+pub use crate::answers::{html_answer, plain_error, see_other};
 
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
@@ -113,25 +114,6 @@ pub fn template_value(value: serde_json::Value) -> Value {
         Json::Array(items) => Value::from(items.into_iter().map(template_value).collect::<Vec<_>>()),
         Json::Object(map) => Value::from_iter(map.into_iter().map(|(k, v)| (k, template_value(v)))),
     }
-}
-
-/// An HTML answer that no cache keeps (pages show live data and CSRF tokens).
-pub fn html_answer(status: StatusCode, html: String) -> HttpResponse {
-    HttpResponse::build(status)
-        .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"))
-        .insert_header((CACHE_CONTROL, "no-store"))
-        .body(html)
-}
-
-/// A `303 See Other` to `location` (after a form's POST, or to the sign-in page).
-pub fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((LOCATION, location)).finish()
-}
-
-/// An error page without the layout, for when even the templates failed.
-pub fn plain_error(status: StatusCode, message: &str) -> HttpResponse {
-    let escaped = message.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
-    html_answer(status, format!("<!doctype html><title>{status}</title><h1>{status}</h1><p>{escaped}</p>"))
 }
 
 /// Why a page cannot be shown.

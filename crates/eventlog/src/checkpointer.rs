@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::StorageError;
-use crate::log::open_connection;
+use crate::connection::open_connection;
 
 const INTERVAL: Duration = Duration::from_millis(100);
 

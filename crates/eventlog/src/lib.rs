@@ -11,6 +11,7 @@
 
 mod catch_up;
 mod checkpointer;
+mod connection;
 pub mod consumer;
 mod error;
 mod log;
@@ -24,8 +25,9 @@ mod transaction;
 mod writer;
 
 pub use catch_up::CatchUp;
+pub use connection::open_connection;
 pub use error::{AppendError, StorageError};
-pub use log::{EventLog, LogSettings, SqliteEventLog, open_connection};
+pub use log::{EventLog, LogSettings, SqliteEventLog};
 pub use migrations::Migration;
 pub use model::{Appended, EventFilter, ExpectedVersion, InvalidEvent, NewEvent, RecordedEvent};
 pub use notify::CommitListener;

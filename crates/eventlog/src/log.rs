@@ -11,6 +11,7 @@ use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::oneshot;
 
+use crate::connection::{BUSY_TIMEOUT, STATEMENT_CACHE, open_connection};
 use crate::migrations::{self, Migration};
 use crate::notify::{CommitListener, Notifier};
 use crate::transaction::Transaction;
@@ -73,27 +74,6 @@ struct Inner {
     readers: r2d2::Pool<SqliteConnectionManager>,
     writer: Sender<Job>,
     notifier: Arc<Notifier>,
-}
-
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-const STATEMENT_CACHE: usize = 256;
-
-/// Opens a connection with the pragmas every dealflow connection uses.
-pub fn open_connection(path: &Path) -> Result<Connection, StorageError> {
-    let conn = Connection::open(path)?;
-    configure(&conn)?;
-    Ok(conn)
-}
-
-fn configure(conn: &Connection) -> rusqlite::Result<()> {
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    // The writer runs the statements of every feature; at rusqlite's default of 16 cached
-    // statements they evict each other and are parsed again and again.
-    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-    // temp_store = MEMORY keeps the per-unit savepoint sub-journal off the disk.
-    conn.execute_batch(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
-    )
 }
 
 impl SqliteEventLog {

@@ -13,10 +13,10 @@ use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::lane::{Delivery, Turn, Work};
 use super::queue;
 use super::settings::{DeliverySettings, QueueMode};
 use super::state::{self, HookState};
+use super::work::{Delivery, Turn, Work};
 use crate::hooks::{OrderDir, store};
 
 /// Events claimed at once in immediate mode.

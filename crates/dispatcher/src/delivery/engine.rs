@@ -17,10 +17,11 @@ use uuid::Uuid;
 
 use super::claim::Claimant;
 use super::client::Sender;
-use super::lane::{self, Context, Turn};
+use super::lane;
 use super::matcher::Matcher;
 use super::report::{Lease, Report, Waiting};
 use super::settings::{DeliverySettings, QueueMode};
+use super::work::{Context, Turn};
 use super::{queue, schedule};
 use crate::{TargetPolicy, WebhookSettings};
 

@@ -10,77 +10,15 @@ use std::pin::Pin;
 use std::time::{Duration, Instant};
 
 use api::CommandError;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use domain::ids::HookId;
-use domain::secrets::SecretBox;
-use eventlog::SqliteEventLog;
 
 use super::claim::{self, Claimant, Wanted};
 use super::client::{Answer, Sender};
-use super::failure::Failure;
-use super::settings::DeliverySettings;
+use super::payload;
 use super::settle::{self, Settled};
-use super::state::{self, HookState};
-use super::{payload, queue};
-use crate::hooks::Hook;
-
-/// What every lane shares.
-pub struct Context {
-    pub log: SqliteEventLog,
-    pub sender: Sender,
-    /// Opens and seals hook secrets.
-    pub secrets: SecretBox,
-    /// The configuration's settings, until the API stores its own.
-    pub defaults: DeliverySettings,
-    /// This process's name on the leases it takes.
-    pub owner: String,
-    /// How long a hook may fail without a single success before it is unpublished.
-    pub unpublish_after: chrono::Duration,
-}
-
-/// What a turn came to.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Turn {
-    /// Nothing to send: no pending items, or the hook is not live.
-    Idle,
-    /// The queue mode holds the hook's items for the dispatch job (the claimant is a lane).
-    Held,
-    /// Every delivery sent succeeded; more items may be waiting.
-    Delivered { deliveries: usize, events: usize },
-    /// A delivery failed after `delivered` others succeeded.
-    Failed { delivered: usize, failure: Option<Failure> },
-    /// The delivery being retried is not due before `until`.
-    Waiting { until: DateTime<Utc> },
-    /// Another dispatch job holds the hook's lease, until this time.
-    Leased { until: DateTime<Utc> },
-}
-
-/// Items sent together under one `webhook-id`.
-pub struct Delivery {
-    pub id: String,
-    pub items: Vec<queue::Item>,
-}
-
-/// Claimed deliveries, ready to send.
-pub struct Work {
-    pub hook: Hook,
-    pub settings: DeliverySettings,
-    pub state: HookState,
-    pub deliveries: Vec<Delivery>,
-    /// When the lease taken with them runs out (no send starts that could outlast it).
-    pub lease_until: Instant,
-}
-
-impl Work {
-    /// The ids of every claimed item.
-    pub fn item_ids(&self) -> HashSet<u64> {
-        self.deliveries.iter().flat_map(|d| d.items.iter().map(|item| item.id)).collect()
-    }
-
-    fn events(&self) -> usize {
-        self.deliveries.iter().map(|d| d.items.len()).sum()
-    }
-}
+use super::state::{self};
+use super::work::{Context, Turn, Work};
 
 type Settling<'a> = Pin<Box<dyn Future<Output = Result<Settled, CommandError>> + 'a>>;
 

@@ -30,6 +30,7 @@ pub mod settings;
 mod settle;
 mod slack;
 pub mod state;
+pub mod work;
 
 pub use client::{Answer, Sender};
 pub use engine::Engine;

@@ -7,7 +7,7 @@ use domain::ids::HookId;
 use rusqlite::Connection;
 
 use super::failure::{Failure, reason_of};
-use super::lane::Turn;
+use super::work::Turn;
 use super::{attempts, queue, state};
 
 /// What a dispatch run did.

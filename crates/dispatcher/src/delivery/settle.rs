@@ -16,10 +16,10 @@ use super::attempts::{self, Attempt};
 use super::claim::{self, Claimant, Wanted};
 use super::client::Answer;
 use super::failure::{Failure, Next};
-use super::lane::{Context, Work};
 use super::queue;
 use super::schedule::{parse_retry_after, retry_delay};
 use super::state::{self, HookState};
+use super::work::{Context, Work};
 use crate::hooks::commands;
 
 /// What settling came to.

@@ -42,6 +42,9 @@ impl HooksApi {
 
 /// Registers the routes inside the authenticated `/api` scope.
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
+    // Fixed paths before `/hooks/{id}`, which would take `batch` for an id.
     routes::configure(cfg);
+    batch::configure(cfg);
+    routes::configure_by_id(cfg);
     categories::configure(cfg);
 }

@@ -17,12 +17,16 @@ use super::listing::HookQuery;
 use super::model::Hook;
 use super::{HooksApi, health, store, triggers};
 
-/// Registers the routes inside the `/api` scope; fixed paths before `/hooks/{id}`.
+/// Registers the fixed paths (`/hooks`, `/hooks/triggers`, `/hooks/new`); [`configure_by_id`]
+/// registers `/hooks/{id}…`, after the batch routes' fixed paths.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/hooks").route(web::get().to(list)))
         .service(web::resource("/hooks/triggers").route(web::get().to(list_triggers)))
         .service(web::resource("/hooks/new").route(web::post().to(create)));
-    super::batch::configure(cfg);
+}
+
+/// Registers `/hooks/{id}`, `/hooks/{id}/edit` and `/hooks/{id}/delete`.
+pub fn configure_by_id(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/hooks/{id}").route(web::get().to(get_one)))
         .service(web::resource("/hooks/{id}/edit").route(web::put().to(replace)).route(web::patch().to(patch)))
         .service(web::resource("/hooks/{id}/delete").route(web::delete().to(delete)));

@@ -10,7 +10,8 @@ use ingest::inbound::preview;
 use ingest::request_log::{RequestRow, StatusFilter, store};
 use serde_json::json;
 
-/// Prints a source's request log, newest first, one request a line.
+/// Prints a source's request log, newest first, one request a line (the caller has looked the
+/// source up).
 pub async fn log(ingest: &Ingest, id: SourceId, status: Option<&str>, limit: u64) -> anyhow::Result<()> {
     let filter = status
         .map(|value| {
@@ -19,7 +20,6 @@ pub async fn log(ingest: &Ingest, id: SourceId, status: Option<&str>, limit: u64
             })
         })
         .transpose()?;
-    super::sources::find(ingest, id).await?;
     let (total, rows) = ingest
         .log
         .read_async(move |conn| store::list(conn, id, filter, 0, limit.max(1)).map_err(StorageError::from))

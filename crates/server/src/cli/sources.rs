@@ -72,6 +72,7 @@ pub async fn run(command: SourcesCommand, ingest: &Ingest) -> anyhow::Result<()>
         SourcesCommand::Show { id } => show(ingest, SourceId(id)).await,
         SourcesCommand::Rotate { id } => rotate(ingest, SourceId(id)).await,
         SourcesCommand::Log { id, status, limit } => {
+            find(ingest, SourceId(id)).await?;
             super::source_requests::log(ingest, SourceId(id), status.as_deref(), limit).await
         }
         SourcesCommand::Test { id, file } => super::source_requests::test(ingest, SourceId(id), &file).await,

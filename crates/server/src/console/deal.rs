@@ -1,7 +1,7 @@
 //! `GET /deals/{id}`: the deal's fields, contacts, notes, tasks and its history timeline as
 //! `GET /api/deals/{id}/history` reads it; with `?asOf=` (read by the API's parser), the deal as
 //! `GET /api/deals/{id}?asOf=` folds it and the history up to then. For admins, the forms of
-//! [`super::deal_writes`], refilled with what was typed and the API's errors when refused.
+//! the write forms (posted to `deal_writes.rs`), refilled with what was typed and the API's errors when refused.
 
 use actix_web::HttpResponse;
 use actix_web::http::{Method, StatusCode};
