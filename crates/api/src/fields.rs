@@ -189,6 +189,22 @@ impl<'a> Fields<'a> {
     pub fn into_errors(self) -> FieldErrors {
         self.errors
     }
+
+    /// Runs a parser over a JSON object and answers its value or every field error; a field the
+    /// parser did not read is refused by name (a misspelled field must not answer 2xx).
+    pub fn parse_object<T>(
+        map: &'a Map<String, Value>,
+        read: impl FnOnce(&mut Fields<'a>) -> Option<T>,
+    ) -> Result<T, FieldErrors> {
+        let mut fields = Fields::new(map);
+        let value = read(&mut fields);
+        fields.refuse_unknown();
+        let errors = fields.into_errors();
+        match value {
+            Some(value) if errors.is_empty() => Ok(value),
+            _ => Err(errors),
+        }
+    }
 }
 
 /// Parses an id from a path segment: 400 naming the parameter when it is not a whole number,

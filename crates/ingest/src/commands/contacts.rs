@@ -8,18 +8,18 @@ use domain::values::{Email, FieldErrors};
 use eventlog::Transaction;
 use serde_json::{Map, Value};
 
-use super::{Written, parse};
+use super::Written;
 use crate::input::{self, MAX_TEXT};
 use crate::{CommandError, contacts};
 
 /// `{email, first_name?, last_name?, company?}`.
 pub fn parse_new(map: &Map<String, Value>) -> Result<NewContact, FieldErrors> {
-    parse(map, input::new_contact)
+    Fields::parse_object(map, input::new_contact)
 }
 
 /// `{email?, first_name?, last_name?, company?}`; `null` or `""` clears a name or company.
 pub fn parse_edit(map: &Map<String, Value>) -> Result<ContactEdit, FieldErrors> {
-    parse(map, |fields: &mut Fields<'_>| {
+    Fields::parse_object(map, |fields: &mut Fields<'_>| {
         Some(ContactEdit {
             email: fields.string("email", false, Email::parse),
             first_name: fields.clearable_text("first_name", MAX_TEXT),

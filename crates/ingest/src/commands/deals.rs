@@ -11,7 +11,7 @@ use domain::{DomainEvent, Metadata};
 use eventlog::{ExpectedVersion, NewEvent, Transaction};
 use serde_json::{Map, Value};
 
-use super::{Written, parse};
+use super::Written;
 use crate::contacts::{self, check_version};
 use crate::streams::{PipelineCache, load_deal};
 use crate::{CommandError, input};
@@ -27,7 +27,7 @@ pub struct NewDealInput {
 /// `{title, amount?, currency?, close_date?, pipeline_id?, stage_id?, contact_ids?, custom_fields?}`;
 /// the pipeline defaults to 1, the stage to its first.
 pub fn parse_new(map: &Map<String, Value>, default_currency: Currency) -> Result<NewDealInput, FieldErrors> {
-    parse(map, |fields| {
+    Fields::parse_object(map, |fields| {
         let title = input::title(fields, true);
         let amount = input::amount(fields).unwrap_or_default();
         let currency = input::currency(fields).unwrap_or(default_currency);
@@ -74,7 +74,7 @@ fn contact_ids(fields: &mut Fields<'_>) -> Vec<ContactId> {
 
 /// `{title?, amount?, close_date?, currency?, custom_fields?}`; `close_date: null` clears it.
 pub fn parse_edit(map: &Map<String, Value>) -> Result<DealEdit, FieldErrors> {
-    parse(map, |fields| {
+    Fields::parse_object(map, |fields| {
         Some(DealEdit {
             title: input::title(fields, false),
             amount: input::amount(fields),
@@ -87,7 +87,7 @@ pub fn parse_edit(map: &Map<String, Value>) -> Result<DealEdit, FieldErrors> {
 
 /// `{stage_id, pipeline_id?}`: a stage of the deal's pipeline, or of the pipeline given.
 pub fn parse_move(map: &Map<String, Value>) -> Result<(StageId, Option<PipelineId>), FieldErrors> {
-    parse(map, |fields| {
+    Fields::parse_object(map, |fields| {
         if fields.value("stage_id").is_none() {
             fields.error("stage_id", "is required");
         }
@@ -105,7 +105,7 @@ pub enum ContactToAdd {
 
 /// `{contact_id}` or `{email, first_name?, last_name?, company?}`.
 pub fn parse_contact(map: &Map<String, Value>) -> Result<ContactToAdd, FieldErrors> {
-    parse(map, |fields| match fields.value("contact_id") {
+    Fields::parse_object(map, |fields| match fields.value("contact_id") {
         Some(_) => {
             fields.allow(&["email", "first_name", "last_name", "company"]);
             fields.id("contact_id").map(ContactToAdd::Existing)
@@ -116,12 +116,12 @@ pub fn parse_contact(map: &Map<String, Value>) -> Result<ContactToAdd, FieldErro
 
 /// `{text}`: 1–10,000 characters.
 pub fn parse_note(map: &Map<String, Value>) -> Result<BoundedText, FieldErrors> {
-    parse(map, |fields| fields.required_text("text", 10_000))
+    Fields::parse_object(map, |fields| fields.required_text("text", 10_000))
 }
 
 /// `{title, due_date?}`.
 pub fn parse_task(map: &Map<String, Value>) -> Result<(BoundedText, Option<NaiveDate>), FieldErrors> {
-    parse(map, |fields| {
+    Fields::parse_object(map, |fields| {
         let title = fields.required_text("title", 255);
         let due = input::clearable_date(fields, "due_date").flatten();
         Some((title?, due))

@@ -7,8 +7,7 @@ pub mod deals;
 pub mod pipelines;
 
 use api::Fields;
-use domain::values::FieldErrors;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// The outcome of a command: the entity it concerned and the log's head after it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,19 +15,6 @@ pub struct Written<T> {
     pub id: T,
     /// Every event of the command is at or before this position.
     pub position: u64,
-}
-
-/// Runs a parser over a JSON object and answers its value or every field error; a field the
-/// parser did not read is refused by name (a misspelled field must not answer 2xx).
-fn parse<T>(map: &Map<String, Value>, read: impl FnOnce(&mut Fields<'_>) -> Option<T>) -> Result<T, FieldErrors> {
-    let mut fields = Fields::new(map);
-    let value = read(&mut fields);
-    fields.refuse_unknown();
-    let errors = fields.into_errors();
-    match value {
-        Some(value) if errors.is_empty() => Ok(value),
-        _ => Err(errors),
-    }
 }
 
 /// The objects of an array field, each parsed with `read`; errors are named `field[i].name`.
@@ -45,7 +31,7 @@ fn each_object<T>(fields: &mut Fields<'_>, name: &str, read: impl Fn(&mut Fields
             fields.error(&format!("{name}[{index}]"), "must be an object");
             continue;
         };
-        match parse(map, &read) {
+        match Fields::parse_object(map, &read) {
             Ok(value) => parsed.push(value),
             Err(errors) => fields.nested(&format!("{name}[{index}]"), errors),
         }

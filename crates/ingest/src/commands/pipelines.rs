@@ -9,7 +9,7 @@ use domain::values::FieldErrors;
 use eventlog::{ExpectedVersion, NewEvent, Transaction};
 use serde_json::{Map, Value};
 
-use super::{Written, each_object, parse};
+use super::{Written, each_object};
 use crate::CommandError;
 use crate::contacts::check_version;
 use crate::streams::PipelineCache;
@@ -32,7 +32,7 @@ fn probability(fields: &mut Fields<'_>) -> Option<u8> {
 
 /// `{name, stages: [{name, type, probability}]}`; at least one stage.
 pub fn parse_new(map: &Map<String, Value>) -> Result<NewPipeline, FieldErrors> {
-    parse(map, |fields| {
+    Fields::parse_object(map, |fields| {
         let name = fields.required_text("name", 255);
         let stages = each_object(fields, "stages", |stage| {
             let name = stage.required_text("name", 255);
@@ -54,7 +54,7 @@ pub fn parse_new(map: &Map<String, Value>) -> Result<NewPipeline, FieldErrors> {
 
 /// `{name?, stages?: [{id?, name?, type?, probability?}]}`.
 pub fn parse_edit(map: &Map<String, Value>) -> Result<PipelineEdit, FieldErrors> {
-    parse(map, |fields| {
+    Fields::parse_object(map, |fields| {
         let name = fields.optional_text("name", 255);
         let stages = each_object(fields, "stages", |stage| {
             Some(StageEdit {

@@ -21,17 +21,6 @@ pub struct UserEdit {
     pub password: Option<String>,
 }
 
-fn read<T>(map: &Map<String, Value>, read: impl FnOnce(&mut Fields<'_>) -> Option<T>) -> Result<T, FieldErrors> {
-    let mut fields = Fields::new(map);
-    let value = read(&mut fields);
-    fields.refuse_unknown();
-    let errors = fields.into_errors();
-    match value {
-        Some(value) if errors.is_empty() => Ok(value),
-        _ => Err(errors),
-    }
-}
-
 fn username(text: &str) -> Result<String, &'static str> {
     let name = text.trim();
     if name.is_empty() || name.contains(':') || name.chars().count() > 100 {
@@ -50,7 +39,7 @@ fn password(fields: &mut Fields<'_>) -> Option<String> {
 
 /// `{username, role, password?}`; the role defaults to `analyst`.
 pub fn parse_new(map: &Map<String, Value>) -> Result<NewUser, FieldErrors> {
-    read(map, |fields| {
+    Fields::parse_object(map, |fields| {
         let username = fields.string("username", true, username);
         let role = role(fields, false).unwrap_or(Role::Analyst);
         let password = password(fields);
@@ -60,12 +49,12 @@ pub fn parse_new(map: &Map<String, Value>) -> Result<NewUser, FieldErrors> {
 
 /// `{role?, password?}`.
 pub fn parse_edit(map: &Map<String, Value>) -> Result<UserEdit, FieldErrors> {
-    read(map, |fields| Some(UserEdit { role: role(fields, false), password: password(fields) }))
+    Fields::parse_object(map, |fields| Some(UserEdit { role: role(fields, false), password: password(fields) }))
 }
 
 /// `{name?}`: a token's label (default `api`).
 pub fn parse_token(map: &Map<String, Value>) -> Result<String, FieldErrors> {
-    read(map, |fields| {
+    Fields::parse_object(map, |fields| {
         let name = fields.optional_text("name", 100).map(|n| n.into_string());
         Some(name.unwrap_or_else(|| "api".to_owned()))
     })
