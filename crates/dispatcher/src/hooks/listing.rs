@@ -3,12 +3,12 @@
 //! `start`, `limit`, `orderBy`, `orderByDir`, `published`/`publishedOnly`, `minimal`, and
 //! `where[i][col|expr|val]`.
 
-use std::collections::BTreeMap;
-
 use api::limits::{IdText, beyond_max, out_of_range};
 use api::{ApiError, ListParams, Order, Page, like_pattern};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
+
+use super::where_params::{WhereClause, where_clauses};
 
 /// `orderBy` names (snake_case, as Mautic documents; camelCase accepted) and their columns.
 const ORDER_COLUMNS: &[(&str, &str)] = &[
@@ -40,13 +40,18 @@ enum Kind {
     Time,
 }
 
+/// A column as a client names it (`dateAdded`, `h.date_added`, `e.dateAdded`) in snake_case,
+/// without Mautic's table alias.
+fn column_name(name: &str) -> String {
+    let name = name.trim_start_matches("h.").trim_start_matches("e.");
+    name.chars()
+        .flat_map(|c| if c.is_ascii_uppercase() { vec!['_', c.to_ascii_lowercase()] } else { vec![c] })
+        .collect()
+}
+
 /// `where` columns: the entity's camelCase names and the snake_case columns.
 fn where_column(name: &str) -> Option<(&'static str, Kind)> {
-    let name = name.trim().trim_start_matches("h.").trim_start_matches("e.");
-    let snake: String = name
-        .chars()
-        .flat_map(|c| if c.is_ascii_uppercase() { vec!['_', c.to_ascii_lowercase()] } else { vec![c] })
-        .collect();
+    let snake = column_name(name.trim());
     let kind = match snake.as_str() {
         "id" | "created_by" | "modified_by" | "category" | "category_id" => Kind::Integer,
         "is_published" => Kind::Flag,
@@ -213,13 +218,7 @@ impl HookQuery {
 
 fn order(params: &ListParams, allowed: &[(&str, &'static str)]) -> Result<Order, ApiError> {
     // Mautic documents snake_case; its clients also send the camelCase property names.
-    let name = params.get("orderBy").map(|n| {
-        n.trim_start_matches("h.")
-            .trim_start_matches("e.")
-            .chars()
-            .flat_map(|c| if c.is_ascii_uppercase() { vec!['_', c.to_ascii_lowercase()] } else { vec![c] })
-            .collect::<String>()
-    });
+    let name = params.get("orderBy").map(column_name);
     let mut pairs: Vec<(String, String)> = params.pairs().iter().filter(|(k, _)| k != "orderBy").cloned().collect();
     if let Some(name) = name {
         pairs.push(("orderBy".into(), name));
@@ -269,111 +268,10 @@ fn tokens(search: &str) -> Vec<String> {
     tokens
 }
 
-/// One `where[i]` condition.
-struct WhereClause {
-    index: String,
-    col: String,
-    expr: String,
-    values: Vec<String>,
-}
-
-/// The most `where[i]` conditions one query may hold.
-pub const MAX_WHERE: usize = 20;
-
-/// Which part of a clause a `where[…]` key names.
-#[derive(Debug, PartialEq, Eq)]
-enum Part {
-    Col,
-    Expr,
-    Val,
-}
-
-/// Reads `where[i][col]`, `where[i][expr]`, `where[i][val]`, `where[i][val][]` or
-/// `where[i][val][n]` (`i` and `n` at most 4 digits); anything else — deeper nesting included —
-/// is not the grammar.
-fn where_key(key: &str) -> Option<(&str, Part)> {
-    let rest = key.strip_prefix("where[")?;
-    let (index, rest) = rest.split_once("][")?;
-    let short_number = |text: &str| (1..=4).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit());
-    if !short_number(index) {
-        return None;
-    }
-    let part = match rest {
-        "col]" => Part::Col,
-        "expr]" => Part::Expr,
-        "val]" | "val][]" => Part::Val,
-        _ => {
-            let n = rest.strip_prefix("val][")?.strip_suffix(']')?;
-            if !short_number(n) {
-                return None;
-            }
-            Part::Val
-        }
-    };
-    Some((index, part))
-}
-
-/// Groups `where[i][col]`, `where[i][expr]`, `where[i][val]` (and `where[i][val][]`) by `i`;
-/// at most [`MAX_WHERE`] clauses.
-fn where_clauses(params: &ListParams) -> Result<Vec<WhereClause>, ApiError> {
-    let mut clauses: BTreeMap<String, WhereClause> = BTreeMap::new();
-    for (key, value) in params.pairs() {
-        if !key.starts_with("where[") {
-            continue;
-        }
-        let shown = domain::clip::clip(key, 80).into_owned();
-        let Some((index, part)) = where_key(key) else {
-            return Err(ApiError::bad_field(
-                &shown,
-                "use where[i][col], where[i][expr], where[i][val] and where[i][val][] (i a number)",
-            ));
-        };
-        if !clauses.contains_key(index) && clauses.len() == MAX_WHERE {
-            return Err(ApiError::bad_field("where", format!("give at most {MAX_WHERE} conditions")));
-        }
-        let clause = clauses.entry(index.to_owned()).or_insert_with(|| WhereClause {
-            index: index.to_owned(),
-            col: String::new(),
-            expr: String::new(),
-            values: Vec::new(),
-        });
-        match part {
-            Part::Col => clause.col = value.clone(),
-            Part::Expr => clause.expr = value.clone(),
-            Part::Val => clause.values.push(value.clone()),
-        }
-    }
-    for clause in clauses.values() {
-        if clause.col.is_empty() || clause.expr.is_empty() {
-            return Err(ApiError::bad_field(&format!("where[{}]", clause.index), "needs both col and expr"));
-        }
-    }
-    Ok(clauses.into_values().collect())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_where_grammar_takes_only_its_own_keys() {
-        assert_eq!(where_key("where[0][col]"), Some(("0", Part::Col)));
-        assert_eq!(where_key("where[12][expr]"), Some(("12", Part::Expr)));
-        assert_eq!(where_key("where[0][val][]"), Some(("0", Part::Val)));
-        assert_eq!(where_key("where[0][val][3]"), Some(("0", Part::Val)));
-        for key in [
-            "where[0][val][x]",
-            "where[0][val][0][0]",
-            "where[x][col]",
-            "where[0][cols]",
-            "where[0]",
-            "where[99999][col]",
-        ] {
-            assert_eq!(where_key(key), None, "{key}");
-        }
-        let deep = format!("where[0][val]{}", "[x]".repeat(5000));
-        assert_eq!(where_key(&deep), None);
-    }
+    use crate::hooks::where_params::MAX_WHERE;
 
     fn query(pairs: Vec<(String, String)>) -> Result<HookQuery, ApiError> {
         HookQuery::parse(&ListParams::new(pairs), Utc::now())

@@ -12,6 +12,7 @@ pub mod redact;
 pub mod routes;
 pub mod store;
 pub mod triggers;
+mod where_params;
 
 use std::sync::Arc;
 
