@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::queue;
 use super::settings::{DeliverySettings, QueueMode};
 use super::state::{self, HookState};
-use super::work::{Delivery, Turn, Work};
+use super::work::{Delivery, Work};
 use crate::hooks::{OrderDir, store};
 
 /// Events claimed at once in immediate mode.
@@ -59,36 +59,43 @@ pub struct Wanted<'a> {
     pub exclude: &'a HashSet<u64>,
 }
 
+/// Why nothing was claimed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unclaimed {
+    /// No pending item, or the hook is not live.
+    Empty,
+    /// The queue mode holds the hook's items for the dispatch job (the claimant is a lane).
+    Held,
+    /// The delivery being retried is not due before this time.
+    NotDue(DateTime<Utc>),
+    /// Another dispatch job holds the hook's lease, until this time.
+    Leased(DateTime<Utc>),
+}
+
+/// What a claim came to: deliveries to send under the lease, or why there are none.
+pub type Claimed = Result<Work, Unclaimed>;
+
 /// Takes (or renews) the hook's lease and its next deliveries, or says why there is nothing to
 /// do. The lease is left as it is when nothing is claimed: the caller gives it back.
-pub fn claim(
-    tx: &mut Transaction<'_>,
-    wanted: &Wanted<'_>,
-    now: DateTime<Utc>,
-) -> Result<Result<Work, Turn>, StorageError> {
+pub fn claim(tx: &mut Transaction<'_>, wanted: &Wanted<'_>, now: DateTime<Utc>) -> Result<Claimed, StorageError> {
     let (conn, id) = (tx.sql(), wanted.hook);
     let Some(hook) = store::find(conn, wanted.secrets, id)?.filter(|hook| hook.is_live(now)) else {
-        return Ok(Err(Turn::Idle));
+        return Ok(Err(Unclaimed::Empty));
     };
     let settings = DeliverySettings::load(conn, wanted.defaults)?;
     if !wanted.by.sends_in(settings.queue_mode) {
-        return Ok(Err(Turn::Held));
+        return Ok(Err(Unclaimed::Held));
     }
     let state = state::state(conn, id)?;
-    if let Some(until) = state.next_attempt_at.map(eventlog::from_micros).filter(|due| *due > now) {
-        return Ok(Err(Turn::Waiting { until }));
+    if let Some(until) = state.next_attempt_at.filter(|due| *due > now) {
+        return Ok(Err(Unclaimed::NotDue(until)));
     }
     let lease = Duration::from_secs(settings.timeout) + LEASE_MARGIN;
     let lease_until = Instant::now() + lease;
-    if !state::take_lease(
-        conn,
-        id,
-        wanted.owner,
-        now.timestamp_micros() + lease.as_micros() as i64,
-        now.timestamp_micros(),
-    )? {
-        let until = state::lease_until(conn, id)?.map_or(now, eventlog::from_micros);
-        return Ok(Err(Turn::Leased { until }));
+    let lease_ends = now + chrono::Duration::from_std(lease).unwrap_or_default();
+    if !state::take_lease(conn, id, wanted.owner, lease_ends, now)? {
+        let until = state::lease_until(conn, id)?.unwrap_or(now);
+        return Ok(Err(Unclaimed::Leased(until)));
     }
     let newest_first = hook.events_orderby_dir.unwrap_or(settings.events_orderby_dir) == OrderDir::Desc;
     let deliveries = match retried(conn, id, &state, newest_first)? {
@@ -96,7 +103,7 @@ pub fn claim(
         None => next_deliveries(conn, id, &settings, newest_first, wanted)?,
     };
     if deliveries.is_empty() {
-        return Ok(Err(Turn::Idle));
+        return Ok(Err(Unclaimed::Empty));
     }
     Ok(Ok(Work { hook, settings, state, deliveries, lease_until }))
 }
@@ -159,7 +166,7 @@ fn single_event_id(hook: HookId, item: &queue::Item) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::WebhookSettings;
+    use crate::config::WebhookSettings;
     use crate::delivery::queue::NewItem;
     use crate::hooks::{Hook, PayloadFormat, SignatureFormat};
     use eventlog::{LogSettings, SqliteEventLog};
@@ -216,7 +223,7 @@ mod tests {
         (dir, log)
     }
 
-    fn claim_as(log: &SqliteEventLog, owner: &'static str, exclude: &[u64]) -> Result<Vec<Vec<u64>>, Turn> {
+    fn claim_as(log: &SqliteEventLog, owner: &'static str, exclude: &[u64]) -> Result<Vec<Vec<u64>>, Unclaimed> {
         claim_by(log, Claimant::DispatchJob, owner, exclude)
     }
 
@@ -225,7 +232,7 @@ mod tests {
         by: Claimant,
         owner: &'static str,
         exclude: &[u64],
-    ) -> Result<Vec<Vec<u64>>, Turn> {
+    ) -> Result<Vec<Vec<u64>>, Unclaimed> {
         let exclude: HashSet<u64> = exclude.iter().copied().collect();
         log.write_blocking(move |tx| {
             let defaults = DeliverySettings::from_config(&WebhookSettings::default()).unwrap();
@@ -267,7 +274,7 @@ mod tests {
         let (_dir, log) = queue();
         assert_eq!(claim_as(&log, "me", &[1, 2]), Ok(vec![vec![3, 4]]));
         assert_eq!(claim_as(&log, "me", &[1, 2, 3, 4]), Ok(vec![vec![5, 6]]));
-        assert_eq!(claim_as(&log, "me", &[1, 2, 3, 4, 5, 6]), Err(Turn::Idle));
+        assert_eq!(claim_as(&log, "me", &[1, 2, 3, 4, 5, 6]), Err(Unclaimed::Empty));
     }
 
     #[test]
@@ -282,7 +289,7 @@ mod tests {
     fn another_jobs_lease_keeps_the_hook_until_it_expires() {
         let (_dir, log) = queue();
         assert!(claim_as(&log, "serve", &[]).is_ok());
-        assert!(matches!(claim_as(&log, "cron", &[]), Err(Turn::Leased { until }) if until > Utc::now()));
+        assert!(matches!(claim_as(&log, "cron", &[]), Err(Unclaimed::Leased(until)) if until > Utc::now()));
         assert!(claim_as(&log, "serve", &[]).is_ok(), "the holder renews it");
     }
 
@@ -311,7 +318,7 @@ mod tests {
         let (_dir, log) = queue();
         assert!(claim_by(&log, Claimant::ImmediateLane, "me", &[]).is_ok());
         set_mode(&log, "queue");
-        assert_eq!(claim_by(&log, Claimant::ImmediateLane, "me", &[1, 2]), Err(Turn::Held));
+        assert_eq!(claim_by(&log, Claimant::ImmediateLane, "me", &[1, 2]), Err(Unclaimed::Held));
         assert_eq!(claim_by(&log, Claimant::DispatchJob, "me", &[1, 2]), Ok(vec![vec![3, 4]]));
         set_mode(&log, "immediate");
         assert_eq!(claim_by(&log, Claimant::ImmediateLane, "me", &[1, 2]), Ok(vec![vec![3, 4]]));

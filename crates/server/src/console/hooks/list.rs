@@ -10,7 +10,8 @@ use api::{ApiError, ListParams};
 use console::{PageError, Pages, Session};
 use dispatcher::HooksApi;
 use dispatcher::hooks::listing::HookQuery;
-use dispatcher::hooks::{health, store};
+use dispatcher::delivery::health;
+use dispatcher::hooks::store;
 use eventlog::StorageError;
 use serde_json::json;
 

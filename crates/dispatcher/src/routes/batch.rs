@@ -12,11 +12,11 @@ use api::{Admin, ApiError, BodyValue, ListParams, RequestId};
 use domain::ids::HookId;
 use serde_json::{Map, Value, json};
 
-use super::HooksApi;
 use super::answers::Ordered;
-use super::commands;
-use super::model::Hook;
-use super::routes::{editor, input, whole_input};
+use super::edits::{editor, input, whole_input};
+use super::hooks::delete_hook;
+use crate::hooks::model::Hook;
+use crate::hooks::{HooksApi, commands};
 
 /// The most items one batch may hold.
 pub const MAX_BATCH: usize = 200;
@@ -204,7 +204,7 @@ async fn batch_delete(
         let deleted = async {
             let id: HookId = api::path_id(&raw)?;
             let (metadata, secrets) = (user.metadata(&request), api.secrets.clone());
-            Ok::<_, ApiError>(api.log.write(move |tx| commands::delete(tx, &secrets, id, &metadata)).await?)
+            Ok::<_, ApiError>(api.log.write(move |tx| delete_hook(tx, &secrets, id, &metadata)).await?)
         };
         match deleted.await {
             Ok(hook) => outcomes.succeeded(index, &hook, StatusCode::OK),
