@@ -16,9 +16,9 @@ pub mod routes;
 pub mod special_addresses;
 pub mod targets;
 
+pub use config::WebhookSettings;
 pub use delivery::Engine;
 pub use hooks::HooksApi;
-pub use config::WebhookSettings;
 pub use targets::TargetPolicy;
 
 /// The dispatcher's tables.

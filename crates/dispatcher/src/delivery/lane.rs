@@ -22,12 +22,7 @@ type Settling<'a> = Pin<Box<dyn Future<Output = Result<Settled, DeliveryError>> 
 
 /// One turn for one hook by `by`: at most `budget` events (for `dealflow dispatch --limit`).
 /// Every claim of the turn reads the settings afresh.
-pub async fn turn(
-    context: &Context,
-    hook: HookId,
-    by: Claimant,
-    budget: Option<usize>,
-) -> Result<Turn, DeliveryError> {
+pub async fn turn(context: &Context, hook: HookId, by: Claimant, budget: Option<usize>) -> Result<Turn, DeliveryError> {
     let mut current = match units::first_claim(context, hook, by, budget).await? {
         Ok(work) => work,
         Err(unclaimed) => return Ok(turn_of(unclaimed)),

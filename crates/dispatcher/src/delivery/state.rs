@@ -90,11 +90,12 @@ pub fn take_lease(
 
 /// When the lease on a hook ends, if one is held.
 pub fn lease_until(conn: &Connection, hook: HookId) -> rusqlite::Result<Option<DateTime<Utc>>> {
-    Ok(time(conn
-        .prepare_cached("SELECT lease_until FROM hook_delivery_state WHERE hook_id = ?1")?
-        .query_row([hook.0], |row| row.get(0))
-        .optional()?
-        .flatten()))
+    Ok(time(
+        conn.prepare_cached("SELECT lease_until FROM hook_delivery_state WHERE hook_id = ?1")?
+            .query_row([hook.0], |row| row.get(0))
+            .optional()?
+            .flatten(),
+    ))
 }
 
 /// Gives a lease back.

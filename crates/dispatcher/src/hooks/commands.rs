@@ -135,7 +135,12 @@ pub fn delete(
 /// dealflow unpublishes a hook itself (a 410 answer, a long failing streak) and records why. Its
 /// events keep queueing until someone publishes it again. Answers whether it was published.
 /// Delivery calls it; the error is the event log's, not an API refusal.
-pub fn unpublish(tx: &mut Transaction<'_>, secrets: &SecretBox, id: HookId, reason: String) -> Result<bool, AppendError> {
+pub fn unpublish(
+    tx: &mut Transaction<'_>,
+    secrets: &SecretBox,
+    id: HookId,
+    reason: String,
+) -> Result<bool, AppendError> {
     let Some(mut hook) = store::find(tx.sql(), secrets, id)?.filter(|h| h.is_published) else { return Ok(false) };
     hook.is_published = false;
     hook.unpublished_reason = Some(reason.clone());
