@@ -54,10 +54,10 @@ fn parse(source: &str) -> Parsed {
     let mut reexports = BTreeMap::new();
     for statement in text.split(';') {
         let words: Vec<&str> = statement.split_whitespace().collect();
-        if let [.., "mod", child] = words.as_slice() {
-            if child.chars().all(|ch| ch.is_alphanumeric() || ch == '_') {
-                children.push((*child).to_owned());
-            }
+        if let [.., "mod", child] = words.as_slice()
+            && child.chars().all(|ch| ch.is_alphanumeric() || ch == '_')
+        {
+            children.push((*child).to_owned());
         }
         if let Some(at) = statement.find("pub use ") {
             for path in use_paths(&collapsed(&statement[at + 8..])) {
