@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::queue;
 use super::settings::{DeliverySettings, QueueMode};
 use super::state::{self, HookState};
-use super::work::{Delivery, Work};
+use super::work::{Claimant, Delivery, Work};
 use crate::hooks::{OrderDir, store};
 
 /// Events claimed at once in immediate mode.
@@ -25,23 +25,6 @@ const IMMEDIATE_CHUNK: usize = 256;
 const QUEUE_BATCHES: usize = 10;
 /// Lease beyond the receiver timeout: time to settle, and slack.
 const LEASE_MARGIN: Duration = Duration::from_secs(5);
-
-/// Who claims. In queue mode only the dispatch job sends; the settings are read at every claim,
-/// so a mode change reaches a lane that is busy sending at its very next claim.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Claimant {
-    /// A lane of immediate mode, sending as events commit.
-    ImmediateLane,
-    /// The dispatch job (`dealflow dispatch`, or `serve` on `dispatch_schedule`): sends in any mode.
-    DispatchJob,
-}
-
-impl Claimant {
-    /// Whether this claimant may send now under `mode`.
-    pub fn sends_in(self, mode: QueueMode) -> bool {
-        self == Self::DispatchJob || mode == QueueMode::Immediate
-    }
-}
 
 /// What to claim.
 pub struct Wanted<'a> {

@@ -14,14 +14,13 @@ use futures::stream::FuturesUnordered;
 use tokio::sync::Notify;
 use uuid::Uuid;
 
-use super::claim::Claimant;
 use super::client::Sender;
 use super::error::DeliveryError;
 use super::lane;
 use super::matcher::Matcher;
 use super::report::{Lease, Report, Waiting};
 use super::settings::{DeliverySettings, QueueMode};
-use super::work::{Context, Turn};
+use super::work::{Claimant, Context, Turn};
 use super::{queue, schedule};
 use crate::config::WebhookSettings;
 use crate::targets::TargetPolicy;
@@ -130,7 +129,7 @@ impl Engine {
     /// The dispatch job (`dealflow dispatch`, and `serve` on `dispatch_schedule`): matches every
     /// committed event, then sends each due hook's queue — only `only`'s, at most `limit`
     /// events per hook — until it is empty or a delivery fails.
-    /// An `only` hook that does not exist is 404.
+    /// An `only` hook that does not exist is [`DeliveryError::UnknownHook`].
     pub async fn dispatch(&self, only: Option<HookId>, limit: Option<usize>) -> Result<Report, DeliveryError> {
         if let Some(id) = only {
             self.require_hook(id).await?;

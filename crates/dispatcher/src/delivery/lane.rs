@@ -11,12 +11,12 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use domain::ids::HookId;
 
-use super::claim::{Claimant, Unclaimed};
+use super::claim::Unclaimed;
 use super::client::{Answer, Sender};
 use super::error::DeliveryError;
 use super::payload;
 use super::units::{self, Follow, Settled};
-use super::work::{Context, Turn, Work};
+use super::work::{Claimant, Context, Turn, Work};
 
 type Settling<'a> = Pin<Box<dyn Future<Output = Result<Settled, DeliveryError>> + 'a>>;
 

@@ -8,14 +8,14 @@ use std::collections::HashSet;
 use domain::ids::HookId;
 use rand::Rng;
 
-use super::claim::{self, Claimant, Claimed, Unclaimed, Wanted};
+use super::claim::{self, Claimed, Unclaimed, Wanted};
 use super::client::Answer;
 use super::error::DeliveryError;
 use super::failure::Failure;
 use super::settle::write_settlement;
 use super::settlement::{Policy, Sent, settlement};
 use super::state;
-use super::work::{Context, Work};
+use super::work::{Claimant, Context, Work};
 
 /// What settling came to.
 pub struct Settled {
