@@ -57,6 +57,7 @@ mod replay;
 mod request_log;
 mod request_log_cli;
 mod retries;
+mod search;
 mod sender_bodies;
 mod sender_helpers;
 mod sender_refusals;
