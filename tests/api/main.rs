@@ -6,6 +6,7 @@ mod receiver;
 
 mod access;
 mod bodies;
+mod console_a11y;
 mod console_assets;
 mod console_board;
 mod console_browser;
