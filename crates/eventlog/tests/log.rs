@@ -97,7 +97,7 @@ fn concurrent_appends_leave_gapless_positions_and_contiguous_versions() {
                     } else {
                         (stream("source-1"), ExpectedVersion::Any)
                     };
-                    log.write_blocking(move |tx| tx.append(&target, expected, &[event(i)])).unwrap();
+                    log.write(move |tx| tx.append(&target, expected, &[event(i)])).wait_blocking().unwrap();
                 }
             });
         }
@@ -249,7 +249,7 @@ fn append_until_killed(path: &str) -> ! {
                 let id = event.event_id();
                 let target = stream(&format!("deal-{t}"));
                 let appended =
-                    log.write_blocking(move |tx| tx.append(&target, ExpectedVersion::Any, &[event])).unwrap();
+                    log.write(move |tx| tx.append(&target, ExpectedVersion::Any, &[event])).wait_blocking().unwrap();
                 println!("ACK {id} {}", appended.last_position.unwrap());
             }
         });
@@ -365,10 +365,11 @@ async fn a_decided_unit_refused_before_writing_fails_alone() {
     let log = open(&dir.path().join("log.db"));
     let (other, refused) = tokio::join!(
         log.write(|tx| tx.append(&stream("deal-1"), ExpectedVersion::Any, &[event(1)])),
-        log.write_decided(|tx| {
+        log.write(|tx| {
             tx.stream_version("deal-2")?;
             Err::<(), AppendError>(AppendError::PartialRepeat(Uuid::nil()))
-        }),
+        })
+        .isolation(Isolation::Decided),
     );
 
     assert!(other.is_ok() && refused.is_err());
@@ -379,10 +380,12 @@ async fn a_decided_unit_refused_before_writing_fails_alone() {
 async fn a_decided_unit_that_fails_after_writing_rolls_back_its_whole_group() {
     let dir = tempfile::tempdir().unwrap();
     let log = open(&dir.path().join("log.db"));
-    let careless = log.write_decided(|tx| {
-        tx.append(&stream("deal-2"), ExpectedVersion::Any, &[event(2)])?;
-        Err::<(), AppendError>(AppendError::PartialRepeat(Uuid::nil()))
-    });
+    let careless = log
+        .write(|tx| {
+            tx.append(&stream("deal-2"), ExpectedVersion::Any, &[event(2)])?;
+            Err::<(), AppendError>(AppendError::PartialRepeat(Uuid::nil()))
+        })
+        .isolation(Isolation::Decided);
 
     let refused = careless.await;
 

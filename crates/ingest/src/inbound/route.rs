@@ -7,7 +7,7 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use api::{ApiError, RequestId};
 use domain::ids::SourceId;
 use domain::signature::SignatureScheme;
-use eventlog::CatchUp;
+use eventlog::{CatchUp, Isolation};
 
 use super::body::read_capped;
 use super::encoding::{self, DecodeError};
@@ -55,8 +55,12 @@ async fn receive(
     let prepared = prepare(&ingest, &source, received)?;
     let (pipelines, request) = (ingest.pipelines.clone(), prepared.request);
     // The unit reads and decides before it writes, so it needs no savepoint of its own.
-    let answer =
-        ingest.log.write_decided(move |tx| unit::receive(tx, &pipelines, request)).await.inspect_err(|error| {
+    let answer = ingest
+        .log
+        .write(move |tx| unit::receive(tx, &pipelines, request))
+        .isolation(Isolation::Decided)
+        .await
+        .inspect_err(|error| {
             metrics::counter!("dealflow_inbound_requests_total", "outcome" => outcome_of(error)).increment(1);
         })?;
     metrics::counter!("dealflow_inbound_requests_total", "outcome" => answer.outcome()).increment(1);
