@@ -14,6 +14,7 @@ pub mod contacts;
 pub mod inbound;
 mod input;
 pub mod lookups;
+mod refusals;
 pub mod request_log;
 pub mod secrets;
 mod settings;

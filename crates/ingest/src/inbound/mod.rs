@@ -12,11 +12,13 @@ mod body;
 mod delivery_id;
 mod encoding;
 mod idempotency;
+mod outcome;
 mod parse;
 pub mod payload;
 mod prepare;
 pub mod preview;
 pub mod route;
+mod target;
 mod unit;
 mod verify;
 
