@@ -14,7 +14,7 @@ use crate::StorageError;
 use crate::transaction::Transaction;
 use crate::unit::{Isolation, Job, TypedJob};
 
-/// A write unit not yet submitted (see [`SqliteEventLog::write`](crate::SqliteEventLog::write)).
+/// A write unit not yet submitted (made by `SqliteEventLog::write`).
 /// It is submitted when awaited or waited for.
 #[must_use = "a write does nothing until it is awaited or waited for"]
 pub struct Write<'l, T, E, F> {
