@@ -197,7 +197,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let migrations: Vec<_> = eventlog::migrations::MIGRATIONS.iter().chain(crate::MIGRATIONS).cloned().collect();
         let log = SqliteEventLog::open(&dir.path().join("q.db"), &migrations, LogSettings::default()).unwrap();
-        log.write_blocking(|tx| {
+        log.write(|tx| {
             store::save(tx.sql(), &domain::secrets::SecretBox::from_key(&[1; 32]), &hook())?;
             let items: Vec<_> = (1..=6)
                 .map(|position| NewItem {
@@ -212,6 +212,7 @@ mod tests {
             queue::assign(tx.sql(), &[3, 4], "msg_formed")?;
             Ok::<_, StorageError>(())
         })
+        .wait_blocking()
         .unwrap();
         (dir, log)
     }
@@ -227,7 +228,7 @@ mod tests {
         exclude: &[u64],
     ) -> Result<Vec<Vec<u64>>, Turn> {
         let exclude: HashSet<u64> = exclude.iter().copied().collect();
-        log.write_blocking(move |tx| {
+        log.write(move |tx| {
             let defaults = DeliverySettings::from_config(&WebhookSettings::default()).unwrap();
             let secrets = domain::secrets::SecretBox::from_key(&[1; 32]);
             let wanted = Wanted {
@@ -244,12 +245,13 @@ mod tests {
                 work.deliveries.iter().map(|d| d.items.iter().map(|item| item.position).collect()).collect()
             }))
         })
+        .wait_blocking()
         .unwrap()
     }
 
     fn deliver(log: &SqliteEventLog, ids: &[u64]) {
         let ids = ids.to_vec();
-        log.write_blocking(move |tx| Ok::<_, StorageError>(queue::delete_items(tx.sql(), &ids)?)).unwrap();
+        log.write(move |tx| Ok::<_, StorageError>(queue::delete_items(tx.sql(), &ids)?)).wait_blocking().unwrap();
     }
 
     #[test]
@@ -274,7 +276,9 @@ mod tests {
     fn the_delivery_being_retried_goes_first() {
         let (_dir, log) = queue();
         let retrying = HookState { retrying: Some("msg_formed".into()), ..HookState::default() };
-        log.write_blocking(move |tx| Ok::<_, StorageError>(state::save_state(tx.sql(), HOOK, &retrying)?)).unwrap();
+        log.write(move |tx| Ok::<_, StorageError>(state::save_state(tx.sql(), HOOK, &retrying)?))
+            .wait_blocking()
+            .unwrap();
         assert_eq!(claim_as(&log, "me", &[]), Ok(vec![vec![3, 4]]));
     }
 
@@ -288,13 +292,14 @@ mod tests {
 
     fn set_mode(log: &SqliteEventLog, mode: &str) {
         let mode = mode.to_owned();
-        log.write_blocking(move |tx| {
+        log.write(move |tx| {
             let defaults = DeliverySettings::from_config(&WebhookSettings::default()).unwrap();
             let serde_json::Value::Object(patch) = serde_json::json!({ "queue_mode": mode }) else { unreachable!() };
             let settings = DeliverySettings::load(tx.sql(), &defaults)?.patched(&patch).unwrap();
             settings.save(tx.sql(), 0)?;
             Ok::<_, StorageError>(())
         })
+        .wait_blocking()
         .unwrap();
     }
 
