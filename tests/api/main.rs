@@ -6,6 +6,7 @@ mod receiver;
 
 mod access;
 mod bodies;
+mod console_a11y;
 mod console_assets;
 mod console_board;
 mod console_browser;
@@ -57,6 +58,7 @@ mod replay;
 mod request_log;
 mod request_log_cli;
 mod retries;
+mod search;
 mod sender_bodies;
 mod sender_helpers;
 mod sender_refusals;

@@ -30,6 +30,11 @@ pub const MIGRATIONS: &[eventlog::Migration] = &[
         name: "board_cards_index",
         sql: include_str!("../../../migrations/0010_board_cards_index.sql"),
     },
+    eventlog::Migration {
+        version: 11,
+        name: "search_text",
+        sql: include_str!("../../../migrations/0011_search_text.sql"),
+    },
 ];
 
 /// Registers the query routes inside the authenticated `/api` scope (after command routes).

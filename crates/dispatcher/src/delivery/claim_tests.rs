@@ -40,7 +40,7 @@ fn queue() -> (tempfile::TempDir, SqliteEventLog) {
     let dir = tempfile::tempdir().unwrap();
     let migrations: Vec<_> = eventlog::migrations::MIGRATIONS.iter().chain(crate::MIGRATIONS).cloned().collect();
     let log = SqliteEventLog::open(&dir.path().join("q.db"), &migrations, LogSettings::default()).unwrap();
-    log.write_blocking(|tx| {
+    log.write(|tx| {
         store::save(tx.sql(), &domain::secrets::SecretBox::from_key(&[1; 32]), &hook())?;
         let items: Vec<_> = (1..=6)
             .map(|position| NewItem {
@@ -55,6 +55,7 @@ fn queue() -> (tempfile::TempDir, SqliteEventLog) {
         queue::assign(tx.sql(), &[3, 4], "msg_formed")?;
         Ok::<_, StorageError>(())
     })
+    .wait_blocking()
     .unwrap();
     (dir, log)
 }
@@ -70,7 +71,7 @@ fn claim_by(
     exclude: &[u64],
 ) -> Result<Vec<Vec<u64>>, Unclaimed> {
     let exclude: HashSet<u64> = exclude.iter().copied().collect();
-    log.write_blocking(move |tx| {
+    log.write(move |tx| {
         let defaults = DeliverySettings::from_config(&WebhookSettings::default()).unwrap();
         let secrets = domain::secrets::SecretBox::from_key(&[1; 32]);
         let wanted =
@@ -82,12 +83,13 @@ fn claim_by(
             }),
         )
     })
+    .wait_blocking()
     .unwrap()
 }
 
 fn deliver(log: &SqliteEventLog, ids: &[u64]) {
     let ids = ids.to_vec();
-    log.write_blocking(move |tx| Ok::<_, StorageError>(queue::delete_items(tx.sql(), &ids)?)).unwrap();
+    log.write(move |tx| Ok::<_, StorageError>(queue::delete_items(tx.sql(), &ids)?)).wait_blocking().unwrap();
 }
 
 #[test]
@@ -112,7 +114,7 @@ fn items_claimed_ahead_are_left_out() {
 fn the_delivery_being_retried_goes_first() {
     let (_dir, log) = queue();
     let retrying = HookState { retrying: Some("msg_formed".into()), ..HookState::default() };
-    log.write_blocking(move |tx| Ok::<_, StorageError>(state::save_state(tx.sql(), HOOK, &retrying)?)).unwrap();
+    log.write(move |tx| Ok::<_, StorageError>(state::save_state(tx.sql(), HOOK, &retrying)?)).wait_blocking().unwrap();
     assert_eq!(claim_as(&log, "me", &[]), Ok(vec![vec![3, 4]]));
 }
 
@@ -126,13 +128,14 @@ fn another_jobs_lease_keeps_the_hook_until_it_expires() {
 
 fn set_mode(log: &SqliteEventLog, mode: &str) {
     let mode = mode.to_owned();
-    log.write_blocking(move |tx| {
+    log.write(move |tx| {
         let defaults = DeliverySettings::from_config(&WebhookSettings::default()).unwrap();
         let serde_json::Value::Object(patch) = serde_json::json!({ "queue_mode": mode }) else { unreachable!() };
         let settings = DeliverySettings::load(tx.sql(), &defaults)?.patched(&patch).unwrap();
         settings.save(tx.sql(), 0)?;
         Ok::<_, StorageError>(())
     })
+    .wait_blocking()
     .unwrap();
 }
 

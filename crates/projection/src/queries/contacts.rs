@@ -1,12 +1,12 @@
 //! Contacts from the read model.
 
-use api::{Order, Page, like_pattern};
+use api::{Order, Page};
 use domain::contact::Contact;
 use domain::ids::ContactId;
 use eventlog::from_micros;
 use rusqlite::{Connection, OptionalExtension, Row};
 
-use super::rows::{Conditions, text};
+use super::rows::{Conditions, ListSql, page_and_total, search_needle};
 
 /// `orderBy` names and their columns.
 pub const ORDER_COLUMNS: &[(&str, &str)] = &[
@@ -49,21 +49,9 @@ pub fn list(
 ) -> rusqlite::Result<(u64, Vec<Contact>)> {
     let mut conditions = Conditions::default();
     if let Some(search) = search {
-        let pattern = like_pattern(search);
-        conditions.push(
-            "(email LIKE ? ESCAPE '\\' OR first_name LIKE ? ESCAPE '\\' OR last_name LIKE ? ESCAPE '\\'
-              OR company LIKE ? ESCAPE '\\' OR (coalesce(first_name, '') || ' ' || coalesce(last_name, '')) LIKE ? ESCAPE '\\')",
-            std::iter::repeat_n(text(pattern), 5),
-        );
+        // search_text holds the email, "first last" and the company (migration 0011).
+        conditions.push("instr(search_text, ?) > 0", [search_needle(search)]);
     }
-    let total: u64 = conn
-        .prepare(&format!("SELECT count(*) FROM rm_contacts{}", conditions.sql()))?
-        .query_row(rusqlite::params_from_iter(&conditions.params), |row| row.get(0))?;
-    let sql =
-        format!("{SELECT}{} ORDER BY {}, id LIMIT {} OFFSET {}", conditions.sql(), order.sql(), page.limit, page.start);
-    let contacts = conn
-        .prepare(&sql)?
-        .query_map(rusqlite::params_from_iter(&conditions.params), contact)?
-        .collect::<Result<_, _>>()?;
-    Ok((total, contacts))
+    let list = ListSql { select: SELECT, count_from: "rm_contacts", id: "id" };
+    page_and_total(conn, list, &conditions, order, page, contact)
 }

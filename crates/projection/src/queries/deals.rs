@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use api::{Order, Page, like_pattern};
+use api::{Order, Page};
 use chrono::NaiveDate;
 use domain::deal::{Deal, Note, Task};
 use domain::events::{ContactSnapshot, DealStatus, PipelineRef, StageRef, StageType};
@@ -11,7 +11,7 @@ use domain::values::{Amount, Currency};
 use eventlog::from_micros;
 use rusqlite::{Connection, OptionalExtension, Row};
 
-use super::rows::{Conditions, int, invalid, text};
+use super::rows::{Conditions, ListSql, int, invalid, page_and_total, search_needle, text};
 
 /// `orderBy` names and their columns.
 pub const ORDER_COLUMNS: &[(&str, &str)] = &[
@@ -96,21 +96,8 @@ pub fn find(conn: &Connection, id: DealId) -> rusqlite::Result<Option<Deal>> {
 
 /// A page of deals (with contacts, without notes and tasks) and the total matching.
 pub fn list(conn: &Connection, filters: &DealFilters, order: Order, page: Page) -> rusqlite::Result<(u64, Vec<Deal>)> {
-    let conditions = conditions(filters);
-    let total: u64 = conn
-        .prepare(&format!("SELECT count(*) FROM rm_deals d{}", conditions.sql()))?
-        .query_row(rusqlite::params_from_iter(&conditions.params), |row| row.get(0))?;
-    let sql = format!(
-        "{SELECT}{} ORDER BY {}, d.id LIMIT {} OFFSET {}",
-        conditions.sql(),
-        order.sql(),
-        page.limit,
-        page.start
-    );
-    let mut deals: Vec<Deal> = conn
-        .prepare(&sql)?
-        .query_map(rusqlite::params_from_iter(&conditions.params), deal)?
-        .collect::<Result<_, _>>()?;
+    let list = ListSql { select: SELECT, count_from: "rm_deals d", id: "d.id" };
+    let (total, mut deals) = page_and_total(conn, list, &conditions(filters), order, page, deal)?;
     attach_contacts(conn, &mut deals)?;
     Ok((total, deals))
 }
@@ -118,8 +105,7 @@ pub fn list(conn: &Connection, filters: &DealFilters, order: Order, page: Page) 
 fn conditions(filters: &DealFilters) -> Conditions {
     let mut conditions = Conditions::default();
     if let Some(search) = &filters.search {
-        conditions
-            .push("(d.title LIKE ? ESCAPE '\\' OR d.external_id = ?)", [text(like_pattern(search)), text(search)]);
+        conditions.push("(instr(d.search_text, ?) > 0 OR d.external_id = ?)", [search_needle(search), text(search)]);
     }
     if let Some(id) = filters.pipeline_id {
         conditions.push("d.pipeline_id = ?", [int(id.0)]);
