@@ -81,7 +81,9 @@ pub fn decode(content_type: &str, body: &[u8]) -> Result<Option<Value>, ApiError
     match reading(content_type, body) {
         Reading::Empty => Ok(None),
         Reading::Json => parse_json(body).map(Some),
-        Reading::Form => php_form::decode(body, Bounds { max_depth: MAX_DEPTH, max_pairs: MAX_PAIRS }).map(Some).map_err(form_error),
+        Reading::Form => {
+            php_form::decode(body, Bounds { max_depth: MAX_DEPTH, max_pairs: MAX_PAIRS }).map(Some).map_err(form_error)
+        }
         Reading::Unsupported => Err(unsupported(content_type)),
     }
 }

@@ -102,9 +102,7 @@ impl ListParams {
 
     /// A boolean flag ([`listquery::flag`]: `1`/`0`/`true`/`false`/`yes`/`no`).
     pub fn flag(&self, name: &str) -> Result<Option<bool>, ApiError> {
-        self.get(name)
-            .map(|text| listquery::flag(text).ok_or_else(|| ApiError::bad_field(name, "must be true or false")))
-            .transpose()
+        Ok(listquery::flag::flag_parameter(name, self.get(name))?)
     }
 }
 

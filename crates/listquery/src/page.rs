@@ -60,10 +60,12 @@ pub fn order(
 ) -> Result<Order, Refusal> {
     let column = match order_by {
         None => default,
-        Some(name) => allowed.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, sql)| *sql).ok_or_else(|| {
-            let names: Vec<&str> = allowed.iter().map(|(n, _)| *n).collect();
-            Refusal::new("orderBy", format!("cannot order by {name:?}; use one of {}", names.join(", ")))
-        })?,
+        Some(name) => {
+            allowed.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, sql)| *sql).ok_or_else(|| {
+                let names: Vec<&str> = allowed.iter().map(|(n, _)| *n).collect();
+                Refusal::new("orderBy", format!("cannot order by {name:?}; use one of {}", names.join(", ")))
+            })?
+        }
     };
     let descending = match direction.map(str::to_ascii_lowercase).as_deref() {
         None | Some("asc") => false,

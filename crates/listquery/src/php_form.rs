@@ -9,7 +9,6 @@
 
 use serde_json::{Map, Value};
 
-
 /// Why a body is not a PHP form.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum FormError {

@@ -35,7 +35,9 @@ pub(crate) fn deserialize<T: DeserializeOwned>(pairs: &[(String, String)], field
         .iter()
         .map(|(key, value)| format!("{key}={}", form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>()))
         .collect();
-    serde_qs::Config::new(5, true).deserialize_str(&text.join("&")).map_err(|error| Refusal::new(field, error.to_string()))
+    serde_qs::Config::new(5, true)
+        .deserialize_str(&text.join("&"))
+        .map_err(|error| Refusal::new(field, error.to_string()))
 }
 
 #[cfg(test)]
@@ -57,13 +59,15 @@ mod tests {
 
     #[test]
     fn given_repeated_parameters_when_read_then_the_first_value_trimmed() {
-        let read: Listing = plain(&pairs(&[("search", " a+b&c=d%[x] é "), ("search", "second"), ("orderBy", "name")])).unwrap();
+        let read: Listing =
+            plain(&pairs(&[("search", " a+b&c=d%[x] é "), ("search", "second"), ("orderBy", "name")])).unwrap();
         assert_eq!(read, Listing { search: Some("a+b&c=d%[x] é".into()), order_by: Some("name".into()), limit: None });
     }
 
     #[test]
     fn given_an_empty_first_value_when_read_then_absent_even_if_repeated() {
-        let read: Listing = plain(&pairs(&[("limit", " "), ("limit", "5"), ("where[0][col]", "id"), ("other", "x")])).unwrap();
+        let read: Listing =
+            plain(&pairs(&[("limit", " "), ("limit", "5"), ("where[0][col]", "id"), ("other", "x")])).unwrap();
         assert_eq!(read, Listing::default());
     }
 }

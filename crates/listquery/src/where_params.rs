@@ -71,7 +71,9 @@ pub fn where_clauses(pairs: &[(String, String)]) -> Result<Vec<WhereClause>, Ref
             let mut keys = vec![(format!("where[{k}][index]"), (*index).to_owned())];
             keys.extend(col.map(|col| (format!("where[{k}][col]"), col.to_owned())));
             keys.extend(expr.map(|expr| (format!("where[{k}][expr]"), expr.to_owned())));
-            keys.extend(values.iter().enumerate().map(|(n, value)| (format!("where[{k}][val][{n}]"), (*value).to_owned())));
+            keys.extend(
+                values.iter().enumerate().map(|(n, value)| (format!("where[{k}][val][{n}]"), (*value).to_owned())),
+            );
             keys
         })
         .collect();
