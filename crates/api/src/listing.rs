@@ -69,24 +69,14 @@ impl ListParams {
         Err(ApiError::bad_request(format!("{}: {hint}", shown.join(", "))).with_details(details.into()))
     }
 
-    /// A value parsed with `FromStr` (ids, positions, enums); 400 when it does not parse or is a
-    /// whole number beyond what ids and positions reach (`MAX_ID`).
+    /// A value parsed with `FromStr` (ids, positions, enums); see [`parsed`].
     pub fn parsed<T: FromStr>(&self, name: &str, expected: &str) -> Result<Option<T>, ApiError> {
-        self.get(name)
-            .map(|text| {
-                if beyond_max(text) {
-                    return Err(ApiError::bad_field(name, out_of_range(text)));
-                }
-                text.parse().map_err(|_| ApiError::bad_field(name, format!("must be {expected}")))
-            })
-            .transpose()
+        parsed(name, self.get(name), expected)
     }
 
-    /// A `YYYY-MM-DD` date.
+    /// A `YYYY-MM-DD` date; see [`date`].
     pub fn date(&self, name: &str) -> Result<Option<NaiveDate>, ApiError> {
-        self.get(name)
-            .map(|text| domain::values::parse_date(text).map_err(|e| ApiError::bad_field(name, e.to_string())))
-            .transpose()
+        date(name, self.get(name))
     }
 
     /// An RFC 3339 instant; 400 when it does not parse.
@@ -104,6 +94,24 @@ impl ListParams {
     pub fn flag(&self, name: &str) -> Result<Option<bool>, ApiError> {
         Ok(listquery::flag::flag_parameter(name, self.get(name))?)
     }
+}
+
+/// The text of parameter `name` parsed with `FromStr` (ids, positions, enums); 400 when it
+/// does not parse ("must be {expected}") or is a whole number beyond what ids and positions
+/// reach (`MAX_ID`).
+pub fn parsed<T: FromStr>(name: &str, text: Option<&str>, expected: &str) -> Result<Option<T>, ApiError> {
+    text.map(|text| {
+        if beyond_max(text) {
+            return Err(ApiError::bad_field(name, out_of_range(text)));
+        }
+        text.parse().map_err(|_| ApiError::bad_field(name, format!("must be {expected}")))
+    })
+    .transpose()
+}
+
+/// The text of parameter `name` as a `YYYY-MM-DD` date; 400 when it is not one.
+pub fn date(name: &str, text: Option<&str>) -> Result<Option<NaiveDate>, ApiError> {
+    text.map(|text| domain::values::parse_date(text).map_err(|e| ApiError::bad_field(name, e.to_string()))).transpose()
 }
 
 /// Why `text` is not an RFC 3339 instant. A query string reads `+` as a space, so an offset
