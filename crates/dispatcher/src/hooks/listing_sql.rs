@@ -4,7 +4,7 @@
 use listquery::{Where, like_pattern};
 use rusqlite::types::Value;
 
-use super::listing::HookFilter;
+use super::list_filter::HookFilter;
 use super::search::Term;
 use super::where_params::{Condition, Test};
 

@@ -7,6 +7,7 @@ mod columns;
 pub mod commands;
 pub mod health;
 pub mod input;
+pub mod list_filter;
 pub mod listing;
 mod listing_sql;
 pub mod model;
