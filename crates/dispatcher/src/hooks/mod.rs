@@ -3,16 +3,20 @@
 mod answers;
 mod batch;
 pub mod categories;
+mod columns;
 pub mod commands;
 pub mod health;
 pub mod input;
+pub mod list_filter;
 pub mod listing;
+mod listing_sql;
 pub mod model;
 pub mod redact;
 pub mod routes;
+pub mod search;
 pub mod store;
 pub mod triggers;
-mod where_params;
+pub mod where_params;
 
 use std::sync::Arc;
 
