@@ -3,14 +3,18 @@
 //! categories API. It knows nothing of delivery; the routes live in `crate::routes`.
 
 pub mod categories;
+mod columns;
 pub mod commands;
 pub mod input;
+pub mod list_filter;
 pub mod listing;
+mod listing_sql;
 pub mod model;
 pub mod redact;
+pub mod search;
 pub mod store;
 pub mod triggers;
-mod where_params;
+pub mod where_params;
 
 use std::sync::Arc;
 

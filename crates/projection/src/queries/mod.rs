@@ -2,6 +2,7 @@
 //! reads of the log by definition).
 
 pub mod contacts;
+pub mod deal_filters;
 pub mod deals;
 pub mod pipelines;
 mod rows;
