@@ -9,7 +9,8 @@ item inside it. A module's edges to its own descendants (`mod`, `pub use` re-exp
 out: a parent always names its children. Edges to itself are left out too.
 
 Every strongly connected component of more than one module is a circle; all are listed, and
-the exit status is 1 when there is any.
+the exit status is 1 when there is any. A crate may also name its top-level modules in LAYERS,
+from the top down: a module may import those below its own, never those above.
 
     python3 .ci/module_cycles.py [ROOT]     # ROOT defaults to the repository
     python3 .ci/module_cycles.py --self-test
@@ -215,20 +216,40 @@ def name(path):
     return "::".join(("crate",) + path)
 
 
+# Top-level modules of a crate, from the top down (docs/architecture.md, "dispatcher module map").
+LAYERS = {"dispatcher": ["routes", "delivery", "hooks"]}
+
+
+def layer_breaches(src, layers):
+    """(from, to) for every import of a module in a layer above the importer's."""
+    modules = crate_modules(src)
+    rank = {layer: n for n, layer in enumerate(layers)}
+    breaches = []
+    for module, file in sorted(modules.items()):
+        for target in sorted(edges_of(module, file, modules)):
+            if module and target and rank.get(module[0], -1) > rank.get(target[0], len(layers)):
+                breaches.append((name(module), name(target)))
+    return breaches
+
+
 def crate_cycles(src):
     modules = crate_modules(src)
     graph = {module: edges_of(module, file, modules) for module, file in modules.items()}
     return [[name(m) for m in component] for component in cycles(graph)]
 
 
-def check(root):
-    """(crate, circle) for every circle of every crate under root/crates."""
+def check(root, layers=None):
+    """(crate, circle) for every circle of every crate under root/crates, and (crate, [from,
+    "-> upward ->", to]) for every import against the crate's LAYERS."""
+    layers = LAYERS if layers is None else layers
     found = []
     crates = os.path.join(root, "crates")
     for crate in sorted(os.listdir(crates)):
         src = os.path.join(crates, crate, "src")
         if os.path.isdir(src):
             found.extend((crate, component) for component in crate_cycles(src))
+            for source, target in layer_breaches(src, layers.get(crate, [])):
+                found.append((crate, [source, "imports the layer above it:", target]))
     return found
 
 
@@ -271,6 +292,17 @@ class SelfTest(unittest.TestCase):
         })
         self.assertEqual(check(root), [("x", ["crate::p", "crate::q"]), ("x", ["crate::r", "crate::s"])])
 
+    def test_a_lower_layer_importing_a_higher_one_is_flagged(self):
+        root = self.tree({
+            "lib.rs": "mod routes;\nmod delivery;\nmod hooks;\n",
+            "routes.rs": "use crate::delivery::run;\nuse crate::hooks::store;\n",
+            "delivery/mod.rs": "mod lane;\n",
+            "delivery/lane.rs": "pub fn go() {}\n",
+            "hooks/mod.rs": "fn f() { crate::delivery::lane::go() }\n",
+        })
+        found = check(root, {"x": ["routes", "delivery", "hooks"]})
+        self.assertEqual(found, [("x", ["crate::hooks", "imports the layer above it:", "crate::delivery::lane"])])
+
     def test_brace_groups_expand_with_renames(self):
         self.assertEqual(
             expand("crate::{a::{b as c, d}, e::*, class}"),
@@ -285,7 +317,8 @@ def main(argv):
     root = argv[1] if len(argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
     found = check(root)
     for crate, component in found:
-        print(f"module circle in crate {crate}: {' <-> '.join(component)}")
+        joined = " ".join(component) if "imports the layer above it:" in component else " <-> ".join(component)
+        print(f"module circle in crate {crate}: {joined}")
     if found:
         print(f"{len(found)} module circle(s): make the modules import one way", file=sys.stderr)
         return 1
