@@ -10,10 +10,11 @@
 //! 3. the filter becomes SQL with the one [`sql::Where`] builder every list query shares.
 //!
 //! Every problem is a [`Refusal`] naming the parameter; the `api` crate turns it into a 400.
-//! [`php_form`] reads PHP form bodies (`triggers[0]=a`, `category[id]=2`) into JSON.
+//! [`id_list`] reads a batch's `ids[]`. [`php_form`] reads PHP form bodies (`triggers[0]=a`, `category[id]=2`) into JSON.
 
 pub mod column;
 pub mod flag;
+pub mod id_list;
 pub mod page;
 pub mod php_form;
 pub mod query;
@@ -23,6 +24,7 @@ pub mod where_params;
 
 pub use column::snake_case;
 pub use flag::flag;
+pub use id_list::id_list;
 pub use page::{Order, Page};
 pub use refusal::Refusal;
 pub use sql::{Where, like_pattern};
