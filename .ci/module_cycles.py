@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fails when the modules of a crate import each other in a circle.
+"""Fails when the modules of a crate import each other in a circle, or against its layers.
 
 For every crate under crates/, reads each file of its src/ and collects the module paths it
 names: `use crate::…`, `use super::…`, `use self::…` (brace groups expanded) and inline paths
@@ -317,10 +317,12 @@ def main(argv):
     root = argv[1] if len(argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
     found = check(root)
     for crate, component in found:
-        joined = " ".join(component) if "imports the layer above it:" in component else " <-> ".join(component)
-        print(f"module circle in crate {crate}: {joined}")
+        if "imports the layer above it:" in component:
+            print(f"layer breach in crate {crate}: {' '.join(component)}")
+        else:
+            print(f"module circle in crate {crate}: {' <-> '.join(component)}")
     if found:
-        print(f"{len(found)} module circle(s): make the modules import one way", file=sys.stderr)
+        print(f"{len(found)} module circle(s) or layer breach(es): make the modules import one way", file=sys.stderr)
         return 1
     print("no module circles")
     return 0

@@ -110,8 +110,10 @@ impl SqliteEventLog {
 
     /// A write unit for the next group transaction: await it (or [`Write::wait_blocking`]) to
     /// submit it and hear back once it is durable; pick its isolation first with
-    /// [`Write::isolation`]. `Err` from the unit rolls back everything the unit did, and nothing
-    /// else; a storage failure reaches the caller as `E::from(StorageError)`.
+    /// [`Write::isolation`]. Under the default `Isolation::Savepoint`, `Err` from the unit rolls
+    /// back everything the unit did and nothing else; under `Isolation::Decided` (no savepoint),
+    /// a unit must fail before it writes, or its whole group rolls back. A storage failure
+    /// reaches the caller as `E::from(StorageError)`.
     pub fn write<T, E, F>(&self, unit: F) -> Write<'_, T, E, F>
     where
         F: FnOnce(&mut Transaction<'_>) -> Result<T, E> + Send + 'static,

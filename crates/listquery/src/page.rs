@@ -50,8 +50,9 @@ pub fn page(start: Option<&str>, limit: Option<&str>, default_limit: u64, max_li
     Ok(Page { start, limit })
 }
 
-/// `orderBy` among `allowed` (name → SQL column, names compared without case; `default` when
-/// absent) and `orderByDir` (`asc` or `desc`, any case).
+/// `orderBy` among `allowed` (snake_case name → SQL column; a client's camelCase spelling such
+/// as `createdAt` is read as `created_at`, and case is ignored; `default` when absent) and
+/// `orderByDir` (`asc` or `desc`, any case).
 pub fn order(
     order_by: Option<&str>,
     direction: Option<&str>,
@@ -61,7 +62,9 @@ pub fn order(
     let column = match order_by {
         None => default,
         Some(name) => {
-            allowed.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, sql)| *sql).ok_or_else(|| {
+            let snake = crate::snake_case(name);
+            let named = |n: &str| n.eq_ignore_ascii_case(name) || n.eq_ignore_ascii_case(&snake);
+            allowed.iter().find(|(n, _)| named(n)).map(|(_, sql)| *sql).ok_or_else(|| {
                 let names: Vec<&str> = allowed.iter().map(|(n, _)| *n).collect();
                 Refusal::new("orderBy", format!("cannot order by {name:?}; use one of {}", names.join(", ")))
             })?
@@ -78,6 +81,15 @@ pub fn order(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn given_a_camel_case_or_snake_case_or_upper_case_name_when_ordered_then_the_same_column() {
+        let allowed = [("created_at", "d.created_at"), ("title", "d.title")];
+        for name in ["created_at", "createdAt", "CREATED_AT", "CreatedAt"] {
+            assert_eq!(order(Some(name), None, &allowed, "d.id").unwrap().column, "d.created_at", "{name}");
+        }
+        assert_eq!(order(Some("createdat"), None, &allowed, "d.id").unwrap_err().field, "orderBy");
+    }
 
     #[test]
     fn given_no_page_parameters_when_read_then_the_defaults() {
