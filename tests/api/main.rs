@@ -11,6 +11,8 @@ mod console_assets;
 mod console_board;
 mod console_browser;
 mod console_deal;
+mod console_docs;
+mod console_hook_retry;
 mod console_hooks;
 mod console_hooks_access;
 mod console_lists;
