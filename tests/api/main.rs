@@ -21,6 +21,7 @@ mod console_phone;
 mod console_records;
 mod console_signin;
 mod console_sources;
+mod console_stale;
 mod console_stages;
 mod console_users;
 mod contacts;

@@ -19,6 +19,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::forms::{Posted, may, with_layout};
+use super::stale;
 use crate::http::commands::caught_up;
 
 /// Cards shown per column; the rest are behind the column's link to the deals list.
@@ -45,6 +46,8 @@ struct BoardView {
     pipelines: Vec<PipelineView>,
     board: pipelines::Board,
     columns: Vec<Column>,
+    /// The deal whose Move form was stale, as it is now (after a move refused for its version).
+    stale: Option<Deal>,
 }
 
 async fn show(
@@ -52,23 +55,30 @@ async fn show(
     session: Session,
     query: Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
-    let chosen = ListParams::new(query.into_inner()).parsed::<PipelineId>("pipeline_id", "a pipeline id")?;
-    let view = log.read_async(move |conn| board_view(conn, chosen)).await.map_err(ApiError::from)?;
+    let params = ListParams::new(query.into_inner());
+    let chosen = params.parsed::<PipelineId>("pipeline_id", "a pipeline id")?;
+    let stale_deal = params.parsed::<DealId>(stale::FLAG, "a deal id")?;
+    let view = log.read_async(move |conn| board_view(conn, chosen, stale_deal)).await.map_err(ApiError::from)?;
     let view = view.ok_or_else(|| ApiError::not_found("no such pipeline; pick one from the switcher"))?;
     let stages: Vec<_> = view.board.stages.iter().map(|s| json!({ "id": s.stage.id, "name": s.stage.name })).collect();
-    let BoardView { pipelines, board, columns, position } = view;
+    let BoardView { pipelines, board, columns, position, stale } = view;
+    let stale = stale.map(|deal| json!({ "id": deal.id, "title": deal.title, "message": stale::message("deal") }));
     let can_move = may(&session, Method::POST, MOVE_ROUTE);
     let page = json!({
         "can_move": can_move, "stages": stages, "pipelines": pipelines, "board": board, "columns": columns,
-        "position": position,
+        "position": position, "stale": stale,
         "can_edit_stages": may(&session, Method::PATCH, "/api/pipelines/{id}/edit"),
     });
     Pages::get().render("board.html", with_layout(&session, "board", page))
 }
 
 /// The chosen pipeline (the first one when none is chosen), its board, and each column's first
-/// cards, most recently updated first.
-fn board_view(conn: &rusqlite::Connection, chosen: Option<PipelineId>) -> Result<Option<BoardView>, StorageError> {
+/// cards, most recently updated first; and the deal of a stale move, if any.
+fn board_view(
+    conn: &rusqlite::Connection,
+    chosen: Option<PipelineId>,
+    stale: Option<DealId>,
+) -> Result<Option<BoardView>, StorageError> {
     // Read first: a change landing while the figures are read only causes one more refresh.
     let position = eventlog::reader::checkpoint(conn, projection::CONSUMER)?;
     let all = pipelines::list(conn)?;
@@ -82,7 +92,8 @@ fn board_view(conn: &rusqlite::Connection, chosen: Option<PipelineId>) -> Result
         let more = (stage.deal_count > CARDS).then(|| format!("/deals?pipeline_id={id}&stage_id={}", stage.stage.id));
         columns.push(Column { stage: stage.clone(), deals: cards, more });
     }
-    Ok(Some(BoardView { pipelines: all, board, columns, position }))
+    let stale = stale.map(|id| deals::find(conn, id)).transpose()?.flatten();
+    Ok(Some(BoardView { pipelines: all, board, columns, position, stale }))
 }
 
 /// Runs the command `POST /api/deals/{id}/stage` runs, with the form's `stage_id` read by the
@@ -109,12 +120,34 @@ async fn move_deal(
         .log
         .write(move |tx| commands::move_to_stage(tx, &cache, id, expected, target, &metadata))
         .await
-        .map_err(ApiError::from)?;
-    caught_up(&ingest.log, written.position).await;
+        .map_err(ApiError::from);
+    // A card moved by someone else meanwhile: back to the board as it is now, saying so.
+    let stale = match written {
+        Ok(written) => {
+            caught_up(&ingest.log, written.position).await;
+            None
+        }
+        Err(error) if stale::is_stale(&error) => Some(id),
+        Err(error) => return Err(error.into()),
+    };
     let deal = ingest
         .log
         .read_async(move |conn| Ok::<_, StorageError>(deals::find(conn, id)?))
         .await
         .map_err(ApiError::from)?;
-    Ok(see_other(&deal.map_or_else(|| "/board".to_owned(), |d| format!("/board?pipeline_id={}", d.pipeline.id))))
+    Ok(see_other(&after_move(deal.map(|d| d.pipeline.id), stale)))
+}
+
+/// Where a move goes back to: the deal's board (the first one when the deal is gone), flagged
+/// with the deal's id when its card was stale.
+fn after_move(pipeline: Option<PipelineId>, stale: Option<DealId>) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    if let Some(pipeline) = pipeline {
+        query.append_pair("pipeline_id", &pipeline.to_string());
+    }
+    if let Some(deal) = stale {
+        query.append_pair(stale::FLAG, &deal.to_string());
+    }
+    let query = query.finish();
+    if query.is_empty() { "/board".to_owned() } else { format!("/board?{query}") }
 }

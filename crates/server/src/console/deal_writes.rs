@@ -16,8 +16,9 @@ use ingest::Ingest;
 use ingest::commands::deals as commands;
 use serde_json::{Map, Value};
 
-use super::deal::{Refused, render};
+use super::deal::{Refused, Shown, render};
 use super::forms::Posted;
+use super::stale;
 use crate::http::commands::caught_up;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -45,8 +46,9 @@ fn body(posted: &Posted, names: &[&str], clearable: &[&str]) -> Map<String, Valu
     body
 }
 
-/// What a write ends in: back to the deal page once the read models hold it, or the page again
-/// with the form refilled and the API's messages when the API would answer 4xx.
+/// What a write ends in: back to the deal page once the read models hold it (flagged when the
+/// form's version was stale), or the page again with the form refilled and the API's messages
+/// when the API would answer 4xx.
 async fn answer(
     ingest: &Ingest,
     posted: &Posted,
@@ -60,9 +62,11 @@ async fn answer(
             caught_up(&ingest.log, position).await;
             Ok(see_other(&format!("/deals/{id}")))
         }
+        // Changed by someone else since the page was drawn: the deal as it is now, saying so.
+        Err(error) if stale::is_stale(&error) => Ok(see_other(&format!("/deals/{id}?{}=1", stale::FLAG))),
         Err(error) if error.status.is_client_error() && error.status.as_u16() != 404 => {
             let refused = Refused { form, values: Value::Object(typed), error };
-            render(&ingest.log, &posted.session, id, None, "", Some(refused)).await
+            render(&ingest.log, &posted.session, id, None, Shown::default(), Some(refused)).await
         }
         Err(error) => Err(error.into()),
     }

@@ -16,6 +16,7 @@
 //! - [`deal`]: `GET /deals/{id}` (also `?asOf=`); [`deal_writes`]: its notes, tasks and edit form.
 //! - [`stages`]: `GET|POST /pipelines/{id}/stages`, the board's stage editor (admins only).
 //! - [`users`]: `GET /users`, `/users/{id}` and their writes (admins only).
+//! - [`stale`]: a form sent with a version someone else moved past, said plainly.
 
 mod board;
 mod contacts;
@@ -29,6 +30,7 @@ mod live;
 mod pager;
 mod signin;
 mod snippets;
+mod stale;
 mod source_mapping;
 mod sources;
 mod stages;
