@@ -9,6 +9,7 @@ mod bodies;
 mod console_a11y;
 mod console_assets;
 mod console_board;
+mod console_board_currencies;
 mod console_browser;
 mod console_deal;
 mod console_docs;

@@ -3,5 +3,6 @@
 
 pub mod contacts;
 pub mod deals;
+pub mod board_currencies;
 pub mod pipelines;
 mod rows;

@@ -1,5 +1,5 @@
-//! `GET /board`: a pipeline's stages as columns with count, sum and weighted sum, as
-//! `GET /api/pipelines/{id}/board` computes them, and at most [`CARDS`] deal cards per column.
+//! `GET /board`: a pipeline's stages as columns with the count of `GET /api/pipelines/{id}/board`,
+//! the sum and weighted sum per currency, and at most [`CARDS`] deal cards per column.
 //! `POST /deals/{id}/stage`: the card's Move form, running the API's stage-change command.
 
 use actix_web::HttpResponse;
@@ -14,12 +14,13 @@ use eventlog::{SqliteEventLog, StorageError};
 use ingest::Ingest;
 use ingest::commands::deals as commands;
 use projection::queries::deals::{self, DealFilters};
+use projection::queries::board_currencies;
 use projection::queries::pipelines::{self, BoardStage, PipelineView};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::forms::{Posted, may, with_layout};
-use super::stale;
+use super::{money, stale};
 use crate::http::commands::caught_up;
 
 /// Cards shown per column; the rest are behind the column's link to the deals list.
@@ -38,6 +39,9 @@ struct Column {
     deals: Vec<Deal>,
     /// The deals list filtered to this stage, when it has more deals than cards shown.
     more: Option<String>,
+    /// The sum and the weighted sum per currency (`2,500.50 EUR · 35,900 USD`).
+    sum: String,
+    weighted: String,
 }
 
 struct BoardView {
@@ -46,6 +50,8 @@ struct BoardView {
     pipelines: Vec<PipelineView>,
     board: pipelines::Board,
     columns: Vec<Column>,
+    /// The pipeline's sum and weighted sum per currency.
+    totals: (String, String),
     /// The deal whose Move form was stale, as it is now (after a move refused for its version).
     stale: Option<Deal>,
 }
@@ -61,12 +67,12 @@ async fn show(
     let view = log.read_async(move |conn| board_view(conn, chosen, stale_deal)).await.map_err(ApiError::from)?;
     let view = view.ok_or_else(|| ApiError::not_found("no such pipeline; pick one from the switcher"))?;
     let stages: Vec<_> = view.board.stages.iter().map(|s| json!({ "id": s.stage.id, "name": s.stage.name })).collect();
-    let BoardView { pipelines, board, columns, position, stale } = view;
+    let BoardView { pipelines, board, columns, position, stale, totals } = view;
     let stale = stale.map(|deal| json!({ "id": deal.id, "title": deal.title, "message": stale::message("deal") }));
     let can_move = may(&session, Method::POST, MOVE_ROUTE);
     let page = json!({
         "can_move": can_move, "stages": stages, "pipelines": pipelines, "board": board, "columns": columns,
-        "position": position, "stale": stale,
+        "position": position, "stale": stale, "totals": { "sum": totals.0, "weighted": totals.1 },
         "can_edit_stages": may(&session, Method::PATCH, "/api/pipelines/{id}/edit"),
     });
     Pages::get().render("board.html", with_layout(&session, "board", page))
@@ -86,14 +92,19 @@ fn board_view(
     let Some(board) = pipelines::board(conn, id)? else { return Ok(None) };
     let order = Order { column: "d.updated_at", descending: true };
     let mut columns = Vec::with_capacity(board.stages.len());
+    let mut sums = Vec::with_capacity(board.stages.len());
     for stage in &board.stages {
         let filters = DealFilters { pipeline_id: Some(id), stage_id: Some(stage.stage.id), ..Default::default() };
         let (_, cards) = deals::list(conn, &filters, order, Page { start: 0, limit: CARDS })?;
         let more = (stage.deal_count > CARDS).then(|| format!("/deals?pipeline_id={id}&stage_id={}", stage.stage.id));
-        columns.push(Column { stage: stage.clone(), deals: cards, more });
+        let in_currencies = board_currencies::of_stage(conn, stage.stage.id, stage.stage.probability)?;
+        let (sum, weighted) = money::per_currency(&in_currencies);
+        sums.push(in_currencies);
+        columns.push(Column { stage: stage.clone(), deals: cards, more, sum, weighted });
     }
+    let totals = money::per_currency(&board_currencies::total(&sums));
     let stale = stale.map(|id| deals::find(conn, id)).transpose()?.flatten();
-    Ok(Some(BoardView { pipelines: all, board, columns, position, stale }))
+    Ok(Some(BoardView { pipelines: all, board, columns, position, stale, totals }))
 }
 
 /// Runs the command `POST /api/deals/{id}/stage` runs, with the form's `stage_id` read by the

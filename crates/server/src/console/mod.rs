@@ -5,7 +5,7 @@
 //! - [`signin`]: `GET|POST /login`, `POST /logout`, `GET /`.
 //! - [`forms`]: what every page and form shares: the layout's values, CSRF-checked POSTs, and the
 //!   role check through the API's own role table.
-//! - [`board`]: `GET /board`, `POST /deals/{id}/stage`.
+//! - [`board`]: `GET /board`, `POST /deals/{id}/stage`; [`money`]: its sums per currency.
 //! - [`deals`]: `GET /deals`.
 //! - [`live`]: `GET /board/live`, server-sent events that refresh an open board.
 //! - [`hooks`]: the webhook pages and the webhook settings.
@@ -27,6 +27,7 @@ mod events;
 mod forms;
 mod hooks;
 mod live;
+mod money;
 mod pager;
 mod signin;
 mod snippets;
