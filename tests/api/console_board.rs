@@ -42,7 +42,10 @@ async fn a_deal_from_a_signed_webhook_shows_on_the_board_without_a_reload_and_mo
     assert_eq!(column, "Lead In", "a new deal starts in the first stage");
     let board = app.get_ok("/api/pipelines/1/board").await;
     let lead_in = &board["board"]["stages"][0];
-    assert_eq!((lead_in["amount_sum"].to_string(), lead_in["weighted_amount"].to_string()), ("15000".into(), "1500".into()));
+    assert_eq!(
+        (lead_in["amount_sum"].to_string(), lead_in["weighted_amount"].to_string()),
+        ("15000".into(), "1500".into())
+    );
     let shown = "sum 15,000 USD · weighted 1,500 USD";
     assert!(browser.text().await.contains(shown), "the column shows the API's figures, in their currency");
     browser.screenshot("board").await;

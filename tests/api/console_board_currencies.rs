@@ -29,7 +29,8 @@ async fn each_column_sums_each_currency_apart_through_edits_and_moves() {
     let edit = |id: &serde_json::Value| format!("/api/deals/{id}/edit");
     let paris_to_eur = json!({ "currency": "EUR", "amount": 200 });
     assert!(app.send_json(Method::PATCH, &edit(&paris["id"]), &paris_to_eur).await.status().is_success());
-    let won = app.send_json(Method::POST, &format!("/api/deals/{}/stage", austin["id"]), &json!({ "stage_id": 5 })).await;
+    let won =
+        app.send_json(Method::POST, &format!("/api/deals/{}/stage", austin["id"]), &json!({ "stage_id": 5 })).await;
     assert!(won.status().is_success());
 
     browser.open("/board").await;

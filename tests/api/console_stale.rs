@@ -24,10 +24,17 @@ async fn stale_moves_and_edits_of_a_deal_show_it_as_it_is_now_with_a_plain_messa
     browser.sign_in("admin", ADMIN_PASSWORD).await;
     let (cookie, csrf) = (browser.session_cookie().await, browser.csrf_token().await);
     // Someone else renames the deal after the page was drawn with its version.
-    let renamed = app.send_json(Method::PATCH, &format!("/api/deals/{id}/edit"), &json!({ "title": "Acme (renamed)" })).await;
+    let renamed =
+        app.send_json(Method::PATCH, &format!("/api/deals/{id}/edit"), &json!({ "title": "Acme (renamed)" })).await;
     assert!(renamed.status().is_success());
 
-    let moved = forged_post(&app, &format!("/deals/{id}/stage"), &cookie, &[("csrf", &csrf), ("version", &version), ("stage_id", "2")]).await;
+    let moved = forged_post(
+        &app,
+        &format!("/deals/{id}/stage"),
+        &cookie,
+        &[("csrf", &csrf), ("version", &version), ("stage_id", "2")],
+    )
+    .await;
     assert_eq!(moved.status(), 303, "a stale move goes back to the board");
     browser.open(&location(&moved)).await;
     let notice = browser.client.find(Locator::Id("stale")).await.expect("the notice").text().await.unwrap();
@@ -38,7 +45,13 @@ async fn stale_moves_and_edits_of_a_deal_show_it_as_it_is_now_with_a_plain_messa
     let column = card.find(Locator::XPath("ancestor::section[1]//h2")).await.unwrap().text().await.unwrap();
     assert_eq!(column, "Lead In", "the card was not moved");
 
-    let edited = forged_post(&app, &format!("/deals/{id}/edit"), &cookie, &[("csrf", &csrf), ("version", &version), ("title", "Mine")]).await;
+    let edited = forged_post(
+        &app,
+        &format!("/deals/{id}/edit"),
+        &cookie,
+        &[("csrf", &csrf), ("version", &version), ("title", "Mine")],
+    )
+    .await;
     assert_eq!(edited.status(), 303, "a stale edit goes back to the deal");
     browser.open(&location(&edited)).await;
     assert_eq!(browser.client.find(Locator::Id("stale")).await.unwrap().text().await.unwrap(), PLAIN);

@@ -1,8 +1,8 @@
 //! Reads of the read models (never of the log, except `asOf` and history, which are folds and
 //! reads of the log by definition).
 
+pub mod board_currencies;
 pub mod contacts;
 pub mod deals;
-pub mod board_currencies;
 pub mod pipelines;
 mod rows;

@@ -9,7 +9,7 @@ use actix_web::web::{self, Data, Path, Query};
 use api::{ApiError, ListParams, path_id};
 use chrono::{DateTime, Utc};
 use console::{PageError, Pages, Session};
-use domain::ids::DealId;
+use domain::ids::{DealId, SourceId};
 use eventlog::{SqliteEventLog, StorageError, reader};
 use projection::history;
 use projection::queries::deals;
@@ -138,5 +138,15 @@ fn read(
             })
         })
         .collect();
-    Ok((deal.map(|d| json!(d)), timeline))
+    let mut deal = deal.map(|d| json!(d));
+    if let Some(deal) = &mut deal {
+        deal["source_name"] = json!(source_name(conn, &deal["source_id"])?);
+    }
+    Ok((deal, timeline))
+}
+
+/// The name of the deal's inbound source (`None` without one, or when it was deleted).
+fn source_name(conn: &rusqlite::Connection, source_id: &Value) -> Result<Option<String>, StorageError> {
+    let Some(id) = source_id.as_u64() else { return Ok(None) };
+    Ok(ingest::sources::store::find(conn, SourceId(id))?.map(|source| source.name))
 }

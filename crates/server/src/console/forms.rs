@@ -137,7 +137,10 @@ mod tests {
         errors.add("triggers", "is required: list at least one trigger (see GET /api/hooks/triggers)");
         errors.add("name", "is required");
         let error = ApiError::validation(errors);
-        assert_eq!(form_message(&error, "The webhook was not saved; see below."), "The webhook was not saved; see below.");
+        assert_eq!(
+            form_message(&error, "The webhook was not saved; see below."),
+            "The webhook was not saved; see below."
+        );
         let fields = field_errors(&error).unwrap();
         assert_eq!(fields["triggers"], json!(["is required: list at least one trigger"]));
         assert_eq!(fields["name"], json!(["is required"]));

@@ -16,6 +16,7 @@
 //! - [`deal`]: `GET /deals/{id}` (also `?asOf=`); [`deal_writes`]: its notes, tasks and edit form.
 //! - [`stages`]: `GET|POST /pipelines/{id}/stages`, the board's stage editor (admins only).
 //! - [`users`]: `GET /users`, `/users/{id}` and their writes (admins only).
+//! - [`not_found`]: unknown paths, as a console page for a signed-in user.
 //! - [`stale`]: a form sent with a version someone else moved past, said plainly.
 
 mod board;
@@ -28,17 +29,20 @@ mod forms;
 mod hooks;
 mod live;
 mod money;
+mod not_found;
 mod pager;
 mod signin;
 mod snippets;
-mod stale;
 mod source_mapping;
 mod sources;
 mod stages;
+mod stale;
 mod users;
 
 use actix_web::web;
+
 use console::{CookiePolicy, SessionStore, Throttle};
+pub use not_found::not_found;
 
 /// The console's state, made once per process and shared by every worker.
 #[derive(Clone)]

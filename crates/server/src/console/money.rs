@@ -52,7 +52,12 @@ mod tests {
             amount_sum: "2500.5".parse().unwrap(),
             weighted_amount: "250.05".parse().unwrap(),
         };
-        let usd = CurrencySum { currency: "USD".into(), deal_count: 2, amount_sum: 35900.into(), weighted_amount: 3590.into() };
+        let usd = CurrencySum {
+            currency: "USD".into(),
+            deal_count: 2,
+            amount_sum: 35900.into(),
+            weighted_amount: 3590.into(),
+        };
         let (sum, weighted) = per_currency(&[eur, usd]);
         assert_eq!(sum, "2,500.50 EUR · 35,900 USD");
         assert_eq!(weighted, "250.05 EUR · 3,590 USD");

@@ -9,14 +9,14 @@ use actix_web::HttpResponse;
 use actix_web::http::{Method, StatusCode};
 use actix_web::web::{self, Data, Path, Query};
 use api::{ApiError, ListParams, path_id};
+use chrono::Utc;
 use console::{PageError, Pages, Session};
 use dispatcher::Engine;
 use dispatcher::delivery::commands;
 use dispatcher::delivery::log_query::LogQuery;
 use dispatcher::delivery::replay::{self, ReplayRequest};
-use domain::ids::HookId;
-use chrono::Utc;
 use dispatcher::hooks::model::Hook;
+use domain::ids::HookId;
 use eventlog::{SqliteEventLog, StorageError};
 use serde_json::{Map, Value, json};
 

@@ -51,7 +51,8 @@ pub async fn hook_view(api: &HooksApi, id: HookId, reader: &Principal) -> Result
             Ok::<_, StorageError>(Some((hook, health, retry)))
         })
         .await?;
-    let (hook, mut health, mut retry) = found.ok_or_else(|| ApiError::not_found(format!("hook {id} does not exist")))?;
+    let (hook, mut health, mut retry) =
+        found.ok_or_else(|| ApiError::not_found(format!("hook {id} does not exist")))?;
     let mut view =
         serde_json::to_value(hook.view(health.remove(&id), false).for_reader(reader)).map_err(ApiError::internal)?;
     if let Some(at) = retry.remove(&id) {

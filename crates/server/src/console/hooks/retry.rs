@@ -13,7 +13,12 @@ use rusqlite::Connection;
 
 /// When the hook's next retry is due: only for a live hook with pending events whose retry time
 /// is still ahead of `now` (a due retry goes out with the next send; a stopped hook sends none).
-pub fn due(next_attempt_at: Option<DateTime<Utc>>, pending: u64, live: bool, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+pub fn due(
+    next_attempt_at: Option<DateTime<Utc>>,
+    pending: u64,
+    live: bool,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
     next_attempt_at.filter(|at| live && pending > 0 && *at > now)
 }
 
