@@ -34,6 +34,7 @@ async fn a_failing_hooks_next_retry_is_shown_in_its_health_and_its_delivery_log(
     let text = browser.text().await;
     assert!(text.contains(&shown), "the webhook's health: {text}");
     assert!(text.contains("newer events wait behind it"), "what waits: {text}");
+    browser.screenshot("hook-retry").await;
     browser.open(&format!("/hooks/{}/logs", hook["id"])).await;
     let header = browser.client.find(Locator::Id("next-retry")).await.expect("the log's header").text().await.unwrap();
     assert!(header.contains(&shown), "{header}");
