@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use super::body::{hook_body, posted_values, trigger_groups};
 use super::hook_view;
-use crate::console::forms::{Posted, field_errors, may, require, with_layout};
+use crate::console::forms::{Posted, field_errors, form_message, may, require, with_layout};
 
 const CREATE: &str = "/api/hooks/new";
 const EDIT: &str = "/api/hooks/{id}/edit";
@@ -53,7 +53,7 @@ fn render(session: &Session, form: Form) -> Result<HttpResponse, PageError> {
     let page = json!({
         "hook": form.hook, "form": form.values, "groups": trigger_groups(&form.checked), "action": action,
         "can_edit": can_edit, "can_test": may(session, Method::POST, TEST), "test": form.test,
-        "message": form.error.as_ref().map(|e| e.message.clone()),
+        "message": form.error.as_ref().map(|e| form_message(e, "The webhook was not saved; see below.")),
         "errors": form.error.as_ref().and_then(field_errors).unwrap_or(json!({})),
     });
     Pages::get().render_with(status, "hook.html", with_layout(session, "hooks", page))
