@@ -149,7 +149,7 @@ impl EventLog for PostgresEventLog {
     }
 
     fn head(&self) -> Result<u64, StorageError> {
-        self.read(|client| reader::head(client))
+        self.read(reader::head)
     }
 
     fn subscribe(&self) -> CommitListener {
