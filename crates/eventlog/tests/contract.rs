@@ -35,6 +35,7 @@ macro_rules! contract {
 contract!(
     positions_stay_gapless_and_in_order_while_two_instances_append_from_many_threads,
     a_conflicting_append_stores_nothing,
+    racing_creators_of_one_stream_conflict_alone_and_the_others_commit,
     a_repeated_event_id_is_stored_once_even_from_another_instance,
     the_database_refuses_update_and_delete_of_events,
     a_commit_wakes_a_listener_of_the_same_instance,
@@ -130,6 +131,27 @@ async fn a_conflicting_append_stores_nothing(store: Store) {
     assert_eq!((current.first_position, current.stream_version), (Some(3), Some(3)));
     assert_eq!(log.read_stream("deal-1", 1).unwrap().len(), 3);
     assert_eq!(log.head().unwrap(), 3);
+}
+
+async fn racing_creators_of_one_stream_conflict_alone_and_the_others_commit(store: Store) {
+    let (log, other) = (store.open(), store.open());
+    let appends = (0..48_u64).map(|i| {
+        let log = if i % 2 == 0 { &log } else { &other };
+        // A third race to create deal-1; the rest append freely, in the same group commits.
+        let (target, expected) =
+            if i % 3 == 0 { ("deal-1", ExpectedVersion::NoStream) } else { ("source-1", ExpectedVersion::Any) };
+        log.append(stream(target), expected, vec![event(i)])
+    });
+
+    let outcomes = futures::future::join_all(appends).await;
+
+    let created = outcomes.iter().step_by(3).filter(|o| o.is_ok()).count();
+    let conflicts = outcomes.iter().filter(|o| matches!(o, Err(AppendError::Conflict { .. }))).count();
+    assert_eq!((created, conflicts), (1, 15), "one creator wins, every other creator conflicts");
+    assert!(outcomes.iter().enumerate().filter(|(i, _)| i % 3 != 0).all(|(_, o)| o.is_ok()));
+    let positions: Vec<u64> =
+        log.read_all(0, 100, &EventFilter::default()).unwrap().iter().map(|e| e.position).collect();
+    assert_eq!(positions, (1..=33).collect::<Vec<_>>());
 }
 
 async fn a_repeated_event_id_is_stored_once_even_from_another_instance(store: Store) {

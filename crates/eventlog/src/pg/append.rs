@@ -1,18 +1,19 @@
-//! One append inside the writer's group transaction, which holds the `log_head` row lock: no
-//! other append runs meanwhile, so what the queries find stays true until the insert.
+//! The batch's appends against the database, inside the writer's transaction, which holds the
+//! `log_head` row lock: no other append runs meanwhile, so what [`load_plan`] reads stays true
+//! until [`insert_planned`] writes. Two reads and one insert per batch.
 
 use std::collections::HashMap;
 
-use domain::ids::StreamName;
 use postgres::{Client, Statement, Transaction};
 use uuid::Uuid;
 
-use super::decide::{Decision, Stored, decide};
-use crate::{AppendError, Appended, ExpectedVersion, NewEvent, StorageError};
+use super::decide::Stored;
+use super::plan::{Insert, Plan};
+use crate::{NewEvent, StorageError};
 
 /// The writer's statements, prepared once per connection.
 pub(crate) struct Statements {
-    stream_version: Statement,
+    versions: Statement,
     stored: Statement,
     insert: Statement,
 }
@@ -20,116 +21,107 @@ pub(crate) struct Statements {
 impl Statements {
     pub(crate) fn prepare(client: &mut Client) -> Result<Self, postgres::Error> {
         Ok(Self {
-            stream_version: client.prepare("SELECT max(version) FROM events WHERE stream = $1")?,
+            // One index probe per stream (max over `UNIQUE (stream, version)`), however long it is.
+            versions: client.prepare(
+                "SELECT s.stream, (SELECT max(version) FROM events e WHERE e.stream = s.stream)
+                 FROM unnest($1::text[]) AS s (stream)",
+            )?,
             stored: client.prepare("SELECT event_id, position, stream FROM events WHERE event_id = ANY($1)")?,
-            // One statement per append, however many events: positions and versions count up
-            // from the first with the array's ordinality.
             insert: client.prepare(
                 "INSERT INTO events (position, event_id, stream, version, type, schema, data, metadata, recorded_at)
-                 SELECT $1 + e.n - 1, e.event_id, $3, $2 + e.n - 1, e.type, e.schema, e.data, e.metadata, $4
-                 FROM unnest($5::uuid[], $6::text[], $7::int4[], $8::text[], $9::text[])
-                      WITH ORDINALITY AS e (event_id, type, schema, data, metadata, n)",
+                 SELECT e.position, e.event_id, e.stream, e.version, e.type, e.schema, e.data, e.metadata, $9
+                 FROM unnest($1::int8[], $2::uuid[], $3::text[], $4::int8[], $5::text[], $6::int4[], $7::text[],
+                             $8::text[]) AS e (position, event_id, stream, version, type, schema, data, metadata)",
             )?,
         })
     }
 }
 
-/// Where the group transaction stands: the head so far and the batch's one timestamp.
-pub(crate) struct Cursor {
-    pub head: u64,
-    pub recorded_at: i64,
+/// An append of the batch, by request index.
+pub(crate) struct AppendRef<'r> {
+    pub request: usize,
+    pub stream: &'r str,
+    pub events: &'r [NewEvent],
 }
 
-/// Appends `events` to `stream` if it is at `expected` (see [`crate::Transaction::append`]).
-/// `Err(AppendError::Storage)` leaves the transaction unusable; every other refusal wrote nothing.
-pub(crate) fn append(
+/// A plan at `head` that knows the versions of the batch's streams and which of its event ids
+/// are stored (with the versions of their streams, for answering repeats).
+pub(crate) fn load_plan(
     tx: &mut Transaction<'_>,
     statements: &Statements,
-    cursor: &mut Cursor,
-    stream: &StreamName,
-    expected: ExpectedVersion,
-    events: &[NewEvent],
-) -> Result<Appended, AppendError> {
-    let current = stream_version(tx, statements, stream.as_str())?;
-    if events.is_empty() {
-        return Ok(Appended { first_position: None, last_position: None, stream_version: current, duplicate: false });
-    }
-    let ids: Vec<Uuid> = events.iter().map(NewEvent::event_id).collect();
-    let stored = stored_events(tx, statements, &ids)?;
-    match decide(&ids, &stored, expected, current) {
-        Decision::Insert => insert(tx, statements, cursor, stream, current.unwrap_or(0), events),
-        Decision::Repeat { first, last_position } => Ok(Appended {
-            first_position: Some(first.position),
-            last_position: Some(last_position),
-            stream_version: stream_version(tx, statements, &first.stream)?,
-            duplicate: true,
-        }),
-        Decision::Conflict => Err(AppendError::Conflict { stream: stream.to_string(), expected, actual: current }),
-        Decision::PartialRepeat(id) => Err(AppendError::PartialRepeat(id)),
-    }
-}
-
-fn insert(
-    tx: &mut Transaction<'_>,
-    statements: &Statements,
-    cursor: &mut Cursor,
-    stream: &StreamName,
-    current: u64,
-    events: &[NewEvent],
-) -> Result<Appended, AppendError> {
-    let first_position = cursor.head + 1;
-    let (mut ids, mut types, mut schemas, mut data, mut metadata) = (vec![], vec![], vec![], vec![], vec![]);
-    for event in events {
-        let (event_type, schema, event_data, event_metadata) = event.columns();
-        ids.push(event.event_id());
-        types.push(event_type);
-        schemas.push(i32::try_from(schema).unwrap_or(i32::MAX));
-        data.push(event_data);
-        metadata.push(event_metadata);
-    }
-    let inserted = tx.execute(
-        &statements.insert,
-        &[
-            &to_i64(first_position),
-            &to_i64(current + 1),
-            &stream.as_str(),
-            &cursor.recorded_at,
-            &ids,
-            &types,
-            &schemas,
-            &data,
-            &metadata,
-        ],
-    )?;
-    cursor.head += inserted;
-    Ok(Appended {
-        first_position: Some(first_position),
-        last_position: Some(cursor.head),
-        stream_version: Some(current + inserted),
-        duplicate: false,
-    })
-}
-
-fn stream_version(
-    tx: &mut Transaction<'_>,
-    statements: &Statements,
-    stream: &str,
-) -> Result<Option<u64>, StorageError> {
-    let version: Option<i64> = tx.query_one(&statements.stream_version, &[&stream])?.get(0);
-    Ok(version.map(to_u64))
-}
-
-fn stored_events(
-    tx: &mut Transaction<'_>,
-    statements: &Statements,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, Stored>, StorageError> {
-    let rows = tx.query(&statements.stored, &[&ids])?;
-    let mut stored = HashMap::with_capacity(rows.len());
-    for row in rows {
+    head: u64,
+    appends: &[AppendRef<'_>],
+) -> Result<Plan, StorageError> {
+    let ids: Vec<Uuid> = appends.iter().flat_map(|a| a.events.iter().map(NewEvent::event_id)).collect();
+    let mut stored = HashMap::new();
+    for row in tx.query(&statements.stored, &[&ids])? {
         stored.insert(row.try_get(0)?, Stored { position: to_u64(row.try_get(1)?), stream: row.try_get(2)? });
     }
-    Ok(stored)
+    let mut streams: Vec<&str> = appends.iter().map(|a| a.stream).collect();
+    streams.extend(stored.values().map(|s: &Stored| s.stream.as_str()));
+    streams.sort_unstable();
+    streams.dedup();
+    let mut versions = HashMap::new();
+    for row in tx.query(&statements.versions, &[&streams])? {
+        if let Some(version) = row.try_get::<_, Option<i64>>(1)? {
+            versions.insert(row.try_get(0)?, to_u64(version));
+        }
+    }
+    Ok(Plan::new(head, versions, stored))
+}
+
+/// Inserts every event the plan numbered, in one statement.
+pub(crate) fn insert_planned(
+    tx: &mut Transaction<'_>,
+    statements: &Statements,
+    inserts: &[Insert],
+    appends: &[AppendRef<'_>],
+    recorded_at: i64,
+) -> Result<(), StorageError> {
+    let by_request: HashMap<usize, &AppendRef<'_>> = appends.iter().map(|a| (a.request, a)).collect();
+    let mut columns = Columns::default();
+    for insert in inserts {
+        let Some(append) = by_request.get(&insert.request) else { continue };
+        for (offset, event) in (0_u64..).zip(append.events) {
+            columns.push(insert.first_position + offset, insert.first_version + offset, append.stream, event);
+        }
+    }
+    if columns.positions.is_empty() {
+        return Ok(());
+    }
+    let c = &columns;
+    tx.execute(
+        &statements.insert,
+        &[&c.positions, &c.ids, &c.streams, &c.versions, &c.types, &c.schemas, &c.data, &c.metadata, &recorded_at],
+    )?;
+    Ok(())
+}
+
+/// The insert's arrays, one element per event.
+#[derive(Default)]
+struct Columns<'r> {
+    positions: Vec<i64>,
+    ids: Vec<Uuid>,
+    streams: Vec<&'r str>,
+    versions: Vec<i64>,
+    types: Vec<&'r str>,
+    schemas: Vec<i32>,
+    data: Vec<&'r str>,
+    metadata: Vec<&'r str>,
+}
+
+impl<'r> Columns<'r> {
+    fn push(&mut self, position: u64, version: u64, stream: &'r str, event: &'r NewEvent) {
+        let (event_type, schema, data, metadata) = event.columns();
+        self.positions.push(to_i64(position));
+        self.ids.push(event.event_id());
+        self.streams.push(stream);
+        self.versions.push(to_i64(version));
+        self.types.push(event_type);
+        self.schemas.push(i32::try_from(schema).unwrap_or(i32::MAX));
+        self.data.push(data);
+        self.metadata.push(metadata);
+    }
 }
 
 /// A stored BIGINT position, version or timestamp; they are never negative.

@@ -2,8 +2,8 @@
 //!
 //! - [`writer`] group-commits appends and checkpoints on one connection per process; every batch
 //!   locks the `log_head` row (the one serialised append point) and numbers its events after it.
-//! - [`append`] carries one append out inside that transaction, as [`decide`] decided it from
-//!   what the log already holds; nothing is written for a refused append.
+//! - [`plan`] decides the batch's appends in memory ([`decide`] for each) from what [`append`]
+//!   reads of the log, which then inserts them in one statement; a refused append writes nothing.
 //! - [`reader`] holds the queries, run on an r2d2 pool; [`listener`] turns `LISTEN/NOTIFY` (and
 //!   a backstop poll) into [`CommitListener`] wake-ups; [`migrations`] applies
 //!   `migrations/postgres/` under an advisory lock; [`blocking`] keeps the synchronous client
@@ -14,6 +14,7 @@ mod blocking;
 mod decide;
 mod listener;
 pub mod migrations;
+mod plan;
 mod reader;
 mod writer;
 

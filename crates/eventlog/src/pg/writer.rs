@@ -1,7 +1,8 @@
 //! The PostgreSQL group-commit writer: one thread per process takes every request waiting,
 //! locks the `log_head` row once for the whole batch (the one serialised append point, held until
-//! COMMIT), numbers the batch's events after the head it finds, notifies listeners in the same
-//! transaction, commits once and answers each caller.
+//! COMMIT), plans every append after the head it finds ([`plan`](super::plan)), inserts them in
+//! one statement, notifies listeners in the same transaction, commits once and answers each
+//! caller. A refused append (conflict, partial repeat) fails alone; a storage error fails the batch.
 
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender};
@@ -12,7 +13,7 @@ use domain::ids::StreamName;
 use postgres::{Client, Config, NoTls};
 use tokio::sync::oneshot;
 
-use super::append::{Cursor, Statements, append, to_i64, to_u64};
+use super::append::{AppendRef, Statements, insert_planned, load_plan, to_i64, to_u64};
 use super::listener::CHANNEL;
 use crate::notify::Notifier;
 use crate::{AppendError, Appended, ExpectedVersion, NewEvent, StorageError};
@@ -30,12 +31,6 @@ pub(crate) enum Request {
         position: u64,
         reply: oneshot::Sender<Result<(), StorageError>>,
     },
-}
-
-/// An answer kept until the batch is durable.
-enum Answer {
-    Append(oneshot::Sender<Result<Appended, AppendError>>, Result<Appended, AppendError>),
-    Checkpoint(oneshot::Sender<Result<(), StorageError>>, String, u64),
 }
 
 /// Starts the writer thread on its own connection; it stops when every sender is dropped.
@@ -78,52 +73,62 @@ fn connect(config: &Config) -> Result<(Client, Statements), StorageError> {
 fn commit_batch(client: &mut Client, statements: &Statements, batch: Vec<Request>, notifier: &Notifier) {
     let started = Instant::now();
     let size = batch.len();
-    match run_batch(client, statements, batch) {
-        Ok((head, appended, answers)) => {
-            record_metrics(size, appended, started);
-            notifier.publish_head(head);
-            answers.into_iter().for_each(|answer| send(answer, notifier));
+    match run_batch(client, statements, &batch) {
+        Ok(committed) => {
+            record_metrics(size, committed.appended, started);
+            notifier.publish_head(committed.head);
+            batch.into_iter().zip(committed.outcomes).for_each(|(request, outcome)| answer(request, outcome, notifier));
         }
-        Err((error, answers)) => {
+        Err(error) => {
             tracing::error!(%error, "group commit failed; every request of the batch was rolled back");
-            answers.into_iter().for_each(|answer| fail(answer, &error));
+            batch.into_iter().for_each(|request| fail(request, &error));
         }
     }
 }
 
-type Committed = (u64, u64, Vec<Answer>);
+/// What a committed batch did.
+struct Committed {
+    head: u64,
+    appended: u64,
+    /// Each request's outcome, by index; `None` for checkpoints (saved).
+    outcomes: Vec<Option<Result<Appended, AppendError>>>,
+}
 
-/// Runs the batch in one transaction. On `Err` nothing of it was stored, and every answer
-/// goes back with the error.
-fn run_batch(
-    client: &mut Client,
-    statements: &Statements,
-    batch: Vec<Request>,
-) -> Result<Committed, (StorageError, Vec<Answer>)> {
-    let mut answers = Vec::with_capacity(batch.len());
-    let mut tx = match client.transaction() {
-        Ok(tx) => tx,
-        Err(error) => return Err((error.into(), batch.into_iter().map(unanswered).collect())),
-    };
-    let mut cursor = match lock_head(&mut tx) {
-        Ok(cursor) => cursor,
-        Err(error) => return Err((error, batch.into_iter().map(unanswered).collect())),
-    };
-    let start = cursor.head;
-    let mut requests = batch.into_iter();
-    while let Some(request) = requests.next() {
-        let (answer, failed) = run_request(&mut tx, statements, &mut cursor, request);
-        answers.push(answer);
-        if let Some(error) = failed {
-            answers.extend(requests.map(unanswered));
-            return Err((error, answers));
-        }
+/// Runs the batch in one transaction: lock the head, plan every append, save checkpoints,
+/// insert every planned event at once, move the head and commit. On `Err` nothing was stored.
+fn run_batch(client: &mut Client, statements: &Statements, batch: &[Request]) -> Result<Committed, StorageError> {
+    let mut tx = client.transaction()?;
+    let cursor = lock_head(&mut tx)?;
+    let appends: Vec<AppendRef<'_>> = batch
+        .iter()
+        .enumerate()
+        .filter_map(|(request, r)| match r {
+            Request::Append { stream, events, .. } => Some(AppendRef { request, stream: stream.as_str(), events }),
+            Request::Checkpoint { .. } => None,
+        })
+        .collect();
+    let mut plan = load_plan(&mut tx, statements, cursor.head, &appends)?;
+    let mut outcomes = Vec::with_capacity(batch.len());
+    for (index, request) in batch.iter().enumerate() {
+        outcomes.push(match request {
+            Request::Append { stream, expected, events, .. } => {
+                Some(plan.append(index, stream.as_str(), *expected, events))
+            }
+            Request::Checkpoint { name, position, .. } => {
+                save_checkpoint(&mut tx, name, *position, cursor.recorded_at)?;
+                None
+            }
+        });
     }
-    let finished = finish(tx, &cursor, start).map_err(StorageError::from);
-    match finished {
-        Ok(()) => Ok((cursor.head, cursor.head - start, answers)),
-        Err(error) => Err((error, answers)),
-    }
+    insert_planned(&mut tx, statements, plan.inserts(), &appends, cursor.recorded_at)?;
+    finish(tx, plan.head(), &cursor)?;
+    Ok(Committed { head: plan.head(), appended: plan.head() - cursor.head, outcomes })
+}
+
+/// Where the batch starts: the head and the one timestamp of its events.
+struct Cursor {
+    head: u64,
+    recorded_at: i64,
 }
 
 /// Locks the serialised append point and reads the head under it: whatever another process
@@ -136,73 +141,54 @@ fn lock_head(tx: &mut postgres::Transaction<'_>) -> Result<Cursor, StorageError>
     Ok(Cursor { head: to_u64(head), recorded_at })
 }
 
-/// Runs one request; the error, if any, makes the whole transaction unusable.
-fn run_request(
+fn save_checkpoint(
     tx: &mut postgres::Transaction<'_>,
-    statements: &Statements,
-    cursor: &mut Cursor,
-    request: Request,
-) -> (Answer, Option<StorageError>) {
-    match request {
-        Request::Append { stream, expected, events, reply } => {
-            match append(tx, statements, cursor, &stream, expected, &events) {
-                Err(AppendError::Storage(error)) => {
-                    let message = StorageError::CommitFailed(error.to_string());
-                    (Answer::Append(reply, Err(AppendError::Storage(error))), Some(message))
-                }
-                answer => (Answer::Append(reply, answer), None),
-            }
-        }
-        Request::Checkpoint { name, position, reply } => {
-            let saved = tx.execute(
-                "INSERT INTO checkpoints (name, position, updated_at) VALUES ($1, $2, $3)
-                 ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at",
-                &[&name, &to_i64(position), &cursor.recorded_at],
-            );
-            (Answer::Checkpoint(reply, name, position), saved.err().map(StorageError::from))
-        }
-    }
+    name: &str,
+    position: u64,
+    recorded_at: i64,
+) -> Result<(), postgres::Error> {
+    tx.execute(
+        "INSERT INTO checkpoints (name, position, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at",
+        &[&name, &to_i64(position), &recorded_at],
+    )?;
+    Ok(())
 }
 
 /// Moves the head, notifies listeners (delivered at COMMIT, only if it commits) and commits.
-fn finish(mut tx: postgres::Transaction<'_>, cursor: &Cursor, start: u64) -> Result<(), postgres::Error> {
-    if cursor.head > start {
+fn finish(mut tx: postgres::Transaction<'_>, head: u64, cursor: &Cursor) -> Result<(), postgres::Error> {
+    if head > cursor.head {
         tx.execute(
-            "UPDATE log_head SET position = $1, recorded_at = $2",
-            &[&to_i64(cursor.head), &cursor.recorded_at],
+            "WITH moved AS (UPDATE log_head SET position = $1, recorded_at = $2)
+             SELECT pg_notify($3, $4)",
+            &[&to_i64(head), &cursor.recorded_at, &CHANNEL, &head.to_string()],
         )?;
-        tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &cursor.head.to_string()])?;
     }
     tx.commit()
 }
 
-fn unanswered(request: Request) -> Answer {
+/// Sends a committed request its answer; a send error means the caller stopped waiting, and
+/// the effects stand.
+fn answer(request: Request, outcome: Option<Result<Appended, AppendError>>, notifier: &Notifier) {
     match request {
-        Request::Append { reply, .. } => Answer::Append(reply, Err(StorageError::WriterStopped.into())),
-        Request::Checkpoint { reply, name, position } => Answer::Checkpoint(reply, name, position),
-    }
-}
-
-fn send(answer: Answer, notifier: &Notifier) {
-    // A send error means the caller stopped waiting; the effects stand.
-    match answer {
-        Answer::Append(reply, result) => {
-            let _ = reply.send(result);
+        Request::Append { reply, .. } => {
+            let _ = reply.send(outcome.unwrap_or_else(|| Err(StorageError::WriterStopped.into())));
         }
-        Answer::Checkpoint(reply, name, position) => {
+        Request::Checkpoint { name, position, reply } => {
             notifier.publish_checkpoint(&name, position);
             let _ = reply.send(Ok(()));
         }
     }
 }
 
-fn fail(answer: Answer, error: &StorageError) {
+/// Tells a request that nothing of its batch was stored.
+fn fail(request: Request, error: &StorageError) {
     let failed = || StorageError::CommitFailed(error.to_string());
-    match answer {
-        Answer::Append(reply, _) => {
+    match request {
+        Request::Append { reply, .. } => {
             let _ = reply.send(Err(failed().into()));
         }
-        Answer::Checkpoint(reply, ..) => {
+        Request::Checkpoint { reply, .. } => {
             let _ = reply.send(Err(failed()));
         }
     }
@@ -210,7 +196,7 @@ fn fail(answer: Answer, error: &StorageError) {
 
 fn fail_all(batch: Vec<Request>, error: &StorageError) {
     tracing::error!(%error, "cannot reach PostgreSQL; every request of the batch failed");
-    batch.into_iter().map(unanswered).for_each(|answer| fail(answer, error));
+    batch.into_iter().for_each(|request| fail(request, error));
 }
 
 fn record_metrics(batch_size: usize, appended: u64, started: Instant) {
