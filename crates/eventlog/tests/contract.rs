@@ -233,5 +233,7 @@ async fn read_all_filters_by_type_stream_and_time(store: Store) {
         positions(EventFilter { until: Some(chrono::Utc::now() + hour), ..EventFilter::default() }, 0, 10),
         [1, 2, 3, 4]
     );
+    let since_an_hour_ago = EventFilter { since: Some(chrono::Utc::now() - hour), ..EventFilter::default() };
+    assert_eq!(positions(since_an_hour_ago, 1, 10), [2, 3, 4]);
     assert_eq!(log.read_stream("deal-1", 2).unwrap().iter().map(|e| e.version).collect::<Vec<_>>(), [2, 3]);
 }

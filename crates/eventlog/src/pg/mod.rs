@@ -95,7 +95,9 @@ impl PostgresEventLog {
         let writer = writer::spawn(config.clone(), settings.max_batch, notifier.clone()).map_err(thread_failed)?;
         listener::spawn(config.clone(), Arc::downgrade(&notifier), settings.poll).map_err(thread_failed)?;
         let manager = PostgresConnectionManager::new(config, NoTls);
-        let readers = r2d2::Pool::builder().max_size(settings.readers.max(1)).build(manager)?;
+        // Connections are opened as reads need them: a server's connection slots are shared by
+        // every node (and r2d2 would otherwise open all of them at once).
+        let readers = r2d2::Pool::builder().max_size(settings.readers.max(1)).min_idle(Some(1)).build(manager)?;
         Ok(Self { inner: Arc::new(Inner { readers: Some(readers), writer, notifier }) })
     }
 

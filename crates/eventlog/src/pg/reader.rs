@@ -27,6 +27,10 @@ pub(crate) fn read_all(
     limit: usize,
     filter: &EventFilter,
 ) -> Result<Vec<RecordedEvent>, StorageError> {
+    let after = match filter.since {
+        Some(since) => after.max(position_before(client, to_micros(since))?),
+        None => after,
+    };
     let after = to_i64(after);
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let (exact, prefixes) = split_types(&filter.types);
@@ -53,6 +57,20 @@ pub(crate) fn read_all(
     }
     sql.push_str(" ORDER BY position LIMIT $2");
     client.query(&sql, &params)?.iter().map(recorded_event).collect()
+}
+
+/// The last position recorded before `micros` (0: none). The writer never records an event
+/// before the last one, so `recorded_at` rises with position and a binary search on the primary
+/// key finds it without an index on time.
+fn position_before(client: &mut impl GenericClient, micros: i64) -> Result<u64, StorageError> {
+    let (mut low, mut high) = (0_u64, head(client)?);
+    // Invariant: events at or before `low` were recorded before `micros` (position 0: none).
+    while low < high {
+        let middle = low + (high - low).div_ceil(2);
+        let row = client.query_one("SELECT recorded_at FROM events WHERE position = $1", &[&to_i64(middle)])?;
+        if row.try_get::<_, i64>(0)? < micros { low = middle } else { high = middle - 1 }
+    }
+    Ok(low)
 }
 
 /// Exact types and the prefixes of `prefix*` types.
