@@ -1,5 +1,6 @@
 //! `dealflow-bench append`: appends/s and latency through the group-commit writer, and the
-//! same with one transaction (one fsync) per append, on the same disk.
+//! same with one transaction (one fsync) per append, on the same disk; or, with `--database
+//! postgres://…`, the same on a PostgreSQL log.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -8,7 +9,10 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use domain::ids::StreamName;
 use domain::{Actor, Metadata};
-use eventlog::{ExpectedVersion, LogSettings, NewEvent, SqliteEventLog, migrations};
+use eventlog::{
+    EventLog, ExpectedVersion, LogSettings, NewEvent, PostgresEventLog, PostgresSettings, SqliteEventLog, migrations,
+    pg,
+};
 use serde_json::json;
 
 use crate::stats::{Latencies, median};
@@ -27,6 +31,10 @@ pub struct AppendArgs {
     /// Directory for the database files (default: a temporary directory on the same disk as /tmp).
     #[arg(long)]
     dir: Option<PathBuf>,
+    /// Append to the PostgreSQL log at this URL (`postgres://user@host:port/db`) instead of a
+    /// SQLite file; each run uses streams of its own there.
+    #[arg(long)]
+    database: Option<String>,
 }
 
 struct RunResult {
@@ -50,7 +58,8 @@ pub fn run(args: &AppendArgs) -> anyhow::Result<()> {
             let mut results = Vec::new();
             for run in 0..args.runs {
                 let path = dir.path().join(format!("append-{concurrency}-{mode}-{run}.db"));
-                results.push(runtime.block_on(one_run(path, max_batch, concurrency, args.events))?);
+                let log = open_log(args.database.as_deref(), &path, max_batch)?;
+                results.push(runtime.block_on(one_run(log, concurrency, args.events))?);
             }
             let per_second = median(&results.iter().map(|r| r.per_second).collect::<Vec<_>>());
             let p50 = median(&results.iter().map(|r| r.p50).collect::<Vec<_>>());
@@ -66,7 +75,11 @@ pub fn run(args: &AppendArgs) -> anyhow::Result<()> {
             rows.push(json!({"concurrency": concurrency, "mode": mode, "appends_per_s": per_second.round(), "p50_ms": p50, "p99_ms": p99}));
         }
     }
-    println!("{}", json!({"scenario": "append", "events": args.events, "runs": args.runs, "results": rows}));
+    let store = if args.database.is_some() { "postgres" } else { "sqlite" };
+    println!(
+        "{}",
+        json!({"scenario": "append", "store": store, "events": args.events, "runs": args.runs, "results": rows})
+    );
     Ok(())
 }
 
@@ -80,24 +93,35 @@ fn event(stream: usize, n: usize, metadata: &str) -> NewEvent {
         .unwrap_or_else(|e| unreachable!("{e}"))
 }
 
-async fn one_run(path: PathBuf, max_batch: usize, concurrency: usize, events: usize) -> anyhow::Result<RunResult> {
-    let log = SqliteEventLog::open(&path, migrations::MIGRATIONS, LogSettings { max_batch, readers: 2 })?;
+/// A fresh SQLite log at `path`, or the PostgreSQL log at `database`.
+fn open_log(database: Option<&str>, path: &std::path::Path, max_batch: usize) -> anyhow::Result<Arc<dyn EventLog>> {
+    Ok(match database {
+        Some(url) => {
+            let settings = PostgresSettings { max_batch, readers: 2, ..PostgresSettings::default() };
+            Arc::new(PostgresEventLog::open(url, pg::MIGRATIONS, settings)?)
+        }
+        None => Arc::new(SqliteEventLog::open(path, migrations::MIGRATIONS, LogSettings { max_batch, readers: 2 })?),
+    })
+}
+
+async fn one_run(log: Arc<dyn EventLog>, concurrency: usize, events: usize) -> anyhow::Result<RunResult> {
+    // A PostgreSQL log outlives the run: streams of their own keep each run's versions from 1.
+    let run = uuid::Uuid::new_v4().simple().to_string();
     let metadata =
         Arc::new(serde_json::to_string(&Metadata::new(Actor::user(3, "Sarah Johnson"), Some("bench".into())))?);
     let per_task = events.div_ceil(concurrency);
     let started = Instant::now();
     let mut tasks = Vec::new();
     for task in 0..concurrency {
-        let (log, metadata) = (log.clone(), metadata.clone());
+        let (log, metadata, run) = (log.clone(), metadata.clone(), run.clone());
         tasks.push(tokio::spawn(async move {
-            let stream = StreamName(format!("deal-{}", task + 1));
+            let stream = StreamName(format!("deal-{}-{run}", task + 1));
             let mut latencies = Vec::with_capacity(per_task);
             for n in 0..per_task {
                 let new = event(task, n, &metadata);
                 let expected = ExpectedVersion::from_current((n > 0).then_some(n as u64));
-                let stream = stream.clone();
                 let sent = Instant::now();
-                log.write(move |tx| tx.append(&stream, expected, &[new])).await?;
+                log.append(stream.clone(), expected, vec![new]).await?;
                 latencies.push(sent.elapsed());
             }
             Ok::<_, eventlog::AppendError>(latencies)

@@ -5,12 +5,16 @@
 pub enum StorageError {
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("PostgreSQL: {0}")]
+    Postgres(#[from] postgres::Error),
     #[error("connection pool: {0}")]
     Pool(#[from] r2d2::Error),
     #[error("stored JSON is unreadable: {0}")]
     Json(#[from] serde_json::Error),
     #[error("migration {version} ({name}) failed: {source}")]
     Migration { version: u32, name: String, source: rusqlite::Error },
+    #[error("PostgreSQL migration {version} ({name}) failed: {source}")]
+    PostgresMigration { version: u32, name: String, source: postgres::Error },
     #[error("the database was migrated by a newer dealflow (it has migration {0}, unknown to this build)")]
     NewerSchema(u32),
     #[error("the writer thread has stopped")]
@@ -36,6 +40,12 @@ pub enum AppendError {
 
 impl From<rusqlite::Error> for AppendError {
     fn from(error: rusqlite::Error) -> Self {
+        Self::Storage(error.into())
+    }
+}
+
+impl From<postgres::Error> for AppendError {
+    fn from(error: postgres::Error) -> Self {
         Self::Storage(error.into())
     }
 }

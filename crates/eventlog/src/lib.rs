@@ -8,6 +8,9 @@
 //!   unit's own `Result<T, E>` comes back typed ([`unit`](crate::unit) carries it).
 //! - A unit gets a [`Transaction`]: appends with optimistic concurrency and idempotent repeats,
 //!   stream reads, id sequences, checkpoints, and the caller's own tables in the same commit.
+//! - [`pg`] is the same contract on PostgreSQL: [`PostgresEventLog`], whose group commits take
+//!   one serialised append point (the `log_head` row) per batch, and whose commits wake
+//!   listeners in other processes through `LISTEN/NOTIFY`.
 //! - [`reader`] holds the queries; [`migrations`] applies the numbered SQL files;
 //!   [`CommitListener`] wakes tailers after commits; [`consumer`] runs them from their checkpoints.
 
@@ -20,6 +23,7 @@ mod log;
 pub mod migrations;
 mod model;
 mod notify;
+pub mod pg;
 pub mod reader;
 mod rows;
 mod sequences;
@@ -35,6 +39,7 @@ pub use log::{EventLog, LogSettings, SqliteEventLog};
 pub use migrations::Migration;
 pub use model::{Appended, EventFilter, ExpectedVersion, InvalidEvent, NewEvent, RecordedEvent};
 pub use notify::CommitListener;
+pub use pg::{PostgresEventLog, PostgresSettings};
 pub use rows::{from_micros, to_micros};
 pub use transaction::{Transaction, TxIds};
 pub use unit::Isolation;
