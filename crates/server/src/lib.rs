@@ -13,6 +13,7 @@ pub mod console;
 pub mod database;
 pub mod http;
 pub mod migrations;
+pub mod openapi;
 mod private_file;
 pub mod settings;
 pub mod startup;
