@@ -43,6 +43,8 @@ mod inbound_reads;
 mod large_ids;
 mod mapping_preview;
 mod nesting;
+mod openapi_document;
+mod openapi_tools;
 mod ops_dispatch;
 mod ops_roles;
 mod ops_secrets;

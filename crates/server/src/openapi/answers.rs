@@ -14,7 +14,9 @@ use ingest::sources::SourceView;
 use projection::history::{EventView, HistoryEntry};
 use projection::queries::pipelines::{Board, PipelineView};
 use serde_json::Value;
-use utoipa::ToSchema;
+use utoipa::openapi::schema::{AdditionalProperties, ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{PartialSchema, ToSchema};
 
 use crate::auth::manage::{TokenView, UserView};
 
@@ -124,9 +126,9 @@ pub struct SourceAnswer {
 pub struct SourceWithSecret {
     pub source: SourceView,
     pub secret: String,
-    #[schema(nullable = false)]
+    #[schema(nullable = false, required = false)]
     pub access_key: Option<String>,
-    #[schema(nullable = false)]
+    #[schema(nullable = false, required = false)]
     pub receive_url: Option<String>,
     #[schema(value_type = Option<String>)]
     pub previous_secret_valid_until: Option<Value>,
@@ -168,14 +170,36 @@ pub struct HookList<'a> {
     pub hooks: std::collections::BTreeMap<String, HookView<'a>>,
 }
 
-/// `{"hooks": [...], "statusCodes": [...], "errors"?: {"<index>": error}}` of the batch routes.
+/// `{"hooks": [...], "statusCodes": [...]}` of the batch routes; when items failed, `hooks` is
+/// an object keyed by index and `errors` holds each failed item's error by index (Mautic's
+/// shape). 422 when no item was applied.
 #[derive(ToSchema)]
 #[schema(rename_all = "camelCase")]
 pub struct HookBatch<'a> {
-    pub hooks: Vec<HookView<'a>>,
+    pub hooks: BatchHooks<'a>,
     pub status_codes: Vec<u16>,
-    #[schema(value_type = Object, nullable = false)]
-    pub errors: Option<Value>,
+    #[schema(nullable = false, required = false)]
+    pub errors: Option<std::collections::BTreeMap<String, ErrorItem>>,
+}
+
+/// The hooks of a [`HookBatch`]: an array, or an object keyed by index when items failed.
+pub struct BatchHooks<'a>(std::marker::PhantomData<HookView<'a>>);
+
+impl utoipa::PartialSchema for BatchHooks<'_> {
+    fn schema() -> RefOr<Schema> {
+        let hook = || Ref::from_schema_name("HookView");
+        OneOfBuilder::new()
+            .item(ArrayBuilder::new().items(hook()))
+            .item(ObjectBuilder::new().additional_properties(Some(AdditionalProperties::RefOr(hook().into()))))
+            .into()
+    }
+}
+
+impl ToSchema for BatchHooks<'_> {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((HookView::name().into(), HookView::schema()));
+        HookView::schemas(schemas);
+    }
 }
 
 /// `{"triggers": {"<name>": {"label", "description"}, …}}`
@@ -234,7 +258,7 @@ pub struct ReplayAnswer {
 #[derive(ToSchema)]
 pub struct UserAnswer {
     pub user: UserView,
-    #[schema(nullable = false)]
+    #[schema(nullable = false, required = false)]
     pub password: Option<String>,
 }
 
@@ -249,7 +273,7 @@ pub struct UserList {
 #[derive(ToSchema)]
 pub struct TokenAnswer {
     pub token: TokenView,
-    #[schema(nullable = false)]
+    #[schema(nullable = false, required = false)]
     pub value: Option<String>,
 }
 

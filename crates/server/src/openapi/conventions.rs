@@ -2,10 +2,13 @@
 //! takes, and the error answers in the one error body. Applied to the whole document so no
 //! operation can forget them.
 
+use std::collections::btree_map::Entry;
+
 use utoipa::openapi::path::{HttpMethod, Operation};
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, OpenApi, Ref};
+use utoipa::openapi::schema::OneOfBuilder;
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr};
 
 /// Inbound signature schemes: (scheme name, where the credential is, its name).
 const SIGNATURES: &[(&str, &str, &str)] = &[
@@ -84,9 +87,26 @@ fn add_error(operation: &mut Operation, status: u16) {
     };
     let response = ResponseBuilder::new()
         .description(description)
-        .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
+        .content("application/json", ContentBuilder::new().schema(Some(error_body())).build())
         .build();
-    operation.responses.responses.entry(status.to_string()).or_insert(response.into());
+    match operation.responses.responses.entry(status.to_string()) {
+        Entry::Vacant(entry) => {
+            entry.insert(response.into());
+        }
+        // A status some routes answer with their own body too (a batch where every item
+        // failed): either body.
+        Entry::Occupied(mut entry) => {
+            let RefOr::T(own) = entry.get_mut() else { return };
+            let Some(content) = own.content.get_mut("application/json") else { return };
+            if let Some(schema) = content.schema.take() {
+                content.schema = Some(OneOfBuilder::new().item(schema).item(error_body()).into());
+            }
+        }
+    }
+}
+
+fn error_body() -> Ref {
+    Ref::from_schema_name("ErrorBody")
 }
 
 fn add_schemes(doc: &mut OpenApi) {

@@ -50,22 +50,26 @@ fn delete_hook() {}
 #[utoipa::path(post, path = "/api/hooks/batch/new", tag = "hooks",
     request_body(content((Vec<HookInput> = "application/json"), (Object = "application/x-www-form-urlencoded"))),
     responses((status = 201, description = "Each hook's answer by index", body = HookBatch),
-        (status = 200, description = "Each hook's answer by index, some failed", body = HookBatch)))]
+        (status = 200, description = "Each hook's answer by index, some failed", body = HookBatch),
+        (status = 422, description = "No item was applied: each one's error by index", body = HookBatch)))]
 fn batch_new() {}
 
 #[utoipa::path(put, path = "/api/hooks/batch/edit", tag = "hooks",
     request_body(content((Vec<HookInput> = "application/json"), (Object = "application/x-www-form-urlencoded"))),
-    responses((status = 200, description = "Each hook's answer by index", body = HookBatch)))]
+    responses((status = 200, description = "Each hook's answer by index", body = HookBatch),
+        (status = 422, description = "No item was applied: each one's error by index", body = HookBatch)))]
 fn batch_put() {}
 
 #[utoipa::path(patch, path = "/api/hooks/batch/edit", tag = "hooks",
     request_body(content((Vec<HookInput> = "application/json"), (Object = "application/x-www-form-urlencoded"))),
-    responses((status = 200, description = "Each hook's answer by index", body = HookBatch)))]
+    responses((status = 200, description = "Each hook's answer by index", body = HookBatch),
+        (status = 422, description = "No item was applied: each one's error by index", body = HookBatch)))]
 fn batch_patch() {}
 
 #[utoipa::path(delete, path = "/api/hooks/batch/delete", tag = "hooks",
     params(("ids[]" = Vec<u64>, Query, explode, description = "The hooks to delete")),
-    responses((status = 200, description = "Each deleted hook as it was", body = HookBatch)))]
+    responses((status = 200, description = "Each deleted hook as it was", body = HookBatch),
+        (status = 422, description = "No hook was deleted: each one's error by index", body = HookBatch)))]
 fn batch_delete() {}
 
 #[utoipa::path(get, path = "/api/categories", tag = "hooks",

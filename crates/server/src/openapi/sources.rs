@@ -69,6 +69,7 @@ pub struct InboundAnswer {
 
 #[utoipa::path(post, path = "/deal-flow/settings/inbound-webhooks/{source_id}/receive", tag = "inbound",
     params(("source_id" = u64, Path, description = "The source's id"),
+        ("access_key" = Option<String>, Query, description = "A `url_token` source's key (its secret)"),
         ("Idempotency-Key" = Option<String>, Header, description = "A repeat within the window answers the first answer"),
         ("webhook-id" = Option<String>, Header, description = "Read as the idempotency key when that is missing")),
     request_body(content((InboundPayload = "application/json"), (Object = "application/x-www-form-urlencoded")),
@@ -80,7 +81,8 @@ pub struct InboundAnswer {
 fn receive() {}
 
 #[utoipa::path(get, path = "/deal-flow/settings/inbound-webhooks/{source_id}/receive", tag = "inbound",
-    params(("source_id" = u64, Path, description = "The id of a `url_token` source")),
+    params(("source_id" = u64, Path, description = "The id of a `url_token` source"),
+        ("access_key" = Option<String>, Query, description = "The source's key (its secret)")),
     responses((status = 201, description = "A deal was created from the query string", body = InboundAnswer),
         (status = 200, description = "A deal was updated", body = InboundAnswer)),
     security(("url_token" = [])))]

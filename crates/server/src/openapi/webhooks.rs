@@ -59,13 +59,13 @@ pub struct DealItem {
     /// On stage_changed, won and lost items; null when the deal was created in its stage.
     pub previous_stage: Option<StageRef>,
     /// On updated items: field → `{old, new}`.
-    #[schema(value_type = Option<Object>, nullable = false)]
+    #[schema(value_type = Option<Object>, nullable = false, required = false)]
     pub changes: Option<serde_json::Value>,
-    #[schema(nullable = false)]
+    #[schema(nullable = false, required = false)]
     pub contact: Option<ContactSnapshot>,
-    #[schema(nullable = false)]
+    #[schema(nullable = false, required = false)]
     pub note: Option<Note>,
-    #[schema(nullable = false)]
+    #[schema(nullable = false, required = false)]
     pub task: Option<Task>,
     pub changed_by: Actor,
     pub event_info: EventInfo,
@@ -79,7 +79,7 @@ pub struct ContactItem {
     #[schema(value_type = Object)]
     pub contact: serde_json::Value,
     pub timestamp: chrono::DateTime<chrono::Utc>,
-    #[schema(value_type = Option<Object>, nullable = false)]
+    #[schema(value_type = Option<Object>, nullable = false, required = false)]
     pub changes: Option<serde_json::Value>,
     pub event_info: EventInfo,
 }
