@@ -43,6 +43,7 @@ mod inbound_reads;
 mod large_ids;
 mod mapping_preview;
 mod nesting;
+mod openapi_client;
 mod openapi_document;
 mod openapi_tools;
 mod ops_dispatch;

@@ -8,7 +8,7 @@ use utoipa::openapi::path::{HttpMethod, Operation};
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::schema::OneOfBuilder;
-use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, Required};
 
 /// Inbound signature schemes: (scheme name, where the credential is, its name).
 const SIGNATURES: &[(&str, &str, &str)] = &[
@@ -35,6 +35,10 @@ pub fn apply(doc: &mut OpenApi) {
                     SecurityRequirement::new("basic", Vec::<String>::new()),
                     SecurityRequirement::new("bearer", Vec::<String>::new()),
                 ]);
+            }
+            // Every route that takes a body refuses to go without one.
+            if let Some(body) = operation.request_body.as_mut() {
+                body.required = Some(Required::True);
             }
             for status in error_statuses(method, api, inbound) {
                 add_error(operation, status);

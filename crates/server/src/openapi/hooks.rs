@@ -6,6 +6,7 @@
 
 use super::answers::*;
 use super::bodies::*;
+use super::forms::{CategoryForm, HookForm};
 use super::params::{HookFilters, Paging};
 
 #[derive(utoipa::OpenApi)]
@@ -24,7 +25,7 @@ fn list_hooks() {}
 fn triggers() {}
 
 #[utoipa::path(post, path = "/api/hooks/new", tag = "hooks",
-    request_body(content((HookInput = "application/json"), (HookInput = "application/x-www-form-urlencoded"))),
+    request_body(content((HookInput = "application/json"), (HookForm = "application/x-www-form-urlencoded"))),
     responses((status = 201, description = "The new hook; `Location` names it", body = HookAnswer)))]
 fn new_hook() {}
 
@@ -33,13 +34,13 @@ fn new_hook() {}
 fn get_hook() {}
 
 #[utoipa::path(put, path = "/api/hooks/{id}/edit", tag = "hooks", params(("id" = u64, Path)),
-    request_body(content((HookInput = "application/json"), (HookInput = "application/x-www-form-urlencoded"))),
+    request_body(content((HookInput = "application/json"), (HookForm = "application/x-www-form-urlencoded"))),
     responses((status = 200, description = "The replaced hook", body = HookAnswer),
         (status = 201, description = "The hook, created under this id", body = HookAnswer)))]
 fn replace_hook() {}
 
 #[utoipa::path(patch, path = "/api/hooks/{id}/edit", tag = "hooks", params(("id" = u64, Path)),
-    request_body(content((HookInput = "application/json"), (HookInput = "application/x-www-form-urlencoded"))),
+    request_body(content((HookInput = "application/json"), (HookForm = "application/x-www-form-urlencoded"))),
     responses((status = 200, description = "The changed hook", body = HookAnswer)))]
 fn edit_hook() {}
 
@@ -77,7 +78,7 @@ fn batch_delete() {}
 fn list_categories() {}
 
 #[utoipa::path(post, path = "/api/categories/new", tag = "hooks",
-    request_body(content((CategoryInput = "application/json"), (CategoryInput = "application/x-www-form-urlencoded"))),
+    request_body(content((CategoryInput = "application/json"), (CategoryForm = "application/x-www-form-urlencoded"))),
     responses((status = 201, description = "The new category", body = CategoryAnswer)))]
 fn new_category() {}
 

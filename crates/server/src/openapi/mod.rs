@@ -10,6 +10,7 @@ pub mod admin;
 pub mod answers;
 pub mod bodies;
 pub mod conventions;
+pub mod forms;
 pub mod hooks;
 pub mod params;
 pub mod records;
