@@ -40,5 +40,8 @@ async fn a_python_client_generated_from_the_document_creates_a_source_a_hook_and
     assert_eq!(app.get_ok(&format!("/api/sources/{}", made["source"])).await["source"]["name"], "Website form");
     assert_eq!(app.get_ok(&format!("/api/hooks/{}", made["hook"])).await["hook"]["webhookUrl"], receiver.url);
     let deal = app.get_ok(&format!("/api/deals/{}", made["deal"])).await;
-    assert_eq!((deal["deal"]["title"].as_str(), deal["deal"]["amount"].as_i64()), (Some("Acme Corp - Enterprise Plan"), Some(15000)));
+    assert_eq!(
+        (deal["deal"]["title"].as_str(), deal["deal"]["amount"].as_i64()),
+        (Some("Acme Corp - Enterprise Plan"), Some(15000))
+    );
 }

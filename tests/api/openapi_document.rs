@@ -56,7 +56,8 @@ fn method_after(text: &str) -> Option<String> {
 /// The routes registered in one source file: `web::resource("…").route(web::get()…)` chains
 /// and `.route("…", web::get()…)` calls, in order (comment lines left out).
 fn routes_in(source: &str) -> Vec<Route> {
-    let code: String = source.lines().filter(|line| !line.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
+    let code: String =
+        source.lines().filter(|line| !line.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
     let (mut routes, mut current) = (Vec::new(), None::<String>);
     for (at, _) in code.char_indices() {
         let rest = &code[at..];
@@ -114,7 +115,10 @@ async fn the_document_is_public_and_equal_to_the_committed_docs_openapi_json() {
     assert_eq!(response.status(), 200, "served without credentials");
     let served = response.text().await.unwrap();
     let committed = std::fs::read_to_string(workspace().join("docs/openapi.json")).unwrap_or_default();
-    assert!(served == committed, "docs/openapi.json differs from what the server serves; regenerate it with:\n  {REGENERATE}");
+    assert!(
+        served == committed,
+        "docs/openapi.json differs from what the server serves; regenerate it with:\n  {REGENERATE}"
+    );
     let document: Value = serde_json::from_str(&served).unwrap();
     assert_eq!(document["openapi"], "3.1.0");
     assert!(document["webhooks"]["dealflow.deal.stage_changed"]["post"]["requestBody"].is_object());
@@ -136,7 +140,10 @@ async fn every_route_the_code_registers_is_in_the_document_and_every_documented_
     let (code, documented) = (registered_routes(), documented_routes(&document));
     let undocumented: Vec<_> = code.difference(&documented).collect();
     let unregistered: Vec<_> = documented.difference(&code).collect();
-    assert!(undocumented.is_empty(), "routes missing from the document (add them in crates/server/src/openapi): {undocumented:?}");
+    assert!(
+        undocumented.is_empty(),
+        "routes missing from the document (add them in crates/server/src/openapi): {undocumented:?}"
+    );
     assert!(unregistered.is_empty(), "documented routes the code does not register: {unregistered:?}");
     for (method, path) in &documented {
         let concrete = path.replace("{}", "999999");

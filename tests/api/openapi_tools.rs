@@ -75,8 +75,7 @@ async fn arrange(app: &TestApp, receiver: &crate::receiver::Receiver) -> String 
     app.create_hook(hook_body("loopback", &receiver.url, &["dealflow.deal.created"])).await;
     app.create_hook(hook_body("spare", &receiver.url, &["dealflow.deal.won"])).await;
     app.post_ok("/api/users/new", &json!({ "username": "fuzzed", "role": "analyst" }), 201).await;
-    let source =
-        app.post_ok("/api/sources/new", &json!({ "name": "fuzzed", "signature": "url_token" }), 201).await;
+    let source = app.post_ok("/api/sources/new", &json!({ "name": "fuzzed", "signature": "url_token" }), 201).await;
     app.post_ok("/api/sources/new", &json!({ "name": "spare" }), 201).await;
     source["access_key"].as_str().unwrap().to_owned()
 }

@@ -9,8 +9,20 @@ use super::params::Paging;
 
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
-    current_user, list_users, new_user, get_user, edit_user, reset_password, delete_user, list_tokens, new_token,
-    revoke_token, health, ready, metrics, openapi
+    current_user,
+    list_users,
+    new_user,
+    get_user,
+    edit_user,
+    reset_password,
+    delete_user,
+    list_tokens,
+    new_token,
+    revoke_token,
+    health,
+    ready,
+    metrics,
+    openapi
 ))]
 pub struct Doc;
 

@@ -2,8 +2,8 @@
 //! text (`isPublished=1`), lists as bracketed keys (`triggers[0]=…&triggers[1]=…`). Separate
 //! types from the JSON bodies, so generated clients tell the two encodings apart.
 
-use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::{PartialSchema, ToSchema};
 
 /// A hook as Mautic's PHP client sends it (see `bodies::HookInput` for each field).
@@ -31,9 +31,10 @@ const CATEGORY_FIELDS: &[&str] = &["title", "alias", "description", "color", "bu
 /// An object of text fields; other keys (`triggers[0]`) are text too.
 fn form_of(fields: &[&str], description: &str) -> RefOr<Schema> {
     let text = || ObjectBuilder::new().schema_type(SchemaType::new(Type::String));
-    let object = fields.iter().fold(ObjectBuilder::new().schema_type(SchemaType::new(Type::Object)), |object, field| {
-        object.property(*field, text())
-    });
+    let object =
+        fields.iter().fold(ObjectBuilder::new().schema_type(SchemaType::new(Type::Object)), |object, field| {
+            object.property(*field, text())
+        });
     object
         .additional_properties(Some(AdditionalProperties::RefOr(RefOr::T(text().into()))))
         .description(Some(description))

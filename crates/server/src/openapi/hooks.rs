@@ -11,8 +11,25 @@ use super::params::{HookFilters, Paging};
 
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
-    list_hooks, triggers, new_hook, get_hook, replace_hook, edit_hook, delete_hook, batch_new, batch_put, batch_patch,
-    batch_delete, list_categories, new_category, get_category, get_settings, patch_settings, logs, test, replay
+    list_hooks,
+    triggers,
+    new_hook,
+    get_hook,
+    replace_hook,
+    edit_hook,
+    delete_hook,
+    batch_new,
+    batch_put,
+    batch_patch,
+    batch_delete,
+    list_categories,
+    new_category,
+    get_category,
+    get_settings,
+    patch_settings,
+    logs,
+    test,
+    replay
 ))]
 pub struct Doc;
 

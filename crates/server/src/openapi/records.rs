@@ -9,9 +9,30 @@ use super::params::{DealFilters, EventFilters, Paging};
 
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
-    list_deals, new_deal, get_deal, deal_history, edit_deal, replace_deal, move_stage, add_contact, add_note, add_task,
-    complete_task, list_pipelines, new_pipeline, get_pipeline, board, edit_pipeline, replace_pipeline,
-    delete_pipeline, list_contacts, new_contact, get_contact, edit_contact, replace_contact, list_events,
+    list_deals,
+    new_deal,
+    get_deal,
+    deal_history,
+    edit_deal,
+    replace_deal,
+    move_stage,
+    add_contact,
+    add_note,
+    add_task,
+    complete_task,
+    list_pipelines,
+    new_pipeline,
+    get_pipeline,
+    board,
+    edit_pipeline,
+    replace_pipeline,
+    delete_pipeline,
+    list_contacts,
+    new_contact,
+    get_contact,
+    edit_contact,
+    replace_contact,
+    list_events,
     export_events
 ))]
 pub struct Doc;

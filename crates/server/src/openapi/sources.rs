@@ -9,8 +9,18 @@ use super::params::Paging;
 
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
-    list_sources, new_source, presets, get_source, edit_source, replace_source, delete_source, rotate_secret,
-    test_mapping, list_requests, receive, receive_query
+    list_sources,
+    new_source,
+    presets,
+    get_source,
+    edit_source,
+    replace_source,
+    delete_source,
+    rotate_secret,
+    test_mapping,
+    list_requests,
+    receive,
+    receive_query
 ))]
 pub struct Doc;
 

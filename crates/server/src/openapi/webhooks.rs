@@ -98,7 +98,10 @@ pub fn webhooks() -> BTreeMap<String, PathItem> {
         .filter(|trigger| !trigger.description.contains("never fires"))
         .map(|trigger| {
             let item = if trigger.name.starts_with("dealflow.") { "DealItem" } else { "ContactItem" };
-            (trigger.name.to_owned(), PathItem::new(HttpMethod::Post, operation(trigger.name, trigger.description, item)))
+            (
+                trigger.name.to_owned(),
+                PathItem::new(HttpMethod::Post, operation(trigger.name, trigger.description, item)),
+            )
         })
         .collect()
 }
