@@ -4,9 +4,9 @@
 
 #![allow(dead_code)]
 
-use super::answers::*;
 use super::bodies::*;
 use super::forms::{CategoryForm, HookForm};
+use super::hook_answers::*;
 use super::params::{HookFilters, Paging};
 
 #[derive(utoipa::OpenApi)]

@@ -11,6 +11,7 @@ pub mod answers;
 pub mod bodies;
 pub mod conventions;
 pub mod forms;
+pub mod hook_answers;
 pub mod hooks;
 pub mod params;
 pub mod records;
