@@ -42,9 +42,12 @@ async fn a_deal_from_a_signed_webhook_shows_on_the_board_without_a_reload_and_mo
     assert_eq!(column, "Lead In", "a new deal starts in the first stage");
     let board = app.get_ok("/api/pipelines/1/board").await;
     let lead_in = &board["board"]["stages"][0];
-    let shown = format!("sum {} · weighted {}", lead_in["amount_sum"], lead_in["weighted_amount"]);
-    assert_eq!(shown, "sum 15000 · weighted 1500", "the API's board figures");
-    assert!(browser.text().await.contains(&shown), "the column shows the API's figures");
+    assert_eq!(
+        (lead_in["amount_sum"].to_string(), lead_in["weighted_amount"].to_string()),
+        ("15000".into(), "1500".into())
+    );
+    let shown = "sum 15,000 USD · weighted 1,500 USD";
+    assert!(browser.text().await.contains(shown), "the column shows the API's figures, in their currency");
     browser.screenshot("board").await;
 
     found.find(Locator::Css("select[name=stage_id]")).await.unwrap().select_by_label("Won").await.unwrap();
@@ -97,7 +100,7 @@ async fn an_analyst_sees_no_move_control_and_a_forged_move_with_a_valid_token_is
 }
 
 #[tokio::test]
-async fn a_move_from_a_card_someone_else_moved_meanwhile_answers_409_and_changes_nothing() {
+async fn a_move_from_a_card_someone_else_moved_meanwhile_goes_back_to_the_board_flagged_and_changes_nothing() {
     let app = spawn_app().await;
     let deal = app.create_deal(json!({ "title": "Contended" })).await;
     let browser = Browser::start(&app).await;
@@ -108,7 +111,9 @@ async fn a_move_from_a_card_someone_else_moved_meanwhile_answers_409_and_changes
 
     let stale = forged_post(&app, &path, &cookie, &[("csrf", &token), ("stage_id", "5"), ("version", "1")]).await;
 
-    assert_eq!(stale.status(), 409, "the card showed version 1");
+    assert_eq!(stale.status(), 303, "the card showed version 1: back to the board");
+    let location = stale.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(location, format!("/board?pipeline_id=1&stale={}", deal["id"]), "flagged, to say so");
     assert_eq!(app.get_ok(&format!("/api/deals/{}", deal["id"])).await["deal"]["stage"]["id"], 2);
     let fresh = forged_post(&app, &path, &cookie, &[("csrf", &token), ("stage_id", "5"), ("version", "2")]).await;
     assert_eq!(fresh.status(), 303, "a current card moves");

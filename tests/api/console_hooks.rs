@@ -45,6 +45,9 @@ async fn an_admin_creates_a_webhook_with_two_events_and_sends_a_test_payload_to_
     assert_eq!(browser.count("#triggers-error").await, 1, "the events' error next to them");
     let text = browser.text().await;
     assert!(text.contains("is required: list at least one trigger"), "the API's words: {text}");
+    assert!(!text.contains("GET /api/hooks/triggers"), "no API route pointed at in the console: {text}");
+    let summary = browser.client.find(Locator::Id("form-error")).await.unwrap().text().await.unwrap();
+    assert_eq!(summary, "The webhook was not saved; see below.", "as the source and user forms say it");
     browser.screenshot("hook-form-errors").await;
 
     fill(&browser, "description", "Tells the CRM about won and lost deals").await;
@@ -159,6 +162,14 @@ async fn an_admin_switches_to_queue_mode_and_bad_settings_are_refused_next_to_th
     submit(&browser, "#save").await;
     assert_eq!(browser.count("#batch_limit-error").await, 1);
     assert!(browser.text().await.contains("must be an integer from 1 to 1000"));
+    let summary = browser.client.find(Locator::Id("form-error")).await.unwrap().text().await.unwrap();
+    assert_eq!(summary, "The settings were not saved; see below.");
+    fill(&browser, "batch_limit", "50").await;
+    fill(&browser, "dispatch_schedule", "every tuesday").await;
+    submit(&browser, "#save").await;
+    let reason = browser.client.find(Locator::Id("dispatch_schedule-error")).await.unwrap().text().await.unwrap();
+    assert!(reason.starts_with("is not a cron expression"), "the API's words next to the field: {reason}");
+    assert_eq!(browser.text().await.matches(&reason).count(), 1, "the cron reason is said once");
     assert_eq!(app.get_ok("/api/settings/webhooks").await["settings"]["queue_mode"], "immediate", "nothing stored");
 
     fill(&browser, "batch_limit", "50").await;

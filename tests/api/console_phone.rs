@@ -8,7 +8,7 @@ use crate::console_browser::Browser;
 use crate::helpers::{ADMIN_PASSWORD, hook_body, spawn_app};
 
 /// Every page a signed-in admin can open, with a deal, a contact, a source and a hook in place.
-const PAGES: &[&str] = &[
+pub const PAGES: &[&str] = &[
     "/board",
     "/pipelines/1/stages",
     "/deals",

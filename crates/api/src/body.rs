@@ -21,7 +21,7 @@ use serde_json::{Map, Value};
 
 use crate::ApiError;
 use crate::limits::{MAX_DEPTH, MAX_PAIRS, check_depth};
-use crate::php_form::{self, FormError};
+use listquery::php_form::{self, Bounds, FormError};
 
 /// What a body should be, for error messages.
 const EXPECTED: &str = "send a JSON object, or a form (application/x-www-form-urlencoded)";
@@ -81,7 +81,9 @@ pub fn decode(content_type: &str, body: &[u8]) -> Result<Option<Value>, ApiError
     match reading(content_type, body) {
         Reading::Empty => Ok(None),
         Reading::Json => parse_json(body).map(Some),
-        Reading::Form => php_form::decode(body).map(Some).map_err(form_error),
+        Reading::Form => {
+            php_form::decode(body, Bounds { max_depth: MAX_DEPTH, max_pairs: MAX_PAIRS }).map(Some).map_err(form_error)
+        }
         Reading::Unsupported => Err(unsupported(content_type)),
     }
 }
@@ -89,8 +91,8 @@ pub fn decode(content_type: &str, body: &[u8]) -> Result<Option<Value>, ApiError
 fn form_error(error: FormError) -> ApiError {
     let message = format!("the body is neither JSON nor a form: {error}; {EXPECTED}");
     let details = match error {
-        FormError::TooDeep(_) => serde_json::json!({ "max_depth": MAX_DEPTH }),
-        FormError::TooManyPairs => serde_json::json!({ "max_pairs": MAX_PAIRS }),
+        FormError::TooDeep { .. } => serde_json::json!({ "max_depth": MAX_DEPTH }),
+        FormError::TooManyPairs { .. } => serde_json::json!({ "max_pairs": MAX_PAIRS }),
         _ => serde_json::json!({}),
     };
     ApiError::bad_request(message).with_details(details)

@@ -135,6 +135,13 @@ pub fn cause_chain(error: &(dyn std::error::Error + 'static)) -> String {
     chain
 }
 
+/// A refused query parameter is 400 naming it.
+impl From<listquery::Refusal> for ApiError {
+    fn from(refusal: listquery::Refusal) -> Self {
+        Self::bad_field(&refusal.field, refusal.message)
+    }
+}
+
 impl From<FieldErrors> for ApiError {
     fn from(errors: FieldErrors) -> Self {
         Self::validation(errors)

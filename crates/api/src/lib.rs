@@ -17,7 +17,6 @@ pub mod error;
 pub mod fields;
 pub mod limits;
 pub mod listing;
-pub mod php_form;
 pub mod principal;
 pub mod request;
 pub mod versions;
@@ -26,7 +25,8 @@ pub use body::{BodyValue, JsonBody, ObjectBody, OptionalObjectBody, RawBody, par
 pub use command::CommandError;
 pub use error::ApiError;
 pub use fields::{Fields, path_id};
-pub use listing::{ListParams, Order, Page, like_pattern};
+pub use listing::{ListParams, Order, Page};
+pub use listquery::like_pattern;
 pub use principal::{Admin, Authenticated, Principal, Role};
 pub use request::RequestId;
 pub use versions::{etag, if_match};

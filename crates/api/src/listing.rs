@@ -1,12 +1,12 @@
 //! List parameters shared by every list endpoint: `start`, `limit`, `orderBy`, `orderByDir` (as
-//! Mautic names them) and typed filters. Every query problem is 400 naming the parameter: an
+//! Mautic names them) and typed filters, read with `listquery`. Every query problem is 400 naming the parameter: an
 //! unknown parameter ([`ListParams::refuse_unknown`], checked for every `GET` route from one
 //! table) as well as a bad value (see "Unknown fields and parameters" in `docs/api.md`).
 
 use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::ids::MAX_ID;
+pub use listquery::{Order, Page};
 
 use crate::ApiError;
 use crate::limits::{beyond_max, out_of_range};
@@ -14,27 +14,6 @@ use crate::limits::{beyond_max, out_of_range};
 /// The raw query parameters, in order (keys may repeat, e.g. `ids[]`, `where[0][col]`).
 #[derive(Clone, Debug, Default)]
 pub struct ListParams(Vec<(String, String)>);
-
-/// Which slice of the results to answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Page {
-    pub start: u64,
-    pub limit: u64,
-}
-
-/// How to order results: an allowed column (as SQL) and a direction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Order {
-    pub column: &'static str,
-    pub descending: bool,
-}
-
-impl Order {
-    /// `ORDER BY <column> ASC|DESC`.
-    pub fn sql(&self) -> String {
-        format!("{} {}", self.column, if self.descending { "DESC" } else { "ASC" })
-    }
-}
 
 impl ListParams {
     /// Wraps parsed query pairs.
@@ -54,44 +33,12 @@ impl ListParams {
 
     /// `start` (default 0) and `limit` (default `default_limit`, 1..=`max_limit`).
     pub fn page(&self, default_limit: u64, max_limit: u64) -> Result<Page, ApiError> {
-        let start = match self.get("start") {
-            None => 0,
-            Some(text) => text
-                .parse::<u64>()
-                .ok()
-                .filter(|start| *start <= MAX_ID)
-                .ok_or_else(|| ApiError::bad_field("start", format!("must be an integer from 0 to {MAX_ID}")))?,
-        };
-        let limit = match self.get("limit") {
-            None => default_limit,
-            Some(text) => match text.parse::<i64>() {
-                Ok(limit) if (1..=max_limit as i64).contains(&limit) => limit as u64,
-                Ok(limit) if limit > max_limit as i64 => {
-                    return Err(ApiError::bad_field("limit", format!("must be at most {max_limit}")));
-                }
-                _ => return Err(ApiError::bad_field("limit", format!("must be an integer from 1 to {max_limit}"))),
-            },
-        };
-        Ok(Page { start, limit })
+        Ok(listquery::page::page(self.get("start"), self.get("limit"), default_limit, max_limit)?)
     }
 
     /// `orderBy` among `allowed` (name → SQL column) and `orderByDir` (`asc` or `desc`).
     pub fn order(&self, allowed: &[(&str, &'static str)], default: &'static str) -> Result<Order, ApiError> {
-        let column = match self.get("orderBy") {
-            None => default,
-            Some(name) => {
-                allowed.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, sql)| *sql).ok_or_else(|| {
-                    let names: Vec<&str> = allowed.iter().map(|(n, _)| *n).collect();
-                    ApiError::bad_field("orderBy", format!("cannot order by {name:?}; use one of {}", names.join(", ")))
-                })?
-            }
-        };
-        let descending = match self.get("orderByDir").map(str::to_ascii_lowercase).as_deref() {
-            None | Some("asc") => false,
-            Some("desc") => true,
-            Some(_) => return Err(ApiError::bad_field("orderByDir", "must be asc or desc")),
-        };
-        Ok(Order { column, descending })
+        Ok(listquery::page::order(self.get("orderBy"), self.get("orderByDir"), allowed, default)?)
     }
 
     /// 400 naming every parameter that is not `accepted` (a name ending in `[`, such as
@@ -122,24 +69,14 @@ impl ListParams {
         Err(ApiError::bad_request(format!("{}: {hint}", shown.join(", "))).with_details(details.into()))
     }
 
-    /// A value parsed with `FromStr` (ids, positions, enums); 400 when it does not parse or is a
-    /// whole number beyond what ids and positions reach (`MAX_ID`).
+    /// A value parsed with `FromStr` (ids, positions, enums); see [`parsed`].
     pub fn parsed<T: FromStr>(&self, name: &str, expected: &str) -> Result<Option<T>, ApiError> {
-        self.get(name)
-            .map(|text| {
-                if beyond_max(text) {
-                    return Err(ApiError::bad_field(name, out_of_range(text)));
-                }
-                text.parse().map_err(|_| ApiError::bad_field(name, format!("must be {expected}")))
-            })
-            .transpose()
+        parsed(name, self.get(name), expected)
     }
 
-    /// A `YYYY-MM-DD` date.
+    /// A `YYYY-MM-DD` date; see [`date`].
     pub fn date(&self, name: &str) -> Result<Option<NaiveDate>, ApiError> {
-        self.get(name)
-            .map(|text| domain::values::parse_date(text).map_err(|e| ApiError::bad_field(name, e.to_string())))
-            .transpose()
+        date(name, self.get(name))
     }
 
     /// An RFC 3339 instant; 400 when it does not parse.
@@ -153,15 +90,28 @@ impl ListParams {
             .transpose()
     }
 
-    /// A boolean flag (`1`/`0`/`true`/`false`).
+    /// A boolean flag ([`listquery::flag`]: `1`/`0`/`true`/`false`/`yes`/`no`).
     pub fn flag(&self, name: &str) -> Result<Option<bool>, ApiError> {
-        match self.get(name).map(str::to_ascii_lowercase).as_deref() {
-            None => Ok(None),
-            Some("1" | "true" | "yes") => Ok(Some(true)),
-            Some("0" | "false" | "no") => Ok(Some(false)),
-            Some(_) => Err(ApiError::bad_field(name, "must be true or false")),
-        }
+        Ok(listquery::flag::flag_parameter(name, self.get(name))?)
     }
+}
+
+/// The text of parameter `name` parsed with `FromStr` (ids, positions, enums); 400 when it
+/// does not parse ("must be {expected}") or is a whole number beyond what ids and positions
+/// reach (`MAX_ID`).
+pub fn parsed<T: FromStr>(name: &str, text: Option<&str>, expected: &str) -> Result<Option<T>, ApiError> {
+    text.map(|text| {
+        if beyond_max(text) {
+            return Err(ApiError::bad_field(name, out_of_range(text)));
+        }
+        text.parse().map_err(|_| ApiError::bad_field(name, format!("must be {expected}")))
+    })
+    .transpose()
+}
+
+/// The text of parameter `name` as a `YYYY-MM-DD` date; 400 when it is not one.
+pub fn date(name: &str, text: Option<&str>) -> Result<Option<NaiveDate>, ApiError> {
+    text.map(|text| domain::values::parse_date(text).map_err(|e| ApiError::bad_field(name, e.to_string()))).transpose()
 }
 
 /// Why `text` is not an RFC 3339 instant. A query string reads `+` as a space, so an offset
@@ -179,15 +129,10 @@ fn instant_problem(text: &str) -> String {
     }
 }
 
-/// `LIKE` pattern text with `%`, `_` and `\` escaped (use with `ESCAPE '\'`).
-pub fn like_pattern(text: &str) -> String {
-    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use domain::ids::MAX_ID;
 
     fn params(pairs: &[(&str, &str)]) -> ListParams {
         ListParams::new(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
@@ -242,10 +187,5 @@ mod tests {
         assert_eq!(order.sql(), "d.title DESC");
         assert!(params(&[("orderBy", "password")]).order(&allowed, "d.id").is_err());
         assert!(params(&[("orderByDir", "sideways")]).order(&allowed, "d.id").is_err());
-    }
-
-    #[test]
-    fn like_patterns_escape_wildcards() {
-        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
     }
 }

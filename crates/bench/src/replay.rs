@@ -163,12 +163,13 @@ pub(crate) fn fill(path: &Path, target: usize, max_deals: usize, inbound: bool) 
 
 fn write_chunk(log: &SqliteEventLog, appends: Vec<Append>) -> anyhow::Result<u64> {
     let count = appends.iter().map(|(_, events)| events.len() as u64).sum();
-    log.write_blocking(move |tx| {
+    log.write(move |tx| {
         for (stream, events) in &appends {
             tx.append(stream, ExpectedVersion::Any, events)?;
         }
         Ok::<_, eventlog::AppendError>(())
-    })?;
+    })
+    .wait_blocking()?;
     Ok(count)
 }
 

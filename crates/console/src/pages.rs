@@ -23,6 +23,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("hooks.html", include_str!("../templates/hooks.html")),
     ("hook.html", include_str!("../templates/hook.html")),
     ("hook_log.html", include_str!("../templates/hook_log.html")),
+    ("retry_note.html", include_str!("../templates/retry_note.html")),
     ("hook_settings.html", include_str!("../templates/hook_settings.html")),
     ("sources.html", include_str!("../templates/sources.html")),
     ("source.html", include_str!("../templates/source.html")),

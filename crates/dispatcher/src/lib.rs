@@ -1,21 +1,24 @@
 //! dealflow's outbound side.
 //!
-//! - [`hooks`]: the Mautic-compatible hooks API (list, get, create, PUT/PATCH, delete, batch,
-//!   triggers) and categories.
+//! - [`routes`]: every HTTP route (`/api/hooks…`, `/api/settings/webhooks`, categories), in
+//!   one place; it uses `hooks` and `delivery`.
 //! - [`delivery`]: matching events to hooks, the queue, signed deliveries, retries and the
-//!   delivery log, in real time or in cron-style batches.
+//!   delivery log, in real time or in cron-style batches; it uses `hooks`.
+//! - [`hooks`]: the Mautic webhook entity: model, input, commands, store, triggers, categories.
+//! - `config`: the `[webhooks]` section of the configuration ([`WebhookSettings`]).
 //! - [`targets`]: which URLs hooks may deliver to.
 //! - [`special_addresses`]: the IANA special-purpose address table behind it.
 
+mod config;
 pub mod delivery;
 pub mod hooks;
-mod settings;
+pub mod routes;
 pub mod special_addresses;
 pub mod targets;
 
+pub use config::WebhookSettings;
 pub use delivery::Engine;
 pub use hooks::HooksApi;
-pub use settings::WebhookSettings;
 pub use targets::TargetPolicy;
 
 /// The dispatcher's tables.
@@ -35,6 +38,5 @@ pub const MIGRATIONS: &[eventlog::Migration] = &[
 
 /// Registers the hooks routes inside the authenticated `/api` scope.
 pub fn configure_api(cfg: &mut actix_web::web::ServiceConfig) {
-    delivery::configure(cfg);
-    hooks::configure(cfg);
+    routes::configure(cfg);
 }

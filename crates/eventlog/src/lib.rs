@@ -3,7 +3,9 @@
 //! - [`EventLog`] is the contract; [`SqliteEventLog`] implements it over one SQLite file
 //!   (WAL, `synchronous=FULL`, STRICT tables, triggers that reject UPDATE and DELETE).
 //! - Writes run as units on a single writer thread ([`writer`](crate::writer)) that commits
-//!   every unit waiting in one transaction: group commit, one fsync per batch.
+//!   every unit waiting in one transaction: group commit, one fsync per batch. The one way in is
+//!   [`SqliteEventLog::write`], a [`Write`] to await (or wait for) with an [`Isolation`]; the
+//!   unit's own `Result<T, E>` comes back typed ([`unit`](crate::unit) carries it).
 //! - A unit gets a [`Transaction`]: appends with optimistic concurrency and idempotent repeats,
 //!   stream reads, id sequences, checkpoints, and the caller's own tables in the same commit.
 //! - [`reader`] holds the queries; [`migrations`] applies the numbered SQL files;
@@ -22,6 +24,8 @@ pub mod reader;
 mod rows;
 mod sequences;
 mod transaction;
+mod unit;
+mod write;
 mod writer;
 
 pub use catch_up::CatchUp;
@@ -33,3 +37,5 @@ pub use model::{Appended, EventFilter, ExpectedVersion, InvalidEvent, NewEvent, 
 pub use notify::CommitListener;
 pub use rows::{from_micros, to_micros};
 pub use transaction::{Transaction, TxIds};
+pub use unit::Isolation;
+pub use write::{PendingWrite, Write};

@@ -9,13 +9,14 @@ use domain::ids::StreamName;
 use futures::future::BoxFuture;
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OpenFlags};
-use tokio::sync::oneshot;
 
 use crate::connection::{BUSY_TIMEOUT, STATEMENT_CACHE, open_connection};
 use crate::migrations::{self, Migration};
 use crate::notify::{CommitListener, Notifier};
 use crate::transaction::Transaction;
-use crate::writer::{self, Job, Reply};
+use crate::unit::Job;
+use crate::write::Write;
+use crate::writer;
 use crate::{AppendError, Appended, EventFilter, ExpectedVersion, NewEvent, RecordedEvent, StorageError, reader};
 
 /// The append-only log of SPEC §2. Implementations keep positions gapless and in commit order,
@@ -72,7 +73,7 @@ struct Inner {
     _checkpointer: crate::checkpointer::Checkpointer,
     path: PathBuf,
     readers: r2d2::Pool<SqliteConnectionManager>,
-    writer: Sender<Job>,
+    writer: Sender<Box<dyn Job>>,
     notifier: Arc<Notifier>,
 }
 
@@ -107,49 +108,19 @@ impl SqliteEventLog {
         &self.inner.path
     }
 
-    fn submit(&self, unit: writer::Unit, isolated: bool) -> oneshot::Receiver<Reply> {
-        let (reply, answer) = oneshot::channel();
-        // A send error means the writer is gone; the dropped reply reports it.
-        let _ = self.inner.writer.send(Job { unit, reply, isolated });
-        answer
-    }
-
-    /// Runs a write unit inside the next group transaction and answers once it is durable.
-    /// `Err` from the unit rolls back everything the unit did, and nothing else.
-    pub async fn write<T, E, F>(&self, unit: F) -> Result<T, E>
+    /// A write unit for the next group transaction: await it (or [`Write::wait_blocking`]) to
+    /// submit it and hear back once it is durable; pick its isolation first with
+    /// [`Write::isolation`]. Under the default `Isolation::Savepoint`, `Err` from the unit rolls
+    /// back everything the unit did and nothing else; under `Isolation::Decided` (no savepoint),
+    /// a unit must fail before it writes, or its whole group rolls back. A storage failure
+    /// reaches the caller as `E::from(StorageError)`.
+    pub fn write<T, E, F>(&self, unit: F) -> Write<'_, T, E, F>
     where
         F: FnOnce(&mut Transaction<'_>) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<StorageError> + Send + 'static,
     {
-        let answer = self.submit(erase(unit), true);
-        unerase(answer.await.unwrap_or(Err(StorageError::WriterStopped)))
-    }
-
-    /// Like [`SqliteEventLog::write`], for units that read and decide before they write and can
-    /// only fail after their first write through a storage error. They run without their own
-    /// savepoint, which spares SQLite a copy of every page they touch. Should one fail after
-    /// writing anyway, the whole group commit is rolled back (every unit in it fails) rather than
-    /// half of it stored.
-    pub async fn write_decided<T, E, F>(&self, unit: F) -> Result<T, E>
-    where
-        F: FnOnce(&mut Transaction<'_>) -> Result<T, E> + Send + 'static,
-        T: Send + 'static,
-        E: From<StorageError> + Send + 'static,
-    {
-        let answer = self.submit(erase(unit), false);
-        unerase(answer.await.unwrap_or(Err(StorageError::WriterStopped)))
-    }
-
-    /// [`SqliteEventLog::write`] for threads outside an async runtime.
-    pub fn write_blocking<T, E, F>(&self, unit: F) -> Result<T, E>
-    where
-        F: FnOnce(&mut Transaction<'_>) -> Result<T, E> + Send + 'static,
-        T: Send + 'static,
-        E: From<StorageError> + Send + 'static,
-    {
-        let answer = self.submit(erase(unit), true);
-        unerase(answer.blocking_recv().unwrap_or(Err(StorageError::WriterStopped)))
+        Write::new(&self.inner.writer, unit)
     }
 
     /// Runs a read on a pooled connection (blocking; see [`SqliteEventLog::read_async`]).
@@ -198,27 +169,6 @@ impl SqliteEventLog {
                 return false;
             }
         }
-    }
-}
-
-type Erased = Box<dyn std::any::Any + Send>;
-
-fn erase<T, E, F>(unit: F) -> writer::Unit
-where
-    F: FnOnce(&mut Transaction<'_>) -> Result<T, E> + Send + 'static,
-    T: Send + 'static,
-    E: Send + 'static,
-{
-    Box::new(move |tx| unit(tx).map(|value| Box::new(value) as Erased).map_err(|error| Box::new(error) as Erased))
-}
-
-fn unerase<T: 'static, E: From<StorageError> + 'static>(reply: Reply) -> Result<T, E> {
-    match reply {
-        Ok(Ok(value)) => value.downcast::<T>().map(|v| *v).map_err(|_| StorageError::UnitPanicked.into()),
-        Ok(Err(refusal)) => {
-            Err(refusal.downcast::<E>().map(|e| *e).unwrap_or_else(|_| StorageError::UnitPanicked.into()))
-        }
-        Err(storage) => Err(storage.into()),
     }
 }
 

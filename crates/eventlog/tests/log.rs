@@ -97,7 +97,7 @@ fn concurrent_appends_leave_gapless_positions_and_contiguous_versions() {
                     } else {
                         (stream("source-1"), ExpectedVersion::Any)
                     };
-                    log.write_blocking(move |tx| tx.append(&target, expected, &[event(i)])).unwrap();
+                    log.write(move |tx| tx.append(&target, expected, &[event(i)])).wait_blocking().unwrap();
                 }
             });
         }
@@ -249,7 +249,7 @@ fn append_until_killed(path: &str) -> ! {
                 let id = event.event_id();
                 let target = stream(&format!("deal-{t}"));
                 let appended =
-                    log.write_blocking(move |tx| tx.append(&target, ExpectedVersion::Any, &[event])).unwrap();
+                    log.write(move |tx| tx.append(&target, ExpectedVersion::Any, &[event])).wait_blocking().unwrap();
                 println!("ACK {id} {}", appended.last_position.unwrap());
             }
         });
@@ -365,10 +365,11 @@ async fn a_decided_unit_refused_before_writing_fails_alone() {
     let log = open(&dir.path().join("log.db"));
     let (other, refused) = tokio::join!(
         log.write(|tx| tx.append(&stream("deal-1"), ExpectedVersion::Any, &[event(1)])),
-        log.write_decided(|tx| {
+        log.write(|tx| {
             tx.stream_version("deal-2")?;
             Err::<(), AppendError>(AppendError::PartialRepeat(Uuid::nil()))
-        }),
+        })
+        .isolation(Isolation::Decided),
     );
 
     assert!(other.is_ok() && refused.is_err());
@@ -379,10 +380,12 @@ async fn a_decided_unit_refused_before_writing_fails_alone() {
 async fn a_decided_unit_that_fails_after_writing_rolls_back_its_whole_group() {
     let dir = tempfile::tempdir().unwrap();
     let log = open(&dir.path().join("log.db"));
-    let careless = log.write_decided(|tx| {
-        tx.append(&stream("deal-2"), ExpectedVersion::Any, &[event(2)])?;
-        Err::<(), AppendError>(AppendError::PartialRepeat(Uuid::nil()))
-    });
+    let careless = log
+        .write(|tx| {
+            tx.append(&stream("deal-2"), ExpectedVersion::Any, &[event(2)])?;
+            Err::<(), AppendError>(AppendError::PartialRepeat(Uuid::nil()))
+        })
+        .isolation(Isolation::Decided);
 
     let refused = careless.await;
 
@@ -390,4 +393,59 @@ async fn a_decided_unit_that_fails_after_writing_rolls_back_its_whole_group() {
     assert_eq!(log.head().unwrap(), 0, "nothing of the unit was committed");
     log.append(stream("deal-3"), ExpectedVersion::Any, vec![event(3)]).await.unwrap();
     assert_eq!(log.head().unwrap(), 1, "the writer goes on after the rolled-back group");
+}
+
+/// A caller's own refusal type, to see it come back as it was returned.
+#[derive(Debug)]
+enum Refusal {
+    TooLarge(u64),
+    Storage(StorageError),
+}
+
+impl From<StorageError> for Refusal {
+    fn from(error: StorageError) -> Self {
+        Self::Storage(error)
+    }
+}
+
+#[tokio::test]
+async fn a_unit_answers_its_own_value_and_refusal_types() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = open(&dir.path().join("log.db"));
+
+    let (accepted, refused) = tokio::join!(
+        log.write(|tx| Ok::<_, Refusal>((tx.head(), String::from("kept")))),
+        log.write(|_| Err::<(), _>(Refusal::TooLarge(7))),
+    );
+
+    assert_eq!(accepted.unwrap(), (0, "kept".to_owned()));
+    assert!(matches!(refused, Err(Refusal::TooLarge(7))), "{refused:?}");
+}
+
+#[tokio::test]
+async fn a_unit_that_panics_answers_unit_panicked_and_its_group_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = open(&dir.path().join("log.db"));
+
+    let (panicked, other) = tokio::join!(
+        log.write(|tx| -> Result<(), Refusal> {
+            tx.append(&stream("deal-1"), ExpectedVersion::Any, &[event(1)]).map_err(|_| Refusal::TooLarge(0))?;
+            panic!("a bug in a unit");
+        }),
+        log.write(|tx| tx.append(&stream("deal-2"), ExpectedVersion::Any, &[event(2)])),
+    );
+
+    assert!(matches!(panicked, Err(Refusal::Storage(StorageError::UnitPanicked))), "{panicked:?}");
+    assert!(other.is_ok());
+    assert_eq!(log.read_all(0, 10, &EventFilter::default()).unwrap().len(), 1, "only the other unit's event");
+}
+
+#[test]
+fn a_thread_outside_the_runtime_waits_for_its_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = open(&dir.path().join("log.db"));
+
+    let appended = log.write(|tx| tx.append(&stream("deal-1"), ExpectedVersion::NoStream, &[event(1)])).wait_blocking();
+
+    assert_eq!(appended.unwrap().last_position, Some(1));
 }

@@ -6,7 +6,9 @@
 //! - [`inbound`]: the signed inbound endpoint.
 //! - [`commands`]: the admin commands on pipelines, deals and contacts (SPEC §6).
 //! - [`contacts`], [`lookups`], [`streams`]: contact look-up-or-create, the lookup tables, and
-//!   aggregates folded from their streams.
+//!   aggregates folded from their streams (and a deal's decided events appended to its own,
+//!   for both the inbound and the admin paths).
+//! - `refusals`: a refused deal decision as field errors, one conversion for both paths.
 //! - [`CommandError`]: why a command was refused, mapped once to status codes.
 
 pub mod commands;
@@ -14,6 +16,7 @@ pub mod contacts;
 pub mod inbound;
 mod input;
 pub mod lookups;
+mod refusals;
 pub mod request_log;
 pub mod secrets;
 mod settings;

@@ -1,5 +1,7 @@
-//! Loading aggregates inside a write unit by folding their streams. Pipelines are read by every
-//! inbound request, so their folds are cached and reused while the stream's version is unchanged.
+//! Loading aggregates inside a write unit by folding their streams, and appending a deal's
+//! decided events (the inbound and the admin paths both load and append deals through here).
+//! Pipelines are read by every inbound request, so their folds are cached and reused while the
+//! stream's version is unchanged.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -8,8 +10,10 @@ use domain::contact::Contact;
 use domain::deal::Deal;
 use domain::ids::{ContactId, DealId, PipelineId};
 use domain::pipeline::Pipeline;
-use domain::{DomainEvent, EventContext};
-use eventlog::{StorageError, Transaction};
+use domain::{DomainEvent, EventContext, Metadata};
+use eventlog::{ExpectedVersion, NewEvent, StorageError, Transaction};
+
+use crate::CommandError;
 
 /// A stream's events decoded, with what folds need of each.
 fn decoded(tx: &Transaction<'_>, stream: &str) -> Result<Vec<(DomainEvent, EventContext)>, StorageError> {
@@ -20,6 +24,23 @@ fn decoded(tx: &Transaction<'_>, stream: &str) -> Result<Vec<(DomainEvent, Event
 pub fn load_deal(tx: &Transaction<'_>, id: DealId) -> Result<Option<Deal>, StorageError> {
     let events = decoded(tx, id.stream().as_str())?;
     Ok(Deal::fold(id, events.iter().map(|(e, c)| (e, c))))
+}
+
+/// Appends a deal's decided events: to a new stream when `version` is `None`, else to the
+/// stream at that version (409 when it has moved on). Nothing when `events` is empty.
+pub fn append_deal(
+    tx: &mut Transaction<'_>,
+    id: DealId,
+    version: Option<u64>,
+    events: &[DomainEvent],
+    metadata: &Metadata,
+) -> Result<(), CommandError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let expected = version.map_or(ExpectedVersion::NoStream, ExpectedVersion::Exact);
+    tx.append(&id.stream(), expected, &NewEvent::from_domain_all(events, metadata)?)?;
+    Ok(())
 }
 
 /// The deal after events this unit just appended at versions `first_version`, … (folded in

@@ -35,6 +35,11 @@ pub const MIGRATIONS: &[eventlog::Migration] = &[
         name: "search_text",
         sql: include_str!("../../../migrations/0011_search_text.sql"),
     },
+    eventlog::Migration {
+        version: 13,
+        name: "board_currencies",
+        sql: include_str!("../../../migrations/0013_board_currencies.sql"),
+    },
 ];
 
 /// Registers the query routes inside the authenticated `/api` scope (after command routes).

@@ -346,7 +346,7 @@ fn http_server(
             )
             .configure(ingest::configure_public)
             .configure(|cfg| console.configure(cfg))
-            .default_service(web::to(conventions::not_found))
+            .default_service(web::to(crate::console::not_found))
     })
     .workers(workers)
     // The supervisor handles SIGINT and SIGTERM and stops the server with the other roles.

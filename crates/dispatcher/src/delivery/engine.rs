@@ -6,7 +6,6 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use api::CommandError;
 use chrono::{DateTime, Utc};
 use domain::ids::HookId;
 use eventlog::{SqliteEventLog, StorageError};
@@ -15,15 +14,16 @@ use futures::stream::FuturesUnordered;
 use tokio::sync::Notify;
 use uuid::Uuid;
 
-use super::claim::Claimant;
 use super::client::Sender;
+use super::error::DeliveryError;
 use super::lane;
 use super::matcher::Matcher;
 use super::report::{Lease, Report, Waiting};
 use super::settings::{DeliverySettings, QueueMode};
-use super::work::{Context, Turn};
+use super::work::{Claimant, Context, Turn};
 use super::{queue, schedule};
-use crate::{TargetPolicy, WebhookSettings};
+use crate::config::WebhookSettings;
+use crate::targets::TargetPolicy;
 
 /// Matches events to hooks and delivers them. Cheap to clone.
 #[derive(Clone)]
@@ -103,20 +103,20 @@ impl Engine {
     }
 
     /// One pass, for tests: match every committed event, then run the dispatch job.
-    pub async fn step(&self) -> Result<Report, CommandError> {
+    pub async fn step(&self) -> Result<Report, DeliveryError> {
         self.dispatch(None, None).await
     }
 
     /// Matches every committed event to the hooks' queues without sending anything (tests use
     /// it to queue events while a turn is in flight).
-    pub async fn match_committed(&self) -> Result<(), CommandError> {
+    pub async fn match_committed(&self) -> Result<(), DeliveryError> {
         self.inner.matcher.catch_up().await?;
         Ok(())
     }
 
     /// One pass of immediate delivery, for tests: match every committed event, then give each
     /// due hook one turn as its immediate lane would (in queue mode the lanes send nothing).
-    pub async fn step_lanes(&self) -> Result<Report, CommandError> {
+    pub async fn step_lanes(&self) -> Result<Report, DeliveryError> {
         self.inner.matcher.catch_up().await?;
         let (due, _) = self.due_hooks(Utc::now()).await?;
         let mut report = Report::default();
@@ -129,8 +129,8 @@ impl Engine {
     /// The dispatch job (`dealflow dispatch`, and `serve` on `dispatch_schedule`): matches every
     /// committed event, then sends each due hook's queue — only `only`'s, at most `limit`
     /// events per hook — until it is empty or a delivery fails.
-    /// An `only` hook that does not exist is 404.
-    pub async fn dispatch(&self, only: Option<HookId>, limit: Option<usize>) -> Result<Report, CommandError> {
+    /// An `only` hook that does not exist is [`DeliveryError::UnknownHook`].
+    pub async fn dispatch(&self, only: Option<HookId>, limit: Option<usize>) -> Result<Report, DeliveryError> {
         if let Some(id) = only {
             self.require_hook(id).await?;
         }
@@ -152,7 +152,7 @@ impl Engine {
         self.inner.context.log.read_async(move |conn| Ok(super::report::waiting(conn, only, now)?)).await
     }
 
-    async fn require_hook(&self, id: HookId) -> Result<(), CommandError> {
+    async fn require_hook(&self, id: HookId) -> Result<(), DeliveryError> {
         let secrets = self.inner.context.secrets.clone();
         let found = self
             .inner
@@ -160,11 +160,11 @@ impl Engine {
             .log
             .read_async(move |conn| Ok::<_, StorageError>(crate::hooks::store::find(conn, &secrets, id)?.is_some()))
             .await?;
-        if found { Ok(()) } else { Err(CommandError::NotFound(format!("hook {id} does not exist"))) }
+        if found { Ok(()) } else { Err(DeliveryError::UnknownHook(id)) }
     }
 
     /// Turns for one hook until nothing is left to send, a delivery fails, or `limit` is spent.
-    async fn drain(&self, hook: HookId, limit: Option<usize>) -> Result<Report, CommandError> {
+    async fn drain(&self, hook: HookId, limit: Option<usize>) -> Result<Report, DeliveryError> {
         let mut report = Report::default();
         loop {
             let budget = limit.map(|limit| limit.saturating_sub(report.events));
@@ -193,7 +193,7 @@ impl Engine {
         let mut due = Vec::new();
         let mut earliest: Option<DateTime<Utc>> = None;
         for (hook, at) in waiting {
-            match at.map(eventlog::from_micros).filter(|at| *at > now) {
+            match at.filter(|at| *at > now) {
                 Some(at) => earliest = Some(earliest.map_or(at, |e| e.min(at))),
                 None => due.push(hook),
             }

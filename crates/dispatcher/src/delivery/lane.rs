@@ -1,33 +1,31 @@
 //! One hook's turn: claim deliveries under a lease, send them one after another, and settle
 //! them, until the queue is empty or a delivery fails. Settling a chunk and claiming the one
-//! after next share a write unit that runs while the next chunk is being sent, so a busy hook
-//! never waits for the disk between requests. A failure stops the turn: with ASC a batch never
-//! goes out before the previous one succeeded.
+//! after next share a write unit ([`super::units`]) that runs while the next chunk is being
+//! sent, so a busy hook never waits for the disk between requests. A failure stops the turn:
+//! with ASC a batch never goes out before the previous one succeeded.
 
-use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
 use std::time::{Duration, Instant};
 
-use api::CommandError;
 use chrono::Utc;
 use domain::ids::HookId;
 
-use super::claim::{self, Claimant, Wanted};
+use super::claim::Unclaimed;
 use super::client::{Answer, Sender};
+use super::error::DeliveryError;
 use super::payload;
-use super::settle::{self, Settled};
-use super::state::{self};
-use super::work::{Context, Turn, Work};
+use super::units::{self, Follow, Settled};
+use super::work::{Claimant, Context, Turn, Work};
 
-type Settling<'a> = Pin<Box<dyn Future<Output = Result<Settled, CommandError>> + 'a>>;
+type Settling<'a> = Pin<Box<dyn Future<Output = Result<Settled, DeliveryError>> + 'a>>;
 
 /// One turn for one hook by `by`: at most `budget` events (for `dealflow dispatch --limit`).
 /// Every claim of the turn reads the settings afresh.
-pub async fn turn(context: &Context, hook: HookId, by: Claimant, budget: Option<usize>) -> Result<Turn, CommandError> {
-    let mut current = match first_claim(context, hook, by, budget).await? {
+pub async fn turn(context: &Context, hook: HookId, by: Claimant, budget: Option<usize>) -> Result<Turn, DeliveryError> {
+    let mut current = match units::first_claim(context, hook, by, budget).await? {
         Ok(work) => work,
-        Err(turn) => return Ok(turn),
+        Err(unclaimed) => return Ok(turn_of(unclaimed)),
     };
     let (mut deliveries, mut events) = (0, 0);
     let mut settling: Option<Settling<'_>> = None;
@@ -53,7 +51,7 @@ pub async fn turn(context: &Context, hook: HookId, by: Claimant, budget: Option<
         let failed = answers.iter().any(|answer| !answer.succeeded());
         if failed || answers.len() < current.deliveries.len() {
             // What was claimed ahead is dropped: the next turn claims afresh, in order.
-            let settled = settle::settle(context, current, answers, None).await?;
+            let settled = units::settle_and_follow(context, current, answers, None).await?;
             let deliveries = deliveries + settled.delivered;
             return Ok(if failed {
                 Turn::Failed { delivered: deliveries, failure: settled.failure }
@@ -62,12 +60,12 @@ pub async fn turn(context: &Context, hook: HookId, by: Claimant, budget: Option<
             });
         }
         let claimed_ahead = next.as_ref().map_or(0, Work::events);
-        let follow = settle::Follow {
+        let follow = Follow {
             by,
             budget: budget.map(|budget| budget.saturating_sub(events + claimed_ahead)),
             exclude: next.as_ref().map(Work::item_ids).unwrap_or_default(),
         };
-        let settle = settle::settle(context, current, answers, Some(follow));
+        let settle = units::settle_and_follow(context, current, answers, Some(follow));
         match next.take() {
             Some(work) => {
                 current = work;
@@ -85,30 +83,14 @@ pub async fn turn(context: &Context, hook: HookId, by: Claimant, budget: Option<
     }
 }
 
-async fn first_claim(
-    context: &Context,
-    hook: HookId,
-    by: Claimant,
-    budget: Option<usize>,
-) -> Result<Result<Work, Turn>, CommandError> {
-    let (owner, defaults, secrets) = (context.owner.clone(), context.defaults.clone(), context.secrets.clone());
-    let claimed = context
-        .log
-        .write(move |tx| {
-            let now = tx.recorded_at();
-            let exclude = HashSet::new();
-            let claimed = claim::claim(
-                tx,
-                &Wanted { hook, by, owner: &owner, defaults: &defaults, secrets: &secrets, budget, exclude: &exclude },
-                now,
-            )?;
-            if matches!(claimed, Err(Turn::Idle | Turn::Held)) {
-                state::release_lease(tx.sql(), hook, &owner)?;
-            }
-            Ok::<_, CommandError>(claimed)
-        })
-        .await?;
-    Ok(claimed)
+/// The turn of a hook with nothing claimed.
+fn turn_of(unclaimed: Unclaimed) -> Turn {
+    match unclaimed {
+        Unclaimed::Empty => Turn::Idle,
+        Unclaimed::Held => Turn::Held,
+        Unclaimed::NotDue(until) => Turn::Waiting { until },
+        Unclaimed::Leased(until) => Turn::Leased { until },
+    }
 }
 
 /// Slack kept between the last send's timeout and the end of the lease.

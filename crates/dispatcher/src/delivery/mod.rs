@@ -2,17 +2,22 @@
 //! retries, the delivery log, and the routes that show and steer them.
 //!
 //! - [`matcher`] records a pending item per (event, hook, trigger) with its checkpoint;
-//! - [`lane`] and `settle` send a hook's queue in order under a lease;
-//! - [`engine`] runs both: immediately as events commit, or as a cron-scheduled dispatch job;
-//! - [`commands`] holds what the routes and the web console both call (log, test send, settings).
+//! - [`lane`] runs a hook's turn: `claim` under a lease, send, then the pure [`settlement`]
+//!   decides and `settle` writes it, in the write units of `units`; [`work`] holds their shared
+//!   types;
+//! - [`engine`] runs lanes: immediately as events commit, or as a cron-scheduled dispatch job;
+//! - [`commands`] holds what the routes and the web console both call (log, test send, settings);
+//! - [`health`] reads a hook's health from the queue and its [`state`].
 
 pub mod attempts;
 mod claim;
 mod client;
 pub mod commands;
 pub mod engine;
+pub mod error;
 pub mod failure;
 mod folds;
+pub mod health;
 pub mod lane;
 pub mod log_query;
 pub mod matcher;
@@ -22,19 +27,20 @@ mod payload;
 pub mod queue;
 pub mod replay;
 mod report;
-mod routes;
 mod sample;
 mod sample_data;
 pub mod schedule;
 pub mod settings;
 mod settle;
+pub mod settlement;
 mod slack;
 pub mod state;
+mod units;
 pub mod work;
 
 pub use client::{Answer, Sender};
 pub use engine::Engine;
+pub use error::DeliveryError;
 pub use failure::{Failure, Next};
 pub use report::{Lease, Report, Waiting};
-pub use routes::configure;
 pub use settings::{DeliverySettings, QueueMode};

@@ -155,14 +155,16 @@ pub fn requeue_failed_events(conn: &Connection, hook: HookId, event_ids: &[Strin
 }
 
 /// Live hooks with pending items, and when each is due (none: now).
-pub fn waiting_hooks(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<Vec<(HookId, Option<i64>)>> {
+pub fn waiting_hooks(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<Vec<(HookId, Option<DateTime<Utc>>)>> {
     conn.prepare_cached(
         "SELECT h.id, s.next_attempt_at FROM hooks h LEFT JOIN hook_delivery_state s ON s.hook_id = h.id
          WHERE h.is_published = 1 AND (h.publish_up IS NULL OR h.publish_up <= ?1) AND (h.publish_down IS NULL OR h.publish_down > ?1)
            AND EXISTS (SELECT 1 FROM delivery_items d WHERE d.hook_id = h.id)
          ORDER BY h.id",
     )?
-    .query_map([now.timestamp_micros()], |row| Ok((HookId(row.get(0)?), row.get(1)?)))?
+    .query_map([now.timestamp_micros()], |row| {
+        Ok((HookId(row.get(0)?), row.get::<_, Option<i64>>(1)?.map(eventlog::from_micros)))
+    })?
     .collect()
 }
 

@@ -81,7 +81,7 @@ impl Report {
 pub(super) fn waiting(conn: &Connection, only: Option<HookId>, now: DateTime<Utc>) -> rusqlite::Result<Vec<Waiting>> {
     let mut waiting = Vec::new();
     for (hook, at) in queue::waiting_hooks(conn, now)? {
-        let Some(until) = at.map(eventlog::from_micros).filter(|at| *at > now) else { continue };
+        let Some(until) = at.filter(|at| *at > now) else { continue };
         if only.is_some_and(|only| only != hook) {
             continue;
         }

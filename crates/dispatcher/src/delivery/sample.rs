@@ -119,6 +119,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_firing_trigger_reads_its_line_from_the_items_real_shape() {
+        let now = chrono::Utc::now();
+        for trigger in triggers::TRIGGERS.iter().map(|t| t.name).filter(|t| !triggers::fired_from(t).is_empty()) {
+            let item = made_up(trigger, HookId(1), now).unwrap();
+            let line = super::super::slack::line(trigger, &serde_json::from_str(&item.payload).unwrap());
+            for fallback in ["a contact", "untitled", "?", "no fields", "— 0 "] {
+                assert!(!line.contains(fallback), "{trigger}: {line}");
+            }
+        }
+    }
+
+    #[test]
     fn every_firing_trigger_has_a_made_up_item_marked_as_a_test() {
         let now = Utc::now();
         for trigger in triggers::TRIGGERS.iter().map(|t| t.name).filter(|t| !triggers::fired_from(t).is_empty()) {

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::WebhookSettings;
+use crate::config::WebhookSettings;
 use crate::hooks::OrderDir;
 
 /// When events are delivered.

@@ -1,7 +1,9 @@
 //! Each hook's retry state (the delivery being retried and when), its health, and the lease a
 //! dispatch job holds while it sends.
 
+use chrono::{DateTime, Utc};
 use domain::ids::HookId;
+use eventlog::{from_micros, to_micros};
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// A hook's retry state, health and lease.
@@ -11,10 +13,22 @@ pub struct HookState {
     pub retrying: Option<String>,
     /// Failed attempts of that delivery.
     pub attempt: u32,
-    /// When that delivery is due again (UTC microseconds); none: now.
-    pub next_attempt_at: Option<i64>,
-    pub last_success_at: Option<i64>,
-    pub failing_since: Option<i64>,
+    /// When that delivery is due again; none: now.
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub last_success_at: Option<DateTime<Utc>>,
+    /// The first failure since the last success.
+    pub failing_since: Option<DateTime<Utc>>,
+}
+
+impl HookState {
+    /// The state right after a success at `at`: nothing to retry, not failing.
+    pub fn succeeded_at(at: DateTime<Utc>) -> Self {
+        Self { last_success_at: Some(at), ..Self::default() }
+    }
+}
+
+fn time(micros: Option<i64>) -> Option<DateTime<Utc>> {
+    micros.map(from_micros)
 }
 
 /// A hook's state (the default when it has none yet).
@@ -27,9 +41,9 @@ pub fn state(conn: &Connection, hook: HookId) -> rusqlite::Result<HookState> {
             Ok(HookState {
                 retrying: row.get(0)?,
                 attempt: row.get(1)?,
-                next_attempt_at: row.get(2)?,
-                last_success_at: row.get(3)?,
-                failing_since: row.get(4)?,
+                next_attempt_at: time(row.get(2)?),
+                last_success_at: time(row.get(3)?),
+                failing_since: time(row.get(4)?),
             })
         })
         .optional()?
@@ -45,29 +59,43 @@ pub fn save_state(conn: &Connection, hook: HookId, state: &HookState) -> rusqlit
              next_attempt_at = excluded.next_attempt_at, last_success_at = excluded.last_success_at,
              failing_since = excluded.failing_since",
     )?
-    .execute(params![hook.0, state.retrying, state.attempt, state.next_attempt_at, state.last_success_at, state.failing_since])?;
+    .execute(params![
+        hook.0,
+        state.retrying,
+        state.attempt,
+        state.next_attempt_at.map(to_micros),
+        state.last_success_at.map(to_micros),
+        state.failing_since.map(to_micros)
+    ])?;
     Ok(())
 }
 
 /// Takes (or renews) a hook's lease until `until`, unless another owner holds an unexpired one.
-pub fn take_lease(conn: &Connection, hook: HookId, owner: &str, until: i64, now: i64) -> rusqlite::Result<bool> {
+pub fn take_lease(
+    conn: &Connection,
+    hook: HookId,
+    owner: &str,
+    until: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<bool> {
     conn.prepare_cached("INSERT OR IGNORE INTO hook_delivery_state (hook_id) VALUES (?1)")?.execute([hook.0])?;
     let taken = conn
         .prepare_cached(
             "UPDATE hook_delivery_state SET lease_owner = ?2, lease_until = ?3
              WHERE hook_id = ?1 AND (lease_owner IS NULL OR lease_owner = ?2 OR lease_until < ?4)",
         )?
-        .execute(params![hook.0, owner, until, now])?;
+        .execute(params![hook.0, owner, to_micros(until), to_micros(now)])?;
     Ok(taken == 1)
 }
 
-/// When the lease on a hook ends (UTC microseconds), if one is held.
-pub fn lease_until(conn: &Connection, hook: HookId) -> rusqlite::Result<Option<i64>> {
-    Ok(conn
-        .prepare_cached("SELECT lease_until FROM hook_delivery_state WHERE hook_id = ?1")?
-        .query_row([hook.0], |row| row.get(0))
-        .optional()?
-        .flatten())
+/// When the lease on a hook ends, if one is held.
+pub fn lease_until(conn: &Connection, hook: HookId) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    Ok(time(
+        conn.prepare_cached("SELECT lease_until FROM hook_delivery_state WHERE hook_id = ?1")?
+            .query_row([hook.0], |row| row.get(0))
+            .optional()?
+            .flatten(),
+    ))
 }
 
 /// Gives a lease back.

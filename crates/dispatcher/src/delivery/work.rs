@@ -1,6 +1,6 @@
 //! What a hook's turn works with, shared by the lane that runs it, the claim that fills it and
-//! the settling that closes it: the lanes' context, the claimed deliveries, and the turn's
-//! outcome.
+//! the settling that closes it: the lanes' context, who claims, the claimed deliveries, and the
+//! turn's outcome.
 
 use std::collections::HashSet;
 use std::time::Instant;
@@ -12,7 +12,7 @@ use eventlog::SqliteEventLog;
 use super::client::Sender;
 use super::failure::Failure;
 use super::queue;
-use super::settings::DeliverySettings;
+use super::settings::{DeliverySettings, QueueMode};
 use super::state::HookState;
 use crate::hooks::Hook;
 
@@ -28,6 +28,23 @@ pub struct Context {
     pub owner: String,
     /// How long a hook may fail without a single success before it is unpublished.
     pub unpublish_after: chrono::Duration,
+}
+
+/// Who claims. In queue mode only the dispatch job sends; the settings are read at every claim,
+/// so a mode change reaches a lane that is busy sending at its very next claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Claimant {
+    /// A lane of immediate mode, sending as events commit.
+    ImmediateLane,
+    /// The dispatch job (`dealflow dispatch`, or `serve` on `dispatch_schedule`): sends in any mode.
+    DispatchJob,
+}
+
+impl Claimant {
+    /// Whether this claimant may send now under `mode`.
+    pub fn sends_in(self, mode: QueueMode) -> bool {
+        self == Self::DispatchJob || mode == QueueMode::Immediate
+    }
 }
 
 /// What a turn came to.

@@ -10,7 +10,7 @@ use domain::events::{DomainEvent, HookChanged, HookDeleted, HookUnpublished};
 use domain::ids::{HookId, IdKind};
 use domain::secrets::SecretBox;
 use domain::values::Change;
-use eventlog::{ExpectedVersion, NewEvent, Transaction};
+use eventlog::{AppendError, ExpectedVersion, NewEvent, StorageError, Transaction};
 use rand::RngCore;
 use serde_json::{Value, json};
 
@@ -118,7 +118,8 @@ pub fn patch(
     save_changes(tx, secrets, existing, hook, editor, metadata)
 }
 
-/// Deletes a hook and answers it as it was.
+/// Deletes a hook and answers it as it was. Its queue, state and log are delivery's: the
+/// route's write unit drops them too.
 pub fn delete(
     tx: &mut Transaction<'_>,
     secrets: &SecretBox,
@@ -127,25 +128,27 @@ pub fn delete(
 ) -> Result<Hook, CommandError> {
     let hook = existing(tx, secrets, id)?;
     store::delete(tx.sql(), id)?;
-    crate::delivery::queue::forget_hook(tx.sql(), id)?;
     append(tx, id, DomainEvent::HookDeleted(HookDeleted { name: hook.name.clone() }), metadata)?;
     Ok(hook)
 }
 
 /// dealflow unpublishes a hook itself (a 410 answer, a long failing streak) and records why. Its
 /// events keep queueing until someone publishes it again. Answers whether it was published.
+/// Delivery calls it; the error is the event log's, not an API refusal.
 pub fn unpublish(
     tx: &mut Transaction<'_>,
     secrets: &SecretBox,
     id: HookId,
     reason: String,
-) -> Result<bool, CommandError> {
+) -> Result<bool, AppendError> {
     let Some(mut hook) = store::find(tx.sql(), secrets, id)?.filter(|h| h.is_published) else { return Ok(false) };
     hook.is_published = false;
     hook.unpublished_reason = Some(reason.clone());
     hook.date_modified = Some(tx.recorded_at());
     store::save(tx.sql(), secrets, &hook)?;
-    append(tx, id, DomainEvent::HookUnpublished(HookUnpublished { reason }), &Metadata::system())?;
+    let event = DomainEvent::HookUnpublished(HookUnpublished { reason });
+    let event = NewEvent::from_domain(&event, &Metadata::system()).map_err(StorageError::from)?;
+    tx.append(&id.stream(), ExpectedVersion::Any, &[event])?;
     Ok(true)
 }
 

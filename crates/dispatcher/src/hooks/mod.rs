@@ -1,18 +1,20 @@
-//! The hooks API: Mautic's `/api/hooks` REST contract (SPEC §7) and a minimal categories API.
+//! Hooks: Mautic's webhook entity (SPEC §7) — its model, the checked input of an edit, the
+//! commands that change it with their audit events, its store, the triggers and a minimal
+//! categories API. It knows nothing of delivery; the routes live in `crate::routes`.
 
-mod answers;
-mod batch;
 pub mod categories;
+mod columns;
 pub mod commands;
-pub mod health;
 pub mod input;
+pub mod list_filter;
 pub mod listing;
+mod listing_sql;
 pub mod model;
 pub mod redact;
-pub mod routes;
+pub mod search;
 pub mod store;
 pub mod triggers;
-mod where_params;
+pub mod where_params;
 
 use std::sync::Arc;
 
@@ -39,13 +41,4 @@ impl HooksApi {
     pub fn hooks_changed(&self) {
         self.changes.notify_waiters();
     }
-}
-
-/// Registers the routes inside the authenticated `/api` scope.
-pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
-    // Fixed paths before `/hooks/{id}`, which would take `batch` for an id.
-    routes::configure(cfg);
-    batch::configure(cfg);
-    routes::configure_by_id(cfg);
-    categories::configure(cfg);
 }

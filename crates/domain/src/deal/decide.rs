@@ -17,6 +17,8 @@ pub enum DealError {
     StageNotInPipeline { stage: StageId, pipeline: PipelineId },
     #[error("task {0} is not a task of this deal")]
     UnknownTask(TaskId),
+    #[error("a title is required when creating a deal")]
+    TitleRequired,
 }
 
 /// A deal to create.

@@ -8,12 +8,13 @@ use domain::deal::{self, Deal, DealEdit, DealError, NewDeal};
 use domain::ids::{ContactId, DealId, IdKind, NoteId, PipelineId, StageId, TaskId};
 use domain::values::{BoundedText, Currency, CustomFields, FieldErrors};
 use domain::{DomainEvent, Metadata};
-use eventlog::{ExpectedVersion, NewEvent, Transaction};
+use eventlog::Transaction;
 use serde_json::{Map, Value};
 
 use super::Written;
 use crate::contacts::{self, check_version};
-use crate::streams::{PipelineCache, load_deal};
+use crate::refusals::{DealFields, deal_refused};
+use crate::streams::{PipelineCache, append_deal, load_contact, load_deal};
 use crate::{CommandError, input};
 
 /// A deal to create, as asked: the contacts are looked up when it is decided.
@@ -129,13 +130,7 @@ pub fn parse_task(map: &Map<String, Value>) -> Result<(BoundedText, Option<Naive
 }
 
 fn refused(error: DealError) -> CommandError {
-    match error {
-        DealError::PipelineDeleted(_) | DealError::PipelineHasNoStages(_) => {
-            CommandError::invalid("pipeline_id", error.to_string())
-        }
-        DealError::StageNotInPipeline { .. } => CommandError::invalid("stage_id", error.to_string()),
-        DealError::UnknownTask(_) => CommandError::NotFound(error.to_string()),
-    }
+    deal_refused(error, DealFields::ADMIN)
 }
 
 /// The deal, or 404.
@@ -156,7 +151,7 @@ pub fn create(
         errors.add("pipeline_id", format!("pipeline {} does not exist", input.pipeline_id));
     }
     for id in &input.contact_ids {
-        match crate::streams::load_contact(tx, *id)? {
+        match load_contact(tx, *id)? {
             Some(contact) if !input.deal.contacts.iter().any(|c| c.id == *id) => {
                 input.deal.contacts.push(contact.snapshot())
             }
@@ -167,7 +162,7 @@ pub fn create(
     let Some(pipeline) = pipeline.filter(|_| errors.is_empty()) else { return Err(CommandError::Invalid(errors)) };
     let events = deal::create_deal(&pipeline, input.deal).map_err(refused)?;
     let id = DealId(tx.next_id(IdKind::Deal)?);
-    tx.append(&id.stream(), ExpectedVersion::NoStream, &NewEvent::from_domain_all(&events, metadata)?)?;
+    append_deal(tx, id, None, &events, metadata)?;
     Ok(Written { id, position: tx.head() })
 }
 
@@ -182,9 +177,7 @@ fn change(
     let deal = existing(tx, id)?;
     check_version(&format!("deal {id}"), expected, deal.version)?;
     let events = decide(tx, &deal)?;
-    if !events.is_empty() {
-        tx.append(&id.stream(), ExpectedVersion::Exact(deal.version), &NewEvent::from_domain_all(&events, metadata)?)?;
-    }
+    append_deal(tx, id, Some(deal.version), &events, metadata)?;
     Ok(Written { id, position: tx.head() })
 }
 
@@ -227,7 +220,7 @@ pub fn add_contact(
 ) -> Result<Written<DealId>, CommandError> {
     change(tx, id, expected, metadata, |tx, deal| {
         let snapshot = match contact {
-            ContactToAdd::Existing(contact_id) => match crate::streams::load_contact(tx, contact_id)? {
+            ContactToAdd::Existing(contact_id) => match load_contact(tx, contact_id)? {
                 Some(contact) => contact.snapshot(),
                 None => {
                     return Err(CommandError::invalid("contact_id", format!("contact {contact_id} does not exist")));

@@ -1,7 +1,73 @@
-//! The first answers to requests that carried an idempotency key, per source.
+//! The first answers to requests that carried an idempotency key, per source: stored with the
+//! request that gave them, and replayed to a repeat within the window.
 
-use domain::ids::SourceId;
+use std::time::Duration;
+
+use domain::ids::{DealId, SourceId};
+use eventlog::Transaction;
 use rusqlite::{Connection, OptionalExtension};
+
+use super::outcome::{InboundOutcome, Replayed};
+use crate::CommandError;
+
+/// An idempotency key as a request carried it, with what identifies the request's body.
+pub struct KeyedRequest<'r> {
+    pub source_id: SourceId,
+    pub key: &'r str,
+    /// Of the decoded JSON text (see `InboundRequest::body_sha256`).
+    pub body_sha256: &'r str,
+}
+
+/// The first answer to this key, if it was given within `window`. 422 when the key was used
+/// for a different body.
+pub fn earlier_answer(
+    tx: &Transaction<'_>,
+    request: &KeyedRequest<'_>,
+    window: Duration,
+) -> Result<Option<InboundOutcome>, CommandError> {
+    let Some(stored) = find(tx.sql(), request.source_id, request.key)? else { return Ok(None) };
+    let window = i64::try_from(window.as_micros()).unwrap_or(i64::MAX);
+    if stored.created_at < tx.recorded_at().timestamp_micros().saturating_sub(window) {
+        return Ok(None);
+    }
+    if stored.body_sha256 != request.body_sha256 {
+        return Err(CommandError::invalid(
+            "Idempotency-Key",
+            "this key was already used for a different body; use a new key for a new request",
+        ));
+    }
+    let deal_id = deal_of(&stored.response);
+    Ok(Some(InboundOutcome::Replayed(Replayed { status: stored.status, body: stored.response, deal_id })))
+}
+
+/// Stores the answer to a request under its key, in the request's own transaction.
+pub fn remember(
+    tx: &Transaction<'_>,
+    request: &KeyedRequest<'_>,
+    outcome: &InboundOutcome,
+) -> Result<(), CommandError> {
+    let stored = StoredAnswer {
+        body_sha256: request.body_sha256.to_owned(),
+        status: outcome.status(),
+        response: outcome.body(),
+        created_at: tx.recorded_at().timestamp_micros(),
+    };
+    save(tx.sql(), request.source_id, request.key, &stored)?;
+    Ok(())
+}
+
+/// The deal id of a stored answer (`{"deal": {"id": …}}`).
+fn deal_of(answer: &str) -> Option<DealId> {
+    #[derive(serde::Deserialize)]
+    struct Answer {
+        deal: Id,
+    }
+    #[derive(serde::Deserialize)]
+    struct Id {
+        id: DealId,
+    }
+    serde_json::from_str::<Answer>(answer).ok().map(|answer| answer.deal.id)
+}
 
 /// An answer as first sent.
 #[derive(Clone, Debug)]

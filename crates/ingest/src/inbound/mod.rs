@@ -5,18 +5,21 @@
 //! scheme over the raw bytes in constant time (403, [`verify`]), undo a `Content-Encoding` under
 //! the cap (415/413/400) and skip a byte-order mark, then ([`prepare`], shared with the mapping
 //! preview) read JSON or a form (400), apply the source's mapping and validate (422), then one
-//! write unit decides and appends; the answer is sent once the events are durable and the read
-//! models show them.
+//! write unit ([`unit`]) looks up the deal, its target ([`target`]) and contact, decides with
+//! `domain::deal::decide_inbound` and appends; it answers an [`outcome`] from which the route
+//! picks the status and body, sent once the events are durable and the read models show them.
 
 mod body;
 mod delivery_id;
 mod encoding;
 mod idempotency;
+mod outcome;
 mod parse;
 pub mod payload;
 mod prepare;
 pub mod preview;
 pub mod route;
+mod target;
 mod unit;
 mod verify;
 

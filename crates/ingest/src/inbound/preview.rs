@@ -22,9 +22,10 @@ use domain::signature::{self, VerifyError};
 use eventlog::StorageError;
 use serde_json::{Map, Value, json};
 
+use super::outcome::InboundOutcome;
 use super::parse::Carrier;
 use super::prepare::{Prepared, Received, prepare};
-use super::unit::{self, InboundAnswer};
+use super::unit;
 use crate::sources::ActiveSource;
 use crate::state::Ingest;
 
@@ -176,7 +177,7 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
 
 /// Why the dry run's transaction ends: always an error, so the log rolls the unit back.
 enum DryRun {
-    Decided(Box<Result<InboundAnswer, CommandError>>),
+    Decided(Box<Result<InboundOutcome, CommandError>>),
     Storage(StorageError),
 }
 
@@ -190,12 +191,12 @@ impl From<StorageError> for DryRun {
 async fn dry_run(
     ingest: &Ingest,
     request: unit::InboundRequest,
-) -> Result<Result<InboundAnswer, CommandError>, ApiError> {
+) -> Result<Result<InboundOutcome, CommandError>, ApiError> {
     let pipelines = ingest.pipelines.clone();
     let ran = ingest
         .log
         .write(move |tx| -> Result<(), DryRun> {
-            Err(DryRun::Decided(Box::new(unit::receive(tx, &pipelines, request))))
+            Err(DryRun::Decided(Box::new(unit::receive(tx, &pipelines, request).map(|received| received.outcome))))
         })
         .await;
     match ran {
@@ -211,7 +212,7 @@ fn answer_created(body: &Value) -> bool {
 
 /// The preview's answer: the request's answer (or its problems per field), and the mapping's
 /// account of each field.
-fn answer(mapped: &MappedOutcome, decided: Result<InboundAnswer, CommandError>) -> Result<Value, ApiError> {
+fn answer(mapped: &MappedOutcome, decided: Result<InboundOutcome, CommandError>) -> Result<Value, ApiError> {
     let mut preview = json!({
         "payload": mapped.payload,
         "idempotency_key": mapped.idempotency_key,
@@ -219,11 +220,11 @@ fn answer(mapped: &MappedOutcome, decided: Result<InboundAnswer, CommandError>) 
         "notes": mapped.notes,
     });
     match decided {
-        Ok(answer) => {
+        Ok(outcome) => {
             preview["valid"] = json!(true);
-            preview["status"] = json!(answer.status);
-            preview["duplicate"] = json!(answer.replayed);
-            let body: Value = serde_json::from_str(&answer.into_body()).map_err(ApiError::internal)?;
+            preview["status"] = json!(outcome.status());
+            preview["duplicate"] = json!(matches!(outcome, InboundOutcome::Replayed(_)));
+            let body: Value = serde_json::from_str(&outcome.into_body()).map_err(ApiError::internal)?;
             preview["deal"] = body.get("deal").cloned().unwrap_or(Value::Null);
             if answer_created(&body) {
                 // The id a creation drew was rolled back with it: another deal may take it.

@@ -7,7 +7,7 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use api::{ApiError, RequestId};
 use domain::ids::SourceId;
 use domain::signature::SignatureScheme;
-use eventlog::CatchUp;
+use eventlog::{CatchUp, Isolation, Transaction};
 
 use super::body::read_capped;
 use super::encoding::{self, DecodeError};
@@ -55,15 +55,16 @@ async fn receive(
     let prepared = prepare(&ingest, &source, received)?;
     let (pipelines, request) = (ingest.pipelines.clone(), prepared.request);
     // The unit reads and decides before it writes, so it needs no savepoint of its own.
-    let answer =
-        ingest.log.write_decided(move |tx| unit::receive(tx, &pipelines, request)).await.inspect_err(|error| {
-            metrics::counter!("dealflow_inbound_requests_total", "outcome" => outcome_of(error)).increment(1);
-        })?;
-    metrics::counter!("dealflow_inbound_requests_total", "outcome" => answer.outcome()).increment(1);
+    let unit = move |tx: &mut Transaction<'_>| unit::receive(tx, &pipelines, request);
+    let received = ingest.log.write(unit).isolation(Isolation::Decided).await.inspect_err(|error| {
+        metrics::counter!("dealflow_inbound_requests_total", "outcome" => outcome_of(error)).increment(1);
+    })?;
+    let outcome = received.outcome;
+    metrics::counter!("dealflow_inbound_requests_total", "outcome" => outcome.label()).increment(1);
     // Read-your-writes, as for admin commands: a GET right after this answer shows the deal.
-    read_models.wait(answer.position).await;
-    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
-    let mut response = HttpResponse::build(status).content_type("application/json").body(answer.into_body());
+    read_models.wait(received.position).await;
+    let status = StatusCode::from_u16(outcome.status()).unwrap_or(StatusCode::OK);
+    let mut response = HttpResponse::build(status).content_type("application/json").body(outcome.into_body());
     response.extensions_mut().insert(request_log::RecordedInUnit);
     Ok(response)
 }

@@ -1,23 +1,28 @@
 //! The write unit of one inbound request: runs on the writer thread, so its look-ups and the
-//! appends they lead to cannot interleave with another request's.
+//! appends they lead to cannot interleave with another request's. Its steps: replay an earlier
+//! answer to the idempotency key, or load the deal and its target, find or create the contact,
+//! decide with [`decide_inbound`], append the deal's events and the source's receipt; then
+//! record the request in the source's log. The answer's status and body are the route's.
 
 use std::time::Duration;
 
 use domain::Metadata;
-use domain::deal::{Deal, DealEdit, NewDeal, add_contact, create_deal, edit_deal, move_deal};
+use domain::deal::{Deal, InboundDeal, decide_inbound};
 use domain::events::{DomainEvent, InboundReceived};
 use domain::ids::{DealId, IdKind, PipelineId, SourceId};
-use domain::pipeline::Pipeline;
-use domain::values::{Currency, CustomFields, FieldErrors};
+use domain::values::{Currency, FieldErrors};
 use eventlog::{ExpectedVersion, NewEvent, Transaction};
 
-use super::idempotency::{self, StoredAnswer};
+use super::idempotency::{self, KeyedRequest};
+use super::outcome::{Decided, InboundOutcome};
 use super::payload::InboundPayload;
+use super::target::{self, Target};
 use crate::CommandError;
 use crate::contacts::{self, ResolvedContact};
 use crate::lookups::{claim_external_id, deal_by_external_id};
+use crate::refusals::{DealFields, deal_refused};
 use crate::request_log;
-use crate::streams::{PipelineCache, evolve_deal, load_deal};
+use crate::streams::{PipelineCache, append_deal, evolve_deal, load_deal};
 
 /// One verified inbound request, parsed.
 pub struct InboundRequest {
@@ -38,40 +43,17 @@ pub struct InboundRequest {
     pub metadata: Metadata,
 }
 
-/// The answer to send. Its JSON is built off the writer thread unless it had to be stored for
-/// an idempotency key.
-pub struct InboundAnswer {
-    pub status: u16,
-    /// True when this repeats the first answer to the same idempotency key.
-    pub replayed: bool,
-    /// The log's head when the unit ran: everything the answer shows is at or before it.
+/// What the unit answers: the request's outcome, and the log's head when the unit ran
+/// (everything the answer shows is at or before it).
+pub struct Received {
+    pub outcome: InboundOutcome,
     pub position: u64,
-    /// The deal the request created, updated or replayed.
-    pub deal_id: Option<DealId>,
-    body: Body,
 }
 
-enum Body {
-    Json(String),
-    Decided { deal: Box<Deal>, contact: Option<ResolvedContact>, created: bool },
-}
-
-impl InboundAnswer {
-    /// What the request came to, as counted in `dealflow_inbound_requests_total`.
-    pub fn outcome(&self) -> &'static str {
-        match (self.replayed, self.status) {
-            (true, _) => "replayed",
-            (false, 201) => "created",
-            (false, _) => "updated",
-        }
-    }
-
-    /// The JSON body.
-    pub fn into_body(self) -> String {
-        match self.body {
-            Body::Json(json) => json,
-            Body::Decided { deal, contact, created } => answer_json(&deal, contact.as_ref(), created),
-        }
+impl InboundRequest {
+    fn keyed(&self) -> Option<KeyedRequest<'_>> {
+        let key = self.idempotency_key.as_deref()?;
+        Some(KeyedRequest { source_id: self.source_id, key, body_sha256: &self.body_sha256 })
     }
 }
 
@@ -81,100 +63,49 @@ pub fn receive(
     tx: &mut Transaction<'_>,
     pipelines: &PipelineCache,
     request: InboundRequest,
-) -> Result<InboundAnswer, CommandError> {
-    let answer = decide(tx, pipelines, &request)?;
-    request_log::store::insert(tx.sql(), &log_entry(tx, &request, &answer))?;
-    Ok(answer)
+) -> Result<Received, CommandError> {
+    let replayed = match request.keyed() {
+        Some(keyed) => idempotency::earlier_answer(tx, &keyed, request.idempotency_window)?,
+        None => None,
+    };
+    let outcome = match replayed {
+        Some(replayed) => replayed,
+        None => write_deal(tx, pipelines, &request)?,
+    };
+    let position = tx.head();
+    request_log::store::insert(tx.sql(), &log_entry(tx, &request, &outcome))?;
+    Ok(Received { outcome, position })
 }
 
-/// The request log's row of a request the unit answered.
-fn log_entry(tx: &Transaction<'_>, request: &InboundRequest, answer: &InboundAnswer) -> request_log::Entry {
-    let outcome = match answer.outcome() {
-        "replayed" => request_log::Outcome::Replayed,
-        "created" => request_log::Outcome::Created,
-        _ => request_log::Outcome::Updated,
-    };
-    let reason = match (&request.idempotency_key, answer.replayed) {
-        (Some(key), true) => Some(request_log::classify::duplicate(key)),
-        _ if !request.notes.is_empty() => Some(request.notes.join("; ")),
-        _ => None,
-    };
-    request_log::Entry {
-        source_id: request.source_id,
-        received_at: tx.recorded_at(),
-        status: answer.status,
-        outcome,
-        reason,
-        body_size: Some(request.size),
-        idempotency_key: request.idempotency_key.clone(),
-        deal_id: answer.deal_id,
-    }
-}
-
-fn decide(
+/// The request's deal (and contact) decided and appended, its receipt recorded, and its answer
+/// remembered under its idempotency key.
+fn write_deal(
     tx: &mut Transaction<'_>,
     pipelines: &PipelineCache,
     request: &InboundRequest,
-) -> Result<InboundAnswer, CommandError> {
-    if let Some(answer) = earlier_answer(tx, request)? {
-        return Ok(answer);
-    }
+) -> Result<InboundOutcome, CommandError> {
     let existing = existing_deal(tx, request)?;
-    let target = resolve_target(tx, pipelines, request, existing.as_ref())?;
+    let payload = (&request.payload, &request.payload_errors);
+    let target = target::resolve(tx, pipelines, payload, request.default_pipeline_id, existing.as_ref())?;
     let contact = match request.payload.contact.clone() {
         Some(input) => Some(contacts::find_or_create(tx, input, &request.metadata)?),
         None => None,
     };
+    let snapshot = contact.as_ref().map(|c| &c.snapshot);
+    let events = decide_inbound(existing.as_ref(), &target.pipeline, snapshot, &deal_input(request, &target))
+        .map_err(|error| deal_refused(error, DealFields::INBOUND))?;
     let created = existing.is_none();
-    let (deal, deal_changed) = match existing {
-        Some(deal) => update(tx, request, &target, deal, contact.as_ref())?,
-        None => (create(tx, request, &target, contact.as_ref())?, true),
-    };
-    if deal_changed || contact.as_ref().is_some_and(|c| c.created) {
+    let changed = !events.is_empty() || contact.as_ref().is_some_and(|c| c.created);
+    let deal = save_deal(tx, request, existing, &events)?;
+    if changed {
         record_receipt(tx, request, deal.id, contact.as_ref(), created)?;
     }
-    let status = if created { 201 } else { 200 };
-    let deal_id = Some(deal.id);
-    let body = match &request.idempotency_key {
-        Some(key) => Body::Json(remember(tx, request, key, status, answer_json(&deal, contact.as_ref(), created))?),
-        None => Body::Decided { deal: Box::new(deal), contact, created },
-    };
-    Ok(InboundAnswer { status, replayed: false, position: tx.head(), deal_id, body })
-}
-
-fn earlier_answer(tx: &Transaction<'_>, request: &InboundRequest) -> Result<Option<InboundAnswer>, CommandError> {
-    let Some(key) = &request.idempotency_key else { return Ok(None) };
-    let Some(stored) = idempotency::find(tx.sql(), request.source_id, key)? else { return Ok(None) };
-    let window = i64::try_from(request.idempotency_window.as_micros()).unwrap_or(i64::MAX);
-    if stored.created_at < tx.recorded_at().timestamp_micros().saturating_sub(window) {
-        return Ok(None);
+    let decided = Decided { deal: Box::new(deal), contact };
+    let outcome = if created { InboundOutcome::Created(decided) } else { InboundOutcome::Updated(decided) };
+    if let Some(keyed) = request.keyed() {
+        idempotency::remember(tx, &keyed, &outcome)?;
     }
-    if stored.body_sha256 != request.body_sha256 {
-        return Err(CommandError::invalid(
-            "Idempotency-Key",
-            "this key was already used for a different body; use a new key for a new request",
-        ));
-    }
-    Ok(Some(InboundAnswer {
-        status: stored.status,
-        deal_id: deal_of(&stored.response),
-        body: Body::Json(stored.response),
-        replayed: true,
-        position: tx.head(),
-    }))
-}
-
-/// The deal id of a stored answer (`{"deal": {"id": …}}`).
-fn deal_of(answer: &str) -> Option<DealId> {
-    #[derive(serde::Deserialize)]
-    struct Answer {
-        deal: Id,
-    }
-    #[derive(serde::Deserialize)]
-    struct Id {
-        id: DealId,
-    }
-    serde_json::from_str::<Answer>(answer).ok().map(|answer| answer.deal.id)
+    Ok(outcome)
 }
 
 fn existing_deal(tx: &Transaction<'_>, request: &InboundRequest) -> Result<Option<Deal>, CommandError> {
@@ -185,111 +116,42 @@ fn existing_deal(tx: &Transaction<'_>, request: &InboundRequest) -> Result<Optio
     }
 }
 
-/// Where the deal goes: the pipeline (given, the deal's own, or the source's default) and the
-/// stage asked for, if any. Reports every problem together with the payload's own.
-struct Target {
-    pipeline: Pipeline,
-    stage: Option<domain::ids::StageId>,
-    /// True when the request names a pipeline or stage, i.e. asks for a move.
-    moves: bool,
-}
-
-fn resolve_target(
-    tx: &Transaction<'_>,
-    pipelines: &PipelineCache,
-    request: &InboundRequest,
-    existing: Option<&Deal>,
-) -> Result<Target, CommandError> {
+/// The request as the domain decision takes it.
+fn deal_input(request: &InboundRequest, target: &Target) -> InboundDeal {
     let payload = &request.payload;
-    let mut errors = request.payload_errors.clone();
-    if existing.is_none() && payload.title.is_none() && !errors.fields().any(|f| f == "title") {
-        errors.add("title", "is required when creating a deal");
-    }
-    let pipeline_id =
-        payload.pipeline_id.or(existing.map(|deal| deal.pipeline.id)).unwrap_or(request.default_pipeline_id);
-    let pipeline = pipelines.load(tx, pipeline_id)?.filter(|p| !p.deleted);
-    if pipeline.is_none() && !errors.fields().any(|f| f == "pipeline_id") {
-        errors.add("pipeline_id", format!("pipeline {pipeline_id} does not exist"));
-    }
-    let stage = match (&pipeline, &payload.stage) {
-        (Some(pipeline), Some(wanted)) => match pipeline.find_stage(wanted) {
-            Some(stage) => Some(stage.id),
-            None => {
-                errors
-                    .add("stage", format!("pipeline {pipeline_id} has no stage {wanted:?} (give a stage id or name)"));
-                None
-            }
-        },
-        _ => None,
-    };
-    match pipeline {
-        Some(pipeline) if errors.is_empty() => {
-            Ok(Target { pipeline, stage, moves: payload.pipeline_id.is_some() || payload.stage.is_some() })
-        }
-        _ => Err(CommandError::Invalid(errors)),
-    }
-}
-
-fn create(
-    tx: &mut Transaction<'_>,
-    request: &InboundRequest,
-    target: &Target,
-    contact: Option<&ResolvedContact>,
-) -> Result<Deal, CommandError> {
-    let payload = &request.payload;
-    let Some(title) = payload.title.clone() else { return Err(CommandError::invalid("title", "is required")) };
-    let new = NewDeal {
-        title,
-        amount: payload.amount.unwrap_or_default(),
-        currency: payload.currency.unwrap_or(request.default_currency),
-        close_date: payload.close_date.flatten(),
-        stage_id: target.stage,
-        custom_fields: payload.custom_fields.as_ref().map(|p| CustomFields::default().patched(p)).unwrap_or_default(),
-        source_id: Some(request.source_id),
-        external_id: payload.external_id.clone(),
-        contacts: contact.map(|c| c.snapshot.clone()).into_iter().collect(),
-    };
-    let events = create_deal(&target.pipeline, new).map_err(|e| CommandError::invalid("stage", e.to_string()))?;
-    let id = DealId(tx.next_id(IdKind::Deal)?);
-    tx.append(&id.stream(), ExpectedVersion::NoStream, &NewEvent::from_domain_all(&events, &request.metadata)?)?;
-    if let Some(external_id) = &payload.external_id {
-        claim_external_id(tx.sql(), request.source_id, external_id, id)?;
-    }
-    evolve_deal(None, id, &events, 1, tx, &request.metadata.actor)
-        .ok_or_else(|| CommandError::NotFound(format!("deal {id}")))
-}
-
-fn update(
-    tx: &mut Transaction<'_>,
-    request: &InboundRequest,
-    target: &Target,
-    deal: Deal,
-    contact: Option<&ResolvedContact>,
-) -> Result<(Deal, bool), CommandError> {
-    let payload = &request.payload;
-    let edit = DealEdit {
+    InboundDeal {
         title: payload.title.clone(),
         amount: payload.amount,
         currency: payload.currency,
         close_date: payload.close_date,
         custom_fields: payload.custom_fields.clone(),
+        external_id: payload.external_id.clone(),
+        source_id: request.source_id,
+        default_currency: request.default_currency,
+        stage: target.stage,
+        moves: target.moves,
+    }
+}
+
+/// Appends the deal's events (a new deal claims its external id) and answers the deal with them
+/// folded in.
+fn save_deal(
+    tx: &mut Transaction<'_>,
+    request: &InboundRequest,
+    existing: Option<Deal>,
+    events: &[DomainEvent],
+) -> Result<Deal, CommandError> {
+    let (id, version) = match &existing {
+        Some(deal) => (deal.id, Some(deal.version)),
+        None => (DealId(tx.next_id(IdKind::Deal)?), None),
     };
-    let mut events = edit_deal(&deal, &edit);
-    if target.moves {
-        let moved = move_deal(&deal, &target.pipeline, target.stage)
-            .map_err(|e| CommandError::invalid("stage", e.to_string()))?;
-        events.extend(moved);
+    append_deal(tx, id, version, events, &request.metadata)?;
+    if let (None, Some(external_id)) = (version, &request.payload.external_id) {
+        claim_external_id(tx.sql(), request.source_id, external_id, id)?;
     }
-    if let Some(contact) = contact {
-        events.extend(add_contact(&deal, contact.snapshot.clone()));
-    }
-    if events.is_empty() {
-        return Ok((deal, false));
-    }
-    let (id, version) = (deal.id, deal.version);
-    tx.append(&id.stream(), ExpectedVersion::Exact(version), &NewEvent::from_domain_all(&events, &request.metadata)?)?;
-    let deal = evolve_deal(Some(deal), id, &events, version + 1, tx, &request.metadata.actor);
-    Ok((deal.ok_or_else(|| CommandError::NotFound(format!("deal {id}")))?, true))
+    let first_version = version.map_or(1, |v| v + 1);
+    evolve_deal(existing, id, events, first_version, tx, &request.metadata.actor)
+        .ok_or_else(|| CommandError::NotFound(format!("deal {id}")))
 }
 
 fn record_receipt(
@@ -316,58 +178,26 @@ fn record_receipt(
     Ok(())
 }
 
-/// The answer of SPEC §5, serialised straight from the deal (no intermediate JSON tree).
-fn answer_json(deal: &Deal, contact: Option<&ResolvedContact>, created: bool) -> String {
-    #[derive(serde::Serialize)]
-    struct Answer<'a> {
-        deal: DealSummary<'a>,
-        contact: Option<ContactSummary<'a>>,
-        created: bool,
-    }
-    #[derive(serde::Serialize)]
-    struct DealSummary<'a> {
-        id: DealId,
-        title: &'a str,
-        amount: domain::values::Amount,
-        status: domain::events::DealStatus,
-        stage: &'a domain::events::StageRef,
-        pipeline: &'a domain::events::PipelineRef,
-    }
-    #[derive(serde::Serialize)]
-    struct ContactSummary<'a> {
-        id: domain::ids::ContactId,
-        email: &'a str,
-        created: bool,
-    }
-    let answer = Answer {
-        deal: DealSummary {
-            id: deal.id,
-            title: &deal.title,
-            amount: deal.amount,
-            status: deal.status,
-            stage: &deal.stage,
-            pipeline: &deal.pipeline,
-        },
-        contact: contact.map(|c| ContactSummary { id: c.snapshot.id, email: &c.snapshot.email, created: c.created }),
-        created,
+/// The request log's row of a request the unit answered.
+fn log_entry(tx: &Transaction<'_>, request: &InboundRequest, outcome: &InboundOutcome) -> request_log::Entry {
+    let (logged, replayed) = match outcome {
+        InboundOutcome::Created(_) => (request_log::Outcome::Created, false),
+        InboundOutcome::Updated(_) => (request_log::Outcome::Updated, false),
+        InboundOutcome::Replayed(_) => (request_log::Outcome::Replayed, true),
     };
-    serde_json::to_string(&answer).unwrap_or_default()
-}
-
-/// Stores the answer under the request's idempotency key and gives it back.
-fn remember(
-    tx: &Transaction<'_>,
-    request: &InboundRequest,
-    key: &str,
-    status: u16,
-    body: String,
-) -> Result<String, CommandError> {
-    let stored = StoredAnswer {
-        body_sha256: request.body_sha256.clone(),
-        status,
-        response: body,
-        created_at: tx.recorded_at().timestamp_micros(),
+    let reason = match (&request.idempotency_key, replayed) {
+        (Some(key), true) => Some(request_log::classify::duplicate(key)),
+        _ if !request.notes.is_empty() => Some(request.notes.join("; ")),
+        _ => None,
     };
-    idempotency::save(tx.sql(), request.source_id, key, &stored)?;
-    Ok(stored.response)
+    request_log::Entry {
+        source_id: request.source_id,
+        received_at: tx.recorded_at(),
+        status: outcome.status(),
+        outcome: logged,
+        reason,
+        body_size: Some(request.size),
+        idempotency_key: request.idempotency_key.clone(),
+        deal_id: outcome.deal_id(),
+    }
 }

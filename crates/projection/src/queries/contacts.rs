@@ -6,7 +6,9 @@ use domain::ids::ContactId;
 use eventlog::from_micros;
 use rusqlite::{Connection, OptionalExtension, Row};
 
-use super::rows::{Conditions, ListSql, page_and_total, search_needle};
+use listquery::Where;
+
+use super::rows::{ListSql, page_and_total, search_needle};
 
 /// `orderBy` names and their columns.
 pub const ORDER_COLUMNS: &[(&str, &str)] = &[
@@ -47,7 +49,7 @@ pub fn list(
     order: Order,
     page: Page,
 ) -> rusqlite::Result<(u64, Vec<Contact>)> {
-    let mut conditions = Conditions::default();
+    let mut conditions = Where::default();
     if let Some(search) = search {
         // search_text holds the email, "first last" and the company (migration 0011).
         conditions.push("instr(search_text, ?) > 0", [search_needle(search)]);

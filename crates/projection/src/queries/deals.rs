@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use api::{Order, Page};
-use chrono::NaiveDate;
 use domain::deal::{Deal, Note, Task};
 use domain::events::{ContactSnapshot, DealStatus, PipelineRef, StageRef, StageType};
 use domain::ids::{ContactId, DealId, NoteId, PipelineId, SourceId, StageId, TaskId};
@@ -11,35 +10,8 @@ use domain::values::{Amount, Currency};
 use eventlog::from_micros;
 use rusqlite::{Connection, OptionalExtension, Row};
 
-use super::rows::{Conditions, ListSql, int, invalid, page_and_total, search_needle, text};
-
-/// `orderBy` names and their columns.
-pub const ORDER_COLUMNS: &[(&str, &str)] = &[
-    ("id", "d.id"),
-    ("title", "d.title"),
-    ("amount", "d.amount_units"),
-    ("currency", "d.currency"),
-    ("close_date", "d.close_date"),
-    ("status", "d.status"),
-    ("pipeline_id", "d.pipeline_id"),
-    ("stage_id", "d.stage_id"),
-    ("source_id", "d.source_id"),
-    ("created_at", "d.created_at"),
-    ("updated_at", "d.updated_at"),
-];
-
-/// Filters of `GET /api/deals`.
-#[derive(Clone, Debug, Default)]
-pub struct DealFilters {
-    pub search: Option<String>,
-    pub pipeline_id: Option<PipelineId>,
-    pub stage_id: Option<StageId>,
-    pub status: Option<DealStatus>,
-    pub source_id: Option<SourceId>,
-    pub contact_id: Option<ContactId>,
-    pub close_date_from: Option<NaiveDate>,
-    pub close_date_to: Option<NaiveDate>,
-}
+pub use super::deal_filters::{DealFilters, DealListQuery, ORDER_COLUMNS};
+use super::rows::{ListSql, invalid, page_and_total};
 
 const SELECT: &str =
     "SELECT d.id, d.title, d.amount, d.currency, d.close_date, d.status, d.pipeline_id, p.name, d.stage_id,
@@ -97,38 +69,9 @@ pub fn find(conn: &Connection, id: DealId) -> rusqlite::Result<Option<Deal>> {
 /// A page of deals (with contacts, without notes and tasks) and the total matching.
 pub fn list(conn: &Connection, filters: &DealFilters, order: Order, page: Page) -> rusqlite::Result<(u64, Vec<Deal>)> {
     let list = ListSql { select: SELECT, count_from: "rm_deals d", id: "d.id" };
-    let (total, mut deals) = page_and_total(conn, list, &conditions(filters), order, page, deal)?;
+    let (total, mut deals) = page_and_total(conn, list, &filters.where_sql(), order, page, deal)?;
     attach_contacts(conn, &mut deals)?;
     Ok((total, deals))
-}
-
-fn conditions(filters: &DealFilters) -> Conditions {
-    let mut conditions = Conditions::default();
-    if let Some(search) = &filters.search {
-        conditions.push("(instr(d.search_text, ?) > 0 OR d.external_id = ?)", [search_needle(search), text(search)]);
-    }
-    if let Some(id) = filters.pipeline_id {
-        conditions.push("d.pipeline_id = ?", [int(id.0)]);
-    }
-    if let Some(id) = filters.stage_id {
-        conditions.push("d.stage_id = ?", [int(id.0)]);
-    }
-    if let Some(status) = filters.status {
-        conditions.push("d.status = ?", [text(status.as_str())]);
-    }
-    if let Some(id) = filters.source_id {
-        conditions.push("d.source_id = ?", [int(id.0)]);
-    }
-    if let Some(id) = filters.contact_id {
-        conditions.push("d.id IN (SELECT deal_id FROM rm_deal_contacts WHERE contact_id = ?)", [int(id.0)]);
-    }
-    if let Some(from) = filters.close_date_from {
-        conditions.push("d.close_date >= ?", [text(from.to_string())]);
-    }
-    if let Some(to) = filters.close_date_to {
-        conditions.push("d.close_date <= ?", [text(to.to_string())]);
-    }
-    conditions
 }
 
 fn attach_contacts(conn: &Connection, deals: &mut [Deal]) -> rusqlite::Result<()> {

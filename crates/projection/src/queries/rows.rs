@@ -1,42 +1,14 @@
-//! Helpers for reading rows: typed conversion failures and dynamic `WHERE` clauses.
+//! Helpers for reading rows: typed conversion failures, search needles, and a page of a list
+//! with its total.
 
 use api::{Order, Page};
+use listquery::Where;
 use rusqlite::types::{Type, Value};
 use rusqlite::{Connection, Row};
 
 /// A stored value that does not parse as its type (a bug or a corrupt file, never user input).
 pub fn invalid(index: usize, what: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(index, Type::Text, format!("stored {what} does not parse").into())
-}
-
-/// `WHERE` conditions and their parameters, built from optional filters.
-#[derive(Default)]
-pub struct Conditions {
-    clauses: Vec<String>,
-    pub params: Vec<Value>,
-}
-
-impl Conditions {
-    /// Adds a condition with `?` placeholders and their values.
-    pub fn push(&mut self, clause: &str, values: impl IntoIterator<Item = Value>) {
-        self.clauses.push(clause.to_owned());
-        self.params.extend(values);
-    }
-
-    /// ` WHERE a AND b`, or nothing.
-    pub fn sql(&self) -> String {
-        if self.clauses.is_empty() { String::new() } else { format!(" WHERE {}", self.clauses.join(" AND ")) }
-    }
-}
-
-/// A text parameter.
-pub fn text(value: impl Into<String>) -> Value {
-    Value::Text(value.into())
-}
-
-/// An integer parameter.
-pub fn int(value: u64) -> Value {
-    Value::Integer(i64::try_from(value).unwrap_or(i64::MAX))
 }
 
 /// The parameter that a search's `instr(search_text, ?) > 0` looks for: the text folded as
@@ -69,7 +41,7 @@ pub struct ListSql<'a> {
 pub fn page_and_total<T>(
     conn: &Connection,
     list: ListSql<'_>,
-    conditions: &Conditions,
+    conditions: &Where,
     order: Order,
     page: Page,
     read: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
@@ -85,13 +57,13 @@ pub fn page_and_total<T>(
     );
     let rows: Vec<T> = conn
         .prepare(&sql)?
-        .query_map(rusqlite::params_from_iter(&conditions.params), read)?
+        .query_map(rusqlite::params_from_iter(conditions.params()), read)?
         .collect::<Result<_, _>>()?;
     let total = match total_from_page(page, rows.len()) {
         Some(total) => total,
         None => conn
             .prepare(&format!("SELECT count(*) FROM {}{}", list.count_from, conditions.sql()))?
-            .query_row(rusqlite::params_from_iter(&conditions.params), |row| row.get(0))?,
+            .query_row(rusqlite::params_from_iter(conditions.params()), |row| row.get(0))?,
     };
     Ok((total, rows))
 }

@@ -4,14 +4,13 @@ use actix_web::HttpResponse;
 use actix_web::http::header::ETAG;
 use actix_web::web::{self, Data, Path, Query};
 use api::{ApiError, Authenticated, ListParams, etag, path_id};
-use domain::events::DealStatus;
-use domain::ids::{ContactId, DealId, PipelineId, SourceId, StageId};
+use domain::ids::DealId;
 use eventlog::{SqliteEventLog, StorageError, reader};
 use serde_json::json;
 
 use super::{params, read};
 use crate::history;
-use crate::queries::deals::{self, DealFilters, ORDER_COLUMNS};
+use crate::queries::deals::{self, DealFilters, DealListQuery};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/deals").route(web::get().to(list)))
@@ -21,19 +20,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// The filters of `GET /api/deals` (and of the console's deals list) from the query string.
 pub fn deal_filters(params: &ListParams) -> Result<DealFilters, ApiError> {
-    Ok(DealFilters {
-        search: params.get("search").map(str::to_owned),
-        pipeline_id: params.parsed::<PipelineId>("pipeline_id", "a pipeline id")?,
-        stage_id: params.parsed::<StageId>("stage_id", "a stage id")?,
-        status: params
-            .get("status")
-            .map(|s| DealStatus::parse(s).ok_or_else(|| ApiError::bad_field("status", "must be open, won or lost")))
-            .transpose()?,
-        source_id: params.parsed::<SourceId>("source_id", "a source id")?,
-        contact_id: params.parsed::<ContactId>("contact_id", "a contact id")?,
-        close_date_from: params.date("close_date_from")?,
-        close_date_to: params.date("close_date_to")?,
-    })
+    DealListQuery::read(params.pairs())?.filters()
 }
 
 async fn list(
@@ -42,9 +29,8 @@ async fn list(
     query: Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, ApiError> {
     let params = params(query);
-    let page = params.page(30, 1000)?;
-    let order = params.order(ORDER_COLUMNS, "d.id")?;
-    let filters = deal_filters(&params)?;
+    let query = DealListQuery::read(params.pairs())?;
+    let (page, order, filters) = (query.page()?, query.order()?, query.filters()?);
     let (total, found) = read(&log, move |conn| Ok(deals::list(conn, &filters, order, page)?)).await?;
     let items: Vec<_> = found.iter().map(deals::list_item).collect();
     Ok(HttpResponse::Ok().json(json!({ "total": total, "deals": items })))

@@ -45,7 +45,7 @@ pub fn created(
         stored.at(),
         stored.version,
     ])?;
-    board.add(e.stage.id, 1, e.amount.decimal());
+    board.add(e.stage.id, e.currency.code(), 1, e.amount.decimal());
     Ok(())
 }
 
@@ -61,16 +61,27 @@ pub fn updated(
         conn.prepare_cached("UPDATE rm_deals SET title = ?2 WHERE id = ?1")?.execute((id.0, &title.new))?;
     }
     if let Some(amount) = &c.amount {
-        let stage: Option<u64> = conn
-            .prepare_cached("UPDATE rm_deals SET amount = ?2, amount_units = ?3 WHERE id = ?1 RETURNING stage_id")?
-            .query_row((id.0, amount.new.to_string(), amount.new.units()), |row| row.get(0))
+        // The currency as it was: a currency changed by the same event moves the new amount below.
+        let stage: Option<(u64, String)> = conn
+            .prepare_cached(
+                "UPDATE rm_deals SET amount = ?2, amount_units = ?3 WHERE id = ?1 RETURNING stage_id, currency",
+            )?
+            .query_row((id.0, amount.new.to_string(), amount.new.units()), |row| Ok((row.get(0)?, row.get(1)?)))
             .optional()?;
-        if let Some(stage) = stage {
-            board.add(domain::ids::StageId(stage), 0, amount.new.decimal() - amount.old.decimal());
+        if let Some((stage, currency)) = stage {
+            board.add(domain::ids::StageId(stage), &currency, 0, amount.new.decimal() - amount.old.decimal());
         }
     }
     if let Some(currency) = &c.currency {
-        conn.prepare_cached("UPDATE rm_deals SET currency = ?2 WHERE id = ?1")?.execute((id.0, currency.new.code()))?;
+        let moved: Option<(u64, String)> = conn
+            .prepare_cached("UPDATE rm_deals SET currency = ?2 WHERE id = ?1 RETURNING stage_id, amount")?
+            .query_row((id.0, currency.new.code()), |row| Ok((row.get(0)?, row.get(1)?)))
+            .optional()?;
+        if let Some((stage, amount)) = moved {
+            let (stage, amount) = (domain::ids::StageId(stage), Decimal::from_str(&amount).unwrap_or_default());
+            board.add_in_currency(stage, currency.old.code(), -1, -amount);
+            board.add_in_currency(stage, currency.new.code(), 1, amount);
+        }
     }
     if let Some(date) = &c.close_date {
         conn.prepare_cached("UPDATE rm_deals SET close_date = ?2 WHERE id = ?1")?
@@ -90,17 +101,17 @@ pub fn stage_changed(
     stored: &Stored,
     board: &mut BoardDelta,
 ) -> rusqlite::Result<()> {
-    let amount: Option<String> = conn
+    let moved: Option<(String, String)> = conn
         .prepare_cached(
-            "UPDATE rm_deals SET stage_id = ?2, pipeline_id = ?3, status = ?4 WHERE id = ?1 RETURNING amount",
+            "UPDATE rm_deals SET stage_id = ?2, pipeline_id = ?3, status = ?4 WHERE id = ?1 RETURNING amount, currency",
         )?
-        .query_row((id.0, e.to.id.0, e.pipeline.id.0, e.status.as_str()), |row| row.get(0))
+        .query_row((id.0, e.to.id.0, e.pipeline.id.0, e.status.as_str()), |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()?;
     board.touch(id, stored.version, stored.at());
-    if let Some(amount) = amount {
+    if let Some((amount, currency)) = moved {
         let amount = Decimal::from_str(&amount).unwrap_or_default();
-        board.add(e.from.id, -1, -amount);
-        board.add(e.to.id, 1, amount);
+        board.add(e.from.id, &currency, -1, -amount);
+        board.add(e.to.id, &currency, 1, amount);
     }
     Ok(())
 }

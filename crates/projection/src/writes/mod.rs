@@ -63,6 +63,7 @@ pub fn apply(conn: &Connection, event: &DomainEvent, stored: &Stored, board: &mu
 pub fn clear(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
         "DELETE FROM rm_pipelines; DELETE FROM rm_stages; DELETE FROM rm_contacts; DELETE FROM rm_deals;
-         DELETE FROM rm_deal_contacts; DELETE FROM rm_deal_notes; DELETE FROM rm_deal_tasks; DELETE FROM rm_board;",
+         DELETE FROM rm_deal_contacts; DELETE FROM rm_deal_notes; DELETE FROM rm_deal_tasks; DELETE FROM rm_board;
+         DELETE FROM rm_board_currencies;",
     )
 }

@@ -9,13 +9,14 @@ use actix_web::web::{self, Data, Path, Query};
 use api::{ApiError, ListParams, path_id};
 use chrono::{DateTime, Utc};
 use console::{PageError, Pages, Session};
-use domain::ids::DealId;
+use domain::ids::{DealId, SourceId};
 use eventlog::{SqliteEventLog, StorageError, reader};
 use projection::history;
 use projection::queries::deals;
 use serde_json::{Value, json};
 
 use super::forms::{field_errors, may, with_layout};
+use super::stale;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/deals/{id}", web::get().to(show));
@@ -38,23 +39,32 @@ async fn show(
     let id: DealId = path_id(&id)?;
     let params = ListParams::new(query.into_inner());
     let typed = params.get("asOf").unwrap_or_default().to_owned();
+    // After a form whose version was stale (see `stale.rs`).
+    let shown = Shown { typed: &typed, notice: params.get(stale::FLAG).map(|_| stale::message("deal")) };
     match params.instant("asOf") {
-        Ok(as_of) => render(&log, &session, id, as_of, &typed, None).await,
+        Ok(as_of) => render(&log, &session, id, as_of, shown, None).await,
         Err(error) => {
             let refused = Refused { form: "as_of", values: json!({}), error };
-            render(&log, &session, id, None, &typed, Some(refused)).await
+            render(&log, &session, id, None, shown, Some(refused)).await
         }
     }
 }
 
-/// The deal page: now, or as of `as_of` (`typed` is the field's text); with a refused form's
-/// values and errors (answered with the error's status).
+/// What the page shows besides the deal: the As of field's text, and a notice at the top.
+#[derive(Default)]
+pub struct Shown<'a> {
+    pub typed: &'a str,
+    pub notice: Option<String>,
+}
+
+/// The deal page: now, or as of `as_of`; with a refused form's values and errors (answered with
+/// the error's status).
 pub async fn render(
     log: &SqliteEventLog,
     session: &Session,
     id: DealId,
     as_of: Option<DateTime<Utc>>,
-    typed: &str,
+    shown: Shown<'_>,
     refused: Option<Refused>,
 ) -> Result<HttpResponse, PageError> {
     let (deal, timeline) = log.read_async(move |conn| read(conn, id, as_of)).await.map_err(ApiError::from)?;
@@ -67,10 +77,10 @@ pub async fn render(
             let refused = Refused { form: "as_of", values: json!({}), error };
             let current = log.read_async(move |conn| read(conn, id, None)).await.map_err(ApiError::from)?;
             let deal = current.0.ok_or_else(|| ApiError::not_found(format!("deal {id} does not exist")))?;
-            return page(session, deal, current.1, None, typed, Some(refused));
+            return page(session, deal, current.1, None, shown, Some(refused));
         }
     };
-    page(session, deal, timeline, as_of, typed, refused)
+    page(session, deal, timeline, as_of, shown, refused)
 }
 
 fn page(
@@ -78,7 +88,7 @@ fn page(
     deal: Value,
     timeline: Vec<Value>,
     as_of: Option<DateTime<Utc>>,
-    typed: &str,
+    shown: Shown<'_>,
     refused: Option<Refused>,
 ) -> Result<HttpResponse, PageError> {
     let now = as_of.is_none();
@@ -92,7 +102,7 @@ fn page(
         status = r.error.status;
     }
     let page = json!({
-        "deal": deal, "history": timeline, "as_of": as_of.map(|t| t.to_rfc3339()), "as_of_typed": typed,
+        "deal": deal, "history": timeline, "as_of": as_of.map(|t| t.to_rfc3339()), "as_of_typed": shown.typed, "notice": shown.notice,
         "now": Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(), "values": values, "errors": errors,
         "refused": refused.as_ref().map(|r| r.form),
         "can_note": can(Method::POST, "/api/deals/{id}/notes/new"),
@@ -128,5 +138,15 @@ fn read(
             })
         })
         .collect();
-    Ok((deal.map(|d| json!(d)), timeline))
+    let mut deal = deal.map(|d| json!(d));
+    if let Some(deal) = &mut deal {
+        deal["source_name"] = json!(source_name(conn, &deal["source_id"])?);
+    }
+    Ok((deal, timeline))
+}
+
+/// The name of the deal's inbound source (`None` without one, or when it was deleted).
+fn source_name(conn: &rusqlite::Connection, source_id: &Value) -> Result<Option<String>, StorageError> {
+    let Some(id) = source_id.as_u64() else { return Ok(None) };
+    Ok(ingest::sources::store::find(conn, SourceId(id))?.map(|source| source.name))
 }

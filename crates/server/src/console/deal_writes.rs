@@ -16,8 +16,9 @@ use ingest::Ingest;
 use ingest::commands::deals as commands;
 use serde_json::{Map, Value};
 
-use super::deal::{Refused, render};
+use super::deal::{Refused, Shown, render};
 use super::forms::Posted;
+use super::stale;
 use crate::http::commands::caught_up;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -27,14 +28,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/deals/{id}/edit", web::post().to(edit));
 }
 
-/// The named fields as the API's JSON body: strings as typed; an empty field is left out, or
-/// sent as `null` (cleared) when it is one of `clearable`.
-fn body(posted: &Posted, names: &[&str], clearable: &[&str]) -> Map<String, Value> {
+/// The named fields as the API's JSON body: strings as typed; an empty field is left out, sent
+/// as `null` (cleared) when it is one of `clearable`, or sent empty when it is one of `refused`
+/// (a field that cannot be emptied, such as a title: the API refuses it beside the field).
+fn body(posted: &Posted, names: &[&str], clearable: &[&str], refused: &[&str]) -> Map<String, Value> {
     let mut body = Map::new();
     for name in names {
         match posted.raw(name) {
             Some("") if clearable.contains(name) => {
                 body.insert((*name).into(), Value::Null);
+            }
+            Some("") if refused.contains(name) => {
+                body.insert((*name).into(), Value::String(String::new()));
             }
             Some("") | None => {}
             Some(value) => {
@@ -45,8 +50,9 @@ fn body(posted: &Posted, names: &[&str], clearable: &[&str]) -> Map<String, Valu
     body
 }
 
-/// What a write ends in: back to the deal page once the read models hold it, or the page again
-/// with the form refilled and the API's messages when the API would answer 4xx.
+/// What a write ends in: back to the deal page once the read models hold it (flagged when the
+/// form's version was stale), or the page again with the form refilled and the API's messages
+/// when the API would answer 4xx.
 async fn answer(
     ingest: &Ingest,
     posted: &Posted,
@@ -60,9 +66,11 @@ async fn answer(
             caught_up(&ingest.log, position).await;
             Ok(see_other(&format!("/deals/{id}")))
         }
+        // Changed by someone else since the page was drawn: the deal as it is now, saying so.
+        Err(error) if stale::is_stale(&error) => Ok(see_other(&format!("/deals/{id}?{}=1", stale::FLAG))),
         Err(error) if error.status.is_client_error() && error.status.as_u16() != 404 => {
             let refused = Refused { form, values: Value::Object(typed), error };
-            render(&ingest.log, &posted.session, id, None, "", Some(refused)).await
+            render(&ingest.log, &posted.session, id, None, Shown::default(), Some(refused)).await
         }
         Err(error) => Err(error.into()),
     }
@@ -76,7 +84,7 @@ async fn add_note(
 ) -> Result<HttpResponse, PageError> {
     posted.require(Method::POST, "/api/deals/{id}/notes/new")?;
     let id: DealId = path_id(&id)?;
-    let typed = body(&posted, &["text"], &[]);
+    let typed = body(&posted, &["text"], &[], &[]);
     let metadata = posted.session.user.metadata(&request_id);
     let written = match commands::parse_note(&typed) {
         Ok(text) => ingest
@@ -98,7 +106,7 @@ async fn add_task(
 ) -> Result<HttpResponse, PageError> {
     posted.require(Method::POST, "/api/deals/{id}/tasks/new")?;
     let id: DealId = path_id(&id)?;
-    let typed = body(&posted, &["title", "due_date"], &[]);
+    let typed = body(&posted, &["title", "due_date"], &[], &[]);
     let metadata = posted.session.user.metadata(&request_id);
     let written = match commands::parse_task(&typed) {
         Ok(task) => ingest
@@ -133,7 +141,7 @@ async fn edit(
 ) -> Result<HttpResponse, PageError> {
     posted.require(Method::PATCH, "/api/deals/{id}/edit")?;
     let id: DealId = path_id(&id)?;
-    let typed = body(&posted, &["title", "amount", "currency", "close_date"], &["close_date"]);
+    let typed = body(&posted, &["title", "amount", "currency", "close_date"], &["close_date"], &["title"]);
     let expected = posted
         .get("version")
         .map(|v| v.parse::<u64>().map_err(|_| ApiError::bad_field("version", "must be a deal version number")))

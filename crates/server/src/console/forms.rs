@@ -68,10 +68,35 @@ pub fn require(session: &Session, method: Method, api_pattern: &str) -> Result<(
 }
 
 /// An API error's messages by field (`{"field": ["message", …]}`), for showing each next to its
-/// field; `None` when the error is not about fields.
+/// field, in the API's words less any pointer to an API route (`(see GET /api/…)`), which a console
+/// user has no use for; `None` when the error is not about fields.
 pub fn field_errors(error: &ApiError) -> Option<Value> {
     let by_field = error.details.as_object().filter(|d| !d.is_empty() && d.values().all(Value::is_array));
-    by_field.map(|details| Value::Object(details.clone()))
+    by_field.map(|details| {
+        let shown = details.iter().map(|(field, messages)| {
+            let messages = messages.as_array().into_iter().flatten();
+            let messages = messages.map(|m| m.as_str().map_or_else(|| m.clone(), |m| json!(without_api_hint(m))));
+            (field.clone(), Value::Array(messages.collect()))
+        });
+        Value::Object(shown.collect())
+    })
+}
+
+/// A message without its parenthesised pointers to API routes: `is required (see GET
+/// /api/hooks/triggers)` → `is required`.
+pub fn without_api_hint(message: &str) -> String {
+    let mut shown = message.to_owned();
+    while let Some(start) = shown.find(" (see GET /api/").or_else(|| shown.find("(see GET /api/")) {
+        let end = shown[start..].find(')').map_or(shown.len(), |i| start + i + 1);
+        shown.replace_range(start..end, "");
+    }
+    shown
+}
+
+/// The line at the top of a refused form: `summary` (`"The webhook was not saved; see below."`)
+/// when the API named the fields, whose messages are shown next to them; else the API's message.
+pub fn form_message(error: &ApiError, summary: &str) -> String {
+    if field_errors(error).is_some() { summary.to_owned() } else { without_api_hint(&error.message) }
 }
 
 impl FromRequest for Posted {
@@ -91,5 +116,35 @@ impl FromRequest for Posted {
             }
             Ok(Self { session, fields })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_route_pointers_are_left_out_of_the_messages_a_console_user_reads() {
+        let given = "is required: list at least one trigger (see GET /api/hooks/triggers)";
+        assert_eq!(without_api_hint(given), "is required: list at least one trigger");
+        assert_eq!(without_api_hint("\"x\" is not a trigger (see GET /api/hooks/triggers)"), "\"x\" is not a trigger");
+        assert_eq!(without_api_hint("must be https"), "must be https");
+    }
+
+    #[test]
+    fn a_refusal_naming_fields_is_summed_up_and_its_messages_stay_next_to_the_fields() {
+        let mut errors = domain::values::FieldErrors::new();
+        errors.add("triggers", "is required: list at least one trigger (see GET /api/hooks/triggers)");
+        errors.add("name", "is required");
+        let error = ApiError::validation(errors);
+        assert_eq!(
+            form_message(&error, "The webhook was not saved; see below."),
+            "The webhook was not saved; see below."
+        );
+        let fields = field_errors(&error).unwrap();
+        assert_eq!(fields["triggers"], json!(["is required: list at least one trigger"]));
+        assert_eq!(fields["name"], json!(["is required"]));
+        let other = ApiError::conflict("hook 1 was deleted");
+        assert_eq!(form_message(&other, "The webhook was not saved; see below."), "hook 1 was deleted");
     }
 }

@@ -5,7 +5,7 @@
 //! - [`signin`]: `GET|POST /login`, `POST /logout`, `GET /`.
 //! - [`forms`]: what every page and form shares: the layout's values, CSRF-checked POSTs, and the
 //!   role check through the API's own role table.
-//! - [`board`]: `GET /board`, `POST /deals/{id}/stage`.
+//! - [`board`]: `GET /board`, `POST /deals/{id}/stage`; [`money`]: its sums per currency.
 //! - [`deals`]: `GET /deals`.
 //! - [`live`]: `GET /board/live`, server-sent events that refresh an open board.
 //! - [`hooks`]: the webhook pages and the webhook settings.
@@ -16,6 +16,8 @@
 //! - [`deal`]: `GET /deals/{id}` (also `?asOf=`); [`deal_writes`]: its notes, tasks and edit form.
 //! - [`stages`]: `GET|POST /pipelines/{id}/stages`, the board's stage editor (admins only).
 //! - [`users`]: `GET /users`, `/users/{id}` and their writes (admins only).
+//! - [`not_found`]: unknown paths, as a console page for a signed-in user.
+//! - [`stale`]: a form sent with a version someone else moved past, said plainly.
 
 mod board;
 mod contacts;
@@ -26,16 +28,21 @@ mod events;
 mod forms;
 mod hooks;
 mod live;
+mod money;
+mod not_found;
 mod pager;
 mod signin;
 mod snippets;
 mod source_mapping;
 mod sources;
 mod stages;
+mod stale;
 mod users;
 
 use actix_web::web;
+
 use console::{CookiePolicy, SessionStore, Throttle};
+pub use not_found::not_found;
 
 /// The console's state, made once per process and shared by every worker.
 #[derive(Clone)]

@@ -20,6 +20,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::forms::{Posted, require, with_layout};
+use super::stale;
 use crate::http::commands::caught_up;
 
 /// The API route whose rule decides who may edit stages.
@@ -193,6 +194,11 @@ async fn save(
         Ok(written) => {
             caught_up(&ingest.log, written.position).await;
             Ok(see_other(&format!("/board?pipeline_id={id}")))
+        }
+        // Changed by someone else since the form was drawn: the stages as they are now, saying so.
+        Err(error) if stale::is_stale(&error) => {
+            let view = pipeline(&ingest, id).await?;
+            page(&posted.session, &view, &rows_of(&view), view.version, error.status, &[stale::message("pipeline")])
         }
         Err(error) if error.status.is_client_error() && error.status != StatusCode::NOT_FOUND => {
             let mut problems = place_errors(&mut rows, &from, &error.details);

@@ -9,14 +9,15 @@ use actix_web::web::{self, Data, Path};
 use api::{ApiError, RequestId, path_id};
 use console::pages::see_other;
 use console::{PageError, Pages, Session};
-use dispatcher::hooks::{commands, routes};
+use dispatcher::hooks::commands;
+use dispatcher::routes::edits;
 use dispatcher::{Engine, HooksApi};
 use domain::ids::HookId;
 use serde_json::{Value, json};
 
 use super::body::{hook_body, posted_values, trigger_groups};
 use super::hook_view;
-use crate::console::forms::{Posted, field_errors, may, require, with_layout};
+use crate::console::forms::{Posted, field_errors, form_message, may, require, with_layout};
 
 const CREATE: &str = "/api/hooks/new";
 const EDIT: &str = "/api/hooks/{id}/edit";
@@ -52,7 +53,7 @@ fn render(session: &Session, form: Form) -> Result<HttpResponse, PageError> {
     let page = json!({
         "hook": form.hook, "form": form.values, "groups": trigger_groups(&form.checked), "action": action,
         "can_edit": can_edit, "can_test": may(session, Method::POST, TEST), "test": form.test,
-        "message": form.error.as_ref().map(|e| e.message.clone()),
+        "message": form.error.as_ref().map(|e| form_message(e, "The webhook was not saved; see below.")),
         "errors": form.error.as_ref().and_then(field_errors).unwrap_or(json!({})),
     });
     Pages::get().render_with(status, "hook.html", with_layout(session, "hooks", page))
@@ -68,8 +69,8 @@ async fn create(api: Data<HooksApi>, posted: Posted, request: RequestId) -> Resu
     posted.require(Method::POST, CREATE)?;
     let body = hook_body(&posted, true);
     let created = async {
-        let input = routes::whole_input(&api, &body).await?;
-        let (editor, metadata) = (routes::editor(&posted.session.user), posted.session.user.metadata(&request));
+        let input = edits::whole_input(&api, &body).await?;
+        let (editor, metadata) = (edits::editor(&posted.session.user), posted.session.user.metadata(&request));
         let secrets = api.secrets.clone();
         let hook = api.log.write(move |tx| commands::create(tx, &secrets, input, &editor, &metadata)).await?;
         api.hooks_changed();
@@ -106,8 +107,8 @@ async fn save(
     let id: HookId = path_id(&id)?;
     let body = hook_body(&posted, false);
     let saved = async {
-        let input = routes::input(&api, &body).await?;
-        let (editor, metadata) = (routes::editor(&posted.session.user), posted.session.user.metadata(&request));
+        let input = edits::input(&api, &body).await?;
+        let (editor, metadata) = (edits::editor(&posted.session.user), posted.session.user.metadata(&request));
         let secrets = api.secrets.clone();
         api.log.write(move |tx| commands::patch(tx, &secrets, id, input, &editor, &metadata)).await?;
         api.hooks_changed();

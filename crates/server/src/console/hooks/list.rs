@@ -1,7 +1,7 @@
 //! `GET /hooks`: the hooks a page at a time, read by the same parser and query as
 //! `GET /api/hooks` (`search`, `start`, `limit`, `orderBy`…), each with the health that route
 //! shows: last success, failing since, pending and failed counts, and why dealflow unpublished
-//! it.
+//! it; and when a failing hook's next retry is due.
 
 use actix_web::HttpResponse;
 use actix_web::http::Method;
@@ -9,8 +9,9 @@ use actix_web::web::{self, Data, Query};
 use api::{ApiError, ListParams};
 use console::{PageError, Pages, Session};
 use dispatcher::HooksApi;
+use dispatcher::delivery::health;
 use dispatcher::hooks::listing::HookQuery;
-use dispatcher::hooks::{health, store};
+use dispatcher::hooks::store;
 use eventlog::StorageError;
 use serde_json::json;
 
@@ -29,12 +30,13 @@ async fn list(
     let parsed = HookQuery::parse(&params, chrono::Utc::now())?;
     let page = parsed.page;
     let secrets = api.secrets.clone();
-    let (total, hooks, health) = api
+    let (total, hooks, health, retry) = api
         .log
         .read_async(move |conn| {
             let (total, hooks) = store::list(conn, &secrets, &parsed)?;
             let health = health::of(conn, &hooks)?;
-            Ok::<_, StorageError>((total, hooks, health))
+            let retry = super::retry::of(conn, &hooks, chrono::Utc::now())?;
+            Ok::<_, StorageError>((total, hooks, health, retry))
         })
         .await
         .map_err(ApiError::from)?;
@@ -44,7 +46,7 @@ async fn list(
             let health = health.get(&hook.id).cloned().unwrap_or_default();
             let state = super::health_state(&health);
             let view = hook.view(Some(health), false).for_reader(&session.user);
-            json!({ "hook": view, "events": hook.triggers.len(), "state": state })
+            json!({ "hook": view, "events": hook.triggers.len(), "state": state, "next_retry": retry.get(&hook.id) })
         })
         .collect();
     let shown = rows.len() as u64;

@@ -9,13 +9,15 @@ use actix_web::HttpResponse;
 use actix_web::http::{Method, StatusCode};
 use actix_web::web::{self, Data, Path, Query};
 use api::{ApiError, ListParams, path_id};
+use chrono::Utc;
 use console::{PageError, Pages, Session};
 use dispatcher::Engine;
 use dispatcher::delivery::commands;
 use dispatcher::delivery::log_query::LogQuery;
 use dispatcher::delivery::replay::{self, ReplayRequest};
+use dispatcher::hooks::model::Hook;
 use domain::ids::HookId;
-use eventlog::SqliteEventLog;
+use eventlog::{SqliteEventLog, StorageError};
 use serde_json::{Map, Value, json};
 
 use crate::console::forms::{Posted, field_errors, may, with_layout};
@@ -83,6 +85,7 @@ async fn page(
     let hook = commands::find_hook(engine, id).await?;
     let (total, entries) = commands::logs(engine, id, query).await?;
     let newest = super::live::newest_attempt(log, id).await?;
+    let next_retry = next_retry(log, hook.clone()).await?;
     let entries: Vec<Value> =
         entries.iter().map(|entry| json!({ "entry": entry, "ok": entry.attempt.succeeded() })).collect();
     let shown = entries.len() as u64;
@@ -90,7 +93,7 @@ async fn page(
     let pager = pager(&format!("/hooks/{id}/logs"), &pairs, page_of, shown, total);
     let page = paged(
         json!({
-            "hook": { "id": hook.id, "name": hook.name }, "newest": newest, "entries": entries, "total": total, "filters": filters,
+            "hook": { "id": hook.id, "name": hook.name }, "newest": newest, "next_retry": next_retry, "entries": entries, "total": total, "filters": filters,
             "can_replay": may(session, Method::POST, REPLAY), "replayed": replayed.done,
             "message": replayed.error.as_ref().map(|e| e.message.clone()),
             "errors": replayed.error.as_ref().and_then(field_errors).unwrap_or(json!({})),
@@ -98,6 +101,14 @@ async fn page(
         pager,
     );
     Pages::get().render_with(status, "hook_log.html", with_layout(session, "hooks", page))
+}
+
+/// When the hook's failing delivery is retried, if later than now (RFC 3339 UTC).
+async fn next_retry(log: &SqliteEventLog, hook: Hook) -> Result<Option<String>, ApiError> {
+    let due = log
+        .read_async(move |conn| Ok::<_, StorageError>(super::retry::of(conn, std::slice::from_ref(&hook), Utc::now())?))
+        .await?;
+    Ok(due.into_values().next())
 }
 
 /// The filters as sent, to show them again in the form.

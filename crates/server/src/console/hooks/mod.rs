@@ -9,19 +9,22 @@
 //! - [`live`]: `GET /hooks/{id}/logs/live`, server-sent events that refresh an open log.
 //! - [`settings`]: `GET|POST /hooks/settings`.
 //! - [`body`]: the hook form read as the API's body, and the events grouped for it.
+//! - [`retry`]: when a failing hook's next retry is due.
 
 mod body;
 mod edit;
 mod list;
 mod live;
 mod log;
+mod retry;
 mod settings;
 
 use actix_web::web;
 use api::{ApiError, Principal};
 use dispatcher::HooksApi;
+use dispatcher::delivery::health;
 use dispatcher::hooks::model::Health;
-use dispatcher::hooks::{health, store};
+use dispatcher::hooks::store;
 use domain::ids::HookId;
 use eventlog::StorageError;
 use serde_json::{Value, json};
@@ -35,8 +38,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     log::configure(cfg);
 }
 
-/// A hook as `GET /api/hooks/{id}` shows it to `reader` (health included; analysts without the
-/// secret and the URL's credentials), and its triggers; 404 for an unknown id.
+/// A hook as `GET /api/hooks/{id}` shows it to `reader` (health included, with
+/// `health.nextRetryAt` when a retry is due later; analysts without the secret and the URL's
+/// credentials), and its triggers; 404 for an unknown id.
 pub async fn hook_view(api: &HooksApi, id: HookId, reader: &Principal) -> Result<(Value, Vec<String>), ApiError> {
     let secrets = api.secrets.clone();
     let found = api
@@ -44,12 +48,17 @@ pub async fn hook_view(api: &HooksApi, id: HookId, reader: &Principal) -> Result
         .read_async(move |conn| {
             let Some(hook) = store::find(conn, &secrets, id)? else { return Ok(None) };
             let health = health::of(conn, std::slice::from_ref(&hook))?;
-            Ok::<_, StorageError>(Some((hook, health)))
+            let retry = retry::of(conn, std::slice::from_ref(&hook), chrono::Utc::now())?;
+            Ok::<_, StorageError>(Some((hook, health, retry)))
         })
         .await?;
-    let (hook, mut health) = found.ok_or_else(|| ApiError::not_found(format!("hook {id} does not exist")))?;
-    let view =
+    let (hook, mut health, mut retry) =
+        found.ok_or_else(|| ApiError::not_found(format!("hook {id} does not exist")))?;
+    let mut view =
         serde_json::to_value(hook.view(health.remove(&id), false).for_reader(reader)).map_err(ApiError::internal)?;
+    if let Some(at) = retry.remove(&id) {
+        view["health"]["nextRetryAt"] = json!(at);
+    }
     Ok((view, hook.triggers))
 }
 

@@ -11,7 +11,7 @@ use dispatcher::Engine;
 use dispatcher::delivery::commands;
 use serde_json::{Map, Value, json};
 
-use crate::console::forms::{Posted, field_errors, may, with_layout};
+use crate::console::forms::{Posted, field_errors, form_message, may, with_layout};
 
 const SETTINGS: &str = "/api/settings/webhooks";
 /// The form's fields, by the API's names, sent as typed (the API reads numbers in text).
@@ -25,7 +25,7 @@ fn render(session: &Session, values: Value, saved: bool, error: Option<ApiError>
     let status = error.as_ref().map_or(StatusCode::OK, |e| e.status);
     let page = json!({
         "settings": values, "saved": saved, "can_edit": may(session, Method::PATCH, SETTINGS),
-        "message": error.as_ref().map(|e| e.message.clone()),
+        "message": error.as_ref().map(|e| form_message(e, "The settings were not saved; see below.")),
         "errors": error.as_ref().and_then(field_errors).unwrap_or(json!({})),
     });
     Pages::get().render_with(status, "hook_settings.html", with_layout(session, "hook_settings", page))

@@ -21,5 +21,5 @@ impl<V: Serialize> Serialize for Ordered<V> {
 #[derive(serde::Serialize)]
 pub struct HookList<'a> {
     pub total: u64,
-    pub hooks: Ordered<super::model::HookView<'a>>,
+    pub hooks: Ordered<crate::hooks::model::HookView<'a>>,
 }

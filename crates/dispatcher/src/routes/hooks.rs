@@ -1,21 +1,22 @@
-//! The single-hook routes of Mautic's `/api/hooks` contract, the list and the triggers. [`input`] and
-//! [`editor`] are public: the web console reads its hook form with them too.
+//! The single-hook routes of Mautic's `/api/hooks` contract, the list and the triggers.
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
 use actix_web::web::{self, Data, Path, Query};
 use api::{Admin, ApiError, Authenticated, CommandError, ListParams, ObjectBody, RequestId, path_id};
+use domain::Metadata;
 use domain::ids::HookId;
-use eventlog::StorageError;
+use domain::secrets::SecretBox;
+use eventlog::{StorageError, Transaction};
 use serde_json::json;
 
 use super::answers::{HookList, Ordered};
-use super::commands::{self, Editor};
-use super::input::HookInput;
-use super::listing::HookQuery;
-use super::model::Hook;
-use super::{HooksApi, health, store, triggers};
+use super::edits::{editor, input, whole_input};
+use crate::delivery::{health, queue};
+use crate::hooks::listing::HookQuery;
+use crate::hooks::model::Hook;
+use crate::hooks::{HooksApi, commands, store, triggers};
 
 /// Registers the fixed paths (`/hooks`, `/hooks/triggers`, `/hooks/new`); [`configure_by_id`]
 /// registers `/hooks/{id}…`, after the batch routes' fixed paths.
@@ -32,39 +33,8 @@ pub fn configure_by_id(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/hooks/{id}/delete").route(web::delete().to(delete)));
 }
 
-/// The editor and metadata of an admin's request.
-pub fn editor(user: &api::Principal) -> Editor {
-    Editor { id: user.user_id.0, name: user.display_name.clone() }
-}
-
-/// Parses a body into a hook input (422 bad fields), with a `webhookUrl` whose host name
-/// resolves to a non-public address refused (422 naming the address).
-pub async fn input(api: &HooksApi, body: &serde_json::Map<String, serde_json::Value>) -> Result<HookInput, ApiError> {
-    resolved(api, HookInput::parse(body, &api.targets).map_err(ApiError::validation)?).await
-}
-
-/// [`input`] for a body that must be a whole hook (a creation or a PUT): missing required
-/// fields are reported together with the bad ones.
-pub async fn whole_input(
-    api: &HooksApi,
-    body: &serde_json::Map<String, serde_json::Value>,
-) -> Result<HookInput, ApiError> {
-    resolved(api, HookInput::parse_whole(body, &api.targets).map_err(ApiError::validation)?).await
-}
-
-/// The input, once its `webhookUrl`'s host name is seen to resolve to public addresses only.
-async fn resolved(api: &HooksApi, input: HookInput) -> Result<HookInput, ApiError> {
-    if let Some(url) = &input.webhook_url {
-        api.targets
-            .check_resolved(url)
-            .await
-            .map_err(|refused| ApiError::invalid_field("webhookUrl", refused.to_string()))?;
-    }
-    Ok(input)
-}
-
 /// `{"hook": …}` with the hook's health, read after the change, as `reader` may see it.
-pub async fn answer(
+async fn answer(
     api: &HooksApi,
     hook: Hook,
     status: StatusCode,
@@ -176,8 +146,19 @@ async fn delete(
 ) -> Result<HttpResponse, ApiError> {
     let id: HookId = path_id(&id)?;
     let (metadata, secrets) = (user.metadata(&request), api.secrets.clone());
-    let hook: Hook =
-        api.log.write(move |tx| commands::delete(tx, &secrets, id, &metadata)).await.map_err(|e: CommandError| e)?;
+    let hook: Hook = api.log.write(move |tx| delete_hook(tx, &secrets, id, &metadata)).await?;
     api.hooks_changed();
     Ok(HttpResponse::Ok().json(json!({ "hook": hook.view(None, false) })))
+}
+
+/// Deletes a hook with everything delivery kept for it (queue, state, log), in one write unit.
+pub(super) fn delete_hook(
+    tx: &mut Transaction<'_>,
+    secrets: &SecretBox,
+    id: HookId,
+    metadata: &Metadata,
+) -> Result<Hook, CommandError> {
+    let hook = commands::delete(tx, secrets, id, metadata)?;
+    queue::forget_hook(tx.sql(), id)?;
+    Ok(hook)
 }

@@ -4,12 +4,10 @@
 //!
 //! Hand-written rather than `serde_qs`: that crate keeps keys deeper than its depth as literal
 //! text instead of refusing them, and does not turn PHP's index-keyed maps into lists.
-//! Bounded by [`MAX_DEPTH`] and [`MAX_PAIRS`]: a key nested thousands of levels is refused
+//! Bounded by [`Bounds`]: a key nested thousands of levels is refused
 //! before anything recurses over it.
 
 use serde_json::{Map, Value};
-
-use crate::limits::{MAX_DEPTH, MAX_PAIRS};
 
 /// Why a body is not a PHP form.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -20,24 +18,32 @@ pub enum FormError {
     NotAPair(String),
     #[error("{0:?} is not a form key such as name, triggers[0] or category[id]")]
     BadKey(String),
-    #[error("the key {0:?} nests deeper than {MAX_DEPTH} levels")]
-    TooDeep(String),
-    #[error("the form has more than {MAX_PAIRS} pairs")]
-    TooManyPairs,
+    #[error("the key {key:?} nests deeper than {max_depth} levels")]
+    TooDeep { key: String, max_depth: usize },
+    #[error("the form has more than {max_pairs} pairs")]
+    TooManyPairs { max_pairs: usize },
+}
+
+/// How much of a form is read: keys nest at most `max_depth` levels (`a[b][c]` is 3), a body
+/// holds at most `max_pairs` pairs.
+#[derive(Clone, Copy, Debug)]
+pub struct Bounds {
+    pub max_depth: usize,
+    pub max_pairs: usize,
 }
 
 /// Decodes a PHP form body; repeated or nested keys become objects and arrays.
-pub fn decode(body: &[u8]) -> Result<Value, FormError> {
+pub fn decode(body: &[u8], bounds: Bounds) -> Result<Value, FormError> {
     let text = std::str::from_utf8(body).map_err(|_| FormError::NotUtf8)?;
     let pairs: Vec<&str> = text.trim().split('&').filter(|p| !p.is_empty()).collect();
-    if pairs.len() > MAX_PAIRS {
-        return Err(FormError::TooManyPairs);
+    if pairs.len() > bounds.max_pairs {
+        return Err(FormError::TooManyPairs { max_pairs: bounds.max_pairs });
     }
     let mut root = Value::Object(Map::new());
     for pair in pairs {
         let (key, value) = pair.split_once('=').ok_or_else(|| FormError::NotAPair(shorten(pair)))?;
         let (key, value) = (unescape(key), unescape(value));
-        insert(&mut root, &path(&key)?, Value::String(value));
+        insert(&mut root, &path(&key, bounds.max_depth)?, Value::String(value));
     }
     Ok(arrays(root))
 }
@@ -72,7 +78,7 @@ fn unescape(text: &str) -> String {
 }
 
 /// `a[b][]` → `["a", "b", ""]`; the name must be plain and each `[…]` closed.
-fn path(key: &str) -> Result<Vec<String>, FormError> {
+fn path(key: &str, max_depth: usize) -> Result<Vec<String>, FormError> {
     let bad = || FormError::BadKey(shorten(key));
     let (head, mut rest) = key.split_once('[').map_or((key, ""), |(head, rest)| (head, rest));
     if head.is_empty() || head.contains(']') {
@@ -82,8 +88,8 @@ fn path(key: &str) -> Result<Vec<String>, FormError> {
     if key.contains('[') {
         rest = rest.strip_suffix(']').ok_or_else(bad)?;
         for segment in rest.split("][") {
-            if segments.len() >= MAX_DEPTH {
-                return Err(FormError::TooDeep(shorten(key)));
+            if segments.len() >= max_depth {
+                return Err(FormError::TooDeep { key: shorten(key), max_depth });
             }
             if segment.contains(['[', ']']) {
                 return Err(bad());
@@ -139,6 +145,21 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    const MAX_DEPTH: usize = 32;
+    const MAX_PAIRS: usize = 1000;
+
+    fn decode(body: &[u8]) -> Result<Value, FormError> {
+        super::decode(body, Bounds { max_depth: MAX_DEPTH, max_pairs: MAX_PAIRS })
+    }
+
+    fn depth(value: &Value) -> usize {
+        match value {
+            Value::Object(map) => 1 + map.values().map(depth).max().unwrap_or(0),
+            Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+            _ => 0,
+        }
+    }
+
     #[test]
     fn decodes_what_http_build_query_produces() {
         // PHP: http_build_query(['name' => 'A b', 'webhookUrl' => 'http://x/y?key=1&z', 'isPublished' => true,
@@ -176,9 +197,9 @@ mod tests {
     #[test]
     fn keys_nest_up_to_the_bound_and_no_deeper() {
         let at_bound = decode(nested_key(MAX_DEPTH - 1).as_bytes()).unwrap();
-        assert_eq!(crate::limits::depth(&at_bound), MAX_DEPTH);
-        assert!(matches!(decode(nested_key(MAX_DEPTH).as_bytes()), Err(FormError::TooDeep(_))));
-        assert!(matches!(decode(nested_key(100_000).as_bytes()), Err(FormError::TooDeep(_))));
+        assert_eq!(depth(&at_bound), MAX_DEPTH);
+        assert!(matches!(decode(nested_key(MAX_DEPTH).as_bytes()), Err(FormError::TooDeep { .. })));
+        assert!(matches!(decode(nested_key(100_000).as_bytes()), Err(FormError::TooDeep { .. })));
     }
 
     #[test]
@@ -189,7 +210,7 @@ mod tests {
         assert!(matches!(decode(b"a%5Bx%5D%5D=1"), Err(FormError::BadKey(_))));
         assert_eq!(decode(&[0xff, b'=', b'1']), Err(FormError::NotUtf8));
         let many = vec!["a%5B%5D=1"; MAX_PAIRS + 1].join("&");
-        assert_eq!(decode(many.as_bytes()), Err(FormError::TooManyPairs));
+        assert_eq!(decode(many.as_bytes()), Err(FormError::TooManyPairs { max_pairs: MAX_PAIRS }));
         assert!(decode(vec!["a%5B%5D=1"; MAX_PAIRS].join("&").as_bytes()).is_ok());
     }
 }

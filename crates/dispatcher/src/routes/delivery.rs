@@ -7,10 +7,10 @@ use api::{Admin, ApiError, Authenticated, ListParams, ObjectBody, OptionalObject
 use domain::ids::HookId;
 use serde_json::json;
 
-use super::commands;
-use super::engine::Engine;
-use super::log_query::LogQuery;
-use super::replay::{self, ReplayRequest};
+use crate::delivery::Engine;
+use crate::delivery::commands;
+use crate::delivery::log_query::LogQuery;
+use crate::delivery::replay::{self, ReplayRequest};
 
 /// Registers the routes inside the authenticated `/api` scope.
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -1,5 +1,5 @@
-//! The `health` field of hooks: last success, failing since, pending and failed counts, and why
-//! dealflow unpublished the hook (if it did).
+//! The `health` field of hooks, read from delivery's tables: last success, failing since,
+//! pending and failed counts, and why dealflow unpublished the hook (if it did).
 
 use std::collections::HashMap;
 
@@ -7,8 +7,8 @@ use domain::ids::HookId;
 use eventlog::StorageError;
 use rusqlite::Connection;
 
-use super::model::{Health, Hook, mautic_date};
-use crate::delivery::{queue, state};
+use super::{queue, state};
+use crate::hooks::model::{Health, Hook, mautic_date};
 
 /// The health of each hook.
 pub fn of(conn: &Connection, hooks: &[Hook]) -> Result<HashMap<HookId, Health>, StorageError> {
@@ -16,12 +16,11 @@ pub fn of(conn: &Connection, hooks: &[Hook]) -> Result<HashMap<HookId, Health>, 
     for hook in hooks {
         let (pending_count, failed_count) = queue::count(conn, hook.id)?;
         let state = state::state(conn, hook.id)?;
-        let date = |micros: Option<i64>| micros.map(|m| mautic_date(eventlog::from_micros(m)));
         health.insert(
             hook.id,
             Health {
-                last_success_at: date(state.last_success_at),
-                failing_since: date(state.failing_since),
+                last_success_at: state.last_success_at.map(mautic_date),
+                failing_since: state.failing_since.map(mautic_date),
                 pending_count,
                 failed_count,
                 unpublished_reason: hook.unpublished_reason.clone(),

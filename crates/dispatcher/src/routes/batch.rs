@@ -8,15 +8,15 @@
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Data, Query};
-use api::{Admin, ApiError, BodyValue, ListParams, RequestId};
+use api::{Admin, ApiError, BodyValue, RequestId};
 use domain::ids::HookId;
 use serde_json::{Map, Value, json};
 
-use super::HooksApi;
 use super::answers::Ordered;
-use super::commands;
-use super::model::Hook;
-use super::routes::{editor, input, whole_input};
+use super::edits::{editor, input, whole_input};
+use super::hooks::delete_hook;
+use crate::hooks::model::Hook;
+use crate::hooks::{HooksApi, commands};
 
 /// The most items one batch may hold.
 pub const MAX_BATCH: usize = 200;
@@ -178,21 +178,6 @@ async fn batch_patch(
     batch_edit(api, user, request, body, false).await
 }
 
-/// `ids[]=1&ids[]=2`, `ids[0]=1`, or `ids=1,2`.
-fn ids(params: &ListParams) -> Result<Vec<String>, ApiError> {
-    let ids: Vec<String> = params
-        .pairs()
-        .iter()
-        .filter(|(key, _)| key == "ids" || key.starts_with("ids["))
-        .flat_map(|(_, value)| value.split(',').map(|v| v.trim().to_owned()).collect::<Vec<_>>())
-        .filter(|v| !v.is_empty())
-        .collect();
-    if ids.is_empty() || ids.len() > MAX_BATCH {
-        return Err(ApiError::bad_field("ids", format!("give 1 to {MAX_BATCH} ids as ids[]=1&ids[]=2")));
-    }
-    Ok(ids)
-}
-
 async fn batch_delete(
     api: Data<HooksApi>,
     Admin(user): Admin,
@@ -200,11 +185,11 @@ async fn batch_delete(
     query: Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, ApiError> {
     let mut outcomes = Outcomes::default();
-    for (index, raw) in ids(&ListParams::new(query.into_inner()))?.into_iter().enumerate() {
+    for (index, raw) in listquery::id_list(&query.into_inner(), "ids", MAX_BATCH)?.into_iter().enumerate() {
         let deleted = async {
             let id: HookId = api::path_id(&raw)?;
             let (metadata, secrets) = (user.metadata(&request), api.secrets.clone());
-            Ok::<_, ApiError>(api.log.write(move |tx| commands::delete(tx, &secrets, id, &metadata)).await?)
+            Ok::<_, ApiError>(api.log.write(move |tx| delete_hook(tx, &secrets, id, &metadata)).await?)
         };
         match deleted.await {
             Ok(hook) => outcomes.succeeded(index, &hook, StatusCode::OK),
