@@ -9,7 +9,7 @@ use crate::ids::ContactId;
 use crate::values::{Change, Email};
 
 /// A contact as folded from its stream.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Contact {
     pub id: ContactId,
     pub email: String,

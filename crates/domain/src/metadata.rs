@@ -6,7 +6,7 @@ use uuid::Uuid;
 use crate::ids::SourceId;
 
 /// The kind of actor behind a change.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ActorKind {
     /// A person using the API or the CLI.
@@ -18,7 +18,7 @@ pub enum ActorKind {
 }
 
 /// The user, source or system process that caused an event.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Actor {
     /// The actor's id among users or sources; none for the system.
     pub id: Option<u64>,

@@ -15,7 +15,7 @@ use serde_json::value::RawValue;
 use uuid::Uuid;
 
 /// An event as the API and the export show it: data in the current schema of its type.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct EventView<'a> {
     pub position: u64,
     pub event_id: Uuid,
@@ -24,7 +24,9 @@ pub struct EventView<'a> {
     #[serde(rename = "type")]
     pub event_type: &'a str,
     pub schema: u32,
+    #[schema(value_type = Object)]
     pub data: Box<RawValue>,
+    #[schema(value_type = Object)]
     pub metadata: &'a RawValue,
     pub recorded_at: DateTime<Utc>,
 }
@@ -70,13 +72,14 @@ pub fn export_page(conn: &Connection, after: u64, filter: &EventFilter) -> Resul
 }
 
 /// One entry of a deal's history: what happened, who did it, when.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct HistoryEntry<'a> {
     pub position: u64,
     pub event_id: Uuid,
     pub version: u64,
     #[serde(rename = "type")]
     pub event_type: &'a str,
+    #[schema(value_type = Object)]
     pub data: Box<RawValue>,
     pub changed_by: Actor,
     pub request_id: Option<String>,

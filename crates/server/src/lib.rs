@@ -5,6 +5,7 @@
 //! - [`auth`]: users, roles, Basic/Bearer authentication, the first-start admin.
 //! - [`http`]: health, readiness, metrics, conventions middleware, the current user.
 //! - [`cli`]: the subcommands of `dealflow`.
+//! - [`openapi`]: the OpenAPI 3.1 document of the HTTP API (`GET /api/openapi.json`).
 
 pub mod auth;
 pub mod bootstrap;
@@ -13,6 +14,7 @@ pub mod console;
 pub mod database;
 pub mod http;
 pub mod migrations;
+pub mod openapi;
 mod private_file;
 pub mod settings;
 pub mod startup;

@@ -329,6 +329,8 @@ fn http_server(
             .route("/health", web::get().to(health::health))
             .route("/ready", web::get().to(health::ready))
             .route("/metrics", web::get().to(metrics::render))
+            // Public, so it is registered before the authenticated `/api` scope, which would match first.
+            .route("/api/openapi.json", web::get().to(crate::openapi::serve))
             .service(
                 web::scope("/api")
                     // Runs after authentication (the last `wrap` runs first).

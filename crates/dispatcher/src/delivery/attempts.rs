@@ -10,7 +10,7 @@ use super::log_query::LogQuery;
 use super::queue::Item;
 
 /// One attempt, as logged and as `GET /api/hooks/{id}/logs` shows it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Attempt {
     #[serde(skip)]
     pub hook_id: HookId,
@@ -59,7 +59,7 @@ impl Attempt {
 }
 
 /// A logged attempt.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct LogEntry {
     pub id: u64,
     #[serde(flatten)]

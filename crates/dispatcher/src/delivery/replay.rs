@@ -36,7 +36,7 @@ pub struct ReplayRequest {
 }
 
 /// What a replay queued.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Replayed {
     /// Items queued from history (events the hook's triggers fire on).
     pub queued: usize,

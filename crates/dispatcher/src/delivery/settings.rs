@@ -12,7 +12,7 @@ use crate::config::WebhookSettings;
 use crate::hooks::OrderDir;
 
 /// When events are delivered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum QueueMode {
     /// Each event to each hook as soon as it is committed, one per request.
@@ -40,7 +40,7 @@ impl QueueMode {
 }
 
 /// The settings in force.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct DeliverySettings {
     pub queue_mode: QueueMode,
     pub events_orderby_dir: OrderDir,

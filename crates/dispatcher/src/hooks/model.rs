@@ -5,7 +5,7 @@ use domain::ids::HookId;
 use serde::Serialize;
 
 /// Chronological or reverse order of a hook's events in a batch.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub enum OrderDir {
     #[serde(rename = "ASC")]
     Asc,
@@ -33,7 +33,7 @@ impl OrderDir {
 }
 
 /// The shape of the bodies a hook receives.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PayloadFormat {
     /// Events grouped by trigger, as Mautic sends them.
@@ -44,7 +44,7 @@ pub enum PayloadFormat {
 }
 
 /// How a hook's requests are signed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SignatureFormat {
     /// `Webhook-Signature: base64(HMAC-SHA256(secret, body))`.
@@ -73,7 +73,7 @@ text_enum!(PayloadFormat { Mautic = "mautic", Slack = "slack" });
 text_enum!(SignatureFormat { Mautic = "mautic", Standard = "standard" });
 
 /// A category, as Mautic shows it inside a hook.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Category {
     pub created_by_user: Option<String>,
@@ -139,7 +139,7 @@ pub fn mautic_date(time: DateTime<Utc>) -> String {
 }
 
 /// The delivery health of a hook, shown in its `health` field.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Health {
     pub last_success_at: Option<String>,
@@ -150,7 +150,7 @@ pub struct Health {
 }
 
 /// A hook as the API shows it: Mautic's fields, dealflow's formats and its health.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct HookView<'a> {
     pub is_published: bool,
@@ -164,6 +164,7 @@ pub struct HookView<'a> {
     pub name: &'a str,
     pub description: Option<&'a str>,
     /// Analysts see it with its credentials withheld ([`super::redact`]).
+    #[schema(value_type = String)]
     pub webhook_url: std::borrow::Cow<'a, str>,
     /// Withheld (`None`, not shown) from analysts.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -172,8 +173,10 @@ pub struct HookView<'a> {
     pub publish_up: Option<String>,
     pub publish_down: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Category>)]
     pub category: Option<Option<&'a Category>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<String>>)]
     pub triggers: Option<&'a [String]>,
     pub payload_format: PayloadFormat,
     pub signature_format: SignatureFormat,

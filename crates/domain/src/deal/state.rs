@@ -8,7 +8,7 @@ use crate::metadata::Actor;
 use crate::values::{Amount, Currency, CustomFields};
 
 /// A deal as folded from its events; serialises to the deal's public JSON shape.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Deal {
     pub id: DealId,
     pub title: String,
@@ -30,7 +30,7 @@ pub struct Deal {
 }
 
 /// A note on a deal.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Note {
     pub id: NoteId,
     pub text: String,
@@ -39,7 +39,7 @@ pub struct Note {
 }
 
 /// A task on a deal.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Task {
     pub id: TaskId,
     pub title: String,

@@ -42,7 +42,7 @@ impl ContactChanges {
 }
 
 /// A contact as it was when it joined a deal.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ContactSnapshot {
     pub id: ContactId,
     pub email: String,

@@ -6,7 +6,7 @@ use crate::ids::{NoteId, SourceId, TaskId};
 use crate::values::{Amount, Change, Currency, CustomFields};
 
 /// A deal's status, which follows the type of its stage.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DealStatus {
     Open,

@@ -4,7 +4,7 @@ use crate::ids::{PipelineId, StageId};
 use crate::values::Change;
 
 /// Whether a stage holds open deals or closes them as won or lost.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum StageType {
     Open,
@@ -47,14 +47,14 @@ pub struct Stage {
 }
 
 /// A pipeline as named inside other events.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PipelineRef {
     pub id: PipelineId,
     pub name: String,
 }
 
 /// A stage as named inside other events.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StageRef {
     pub id: StageId,
     pub name: String,

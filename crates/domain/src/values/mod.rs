@@ -6,6 +6,7 @@ mod custom_fields;
 mod date;
 mod email;
 mod field_errors;
+mod schemas;
 mod secret;
 mod text;
 

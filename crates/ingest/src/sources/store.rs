@@ -37,7 +37,7 @@ impl std::fmt::Debug for SourceRecord {
 }
 
 /// A source as the API shows it (never with a secret).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct SourceView {
     pub id: SourceId,
     pub name: String,

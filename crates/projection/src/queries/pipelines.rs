@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 /// A pipeline as the API shows it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct PipelineView {
     pub id: PipelineId,
     pub name: String,
@@ -23,7 +23,7 @@ pub struct PipelineView {
 }
 
 /// A stage as the API shows it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct StageView {
     pub id: StageId,
     pub name: String,
@@ -84,23 +84,27 @@ pub fn find(conn: &Connection, id: PipelineId) -> rusqlite::Result<Option<Pipeli
 }
 
 /// One stage of the board.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct BoardStage {
     #[serde(flatten)]
     pub stage: StageView,
     pub deal_count: u64,
+    #[schema(value_type = f64)]
     pub amount_sum: serde_json::Number,
+    #[schema(value_type = f64)]
     pub weighted_amount: serde_json::Number,
 }
 
 /// `GET /api/pipelines/{id}/board`: per stage, in stage order, the deals' count, their amounts'
 /// exact sum, and that sum weighted by the stage's probability.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Board {
     pub pipeline: domain::events::PipelineRef,
     pub stages: Vec<BoardStage>,
     pub deal_count: u64,
+    #[schema(value_type = f64)]
     pub amount_sum: serde_json::Number,
+    #[schema(value_type = f64)]
     pub weighted_amount: serde_json::Number,
 }
 

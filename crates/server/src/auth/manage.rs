@@ -17,7 +17,7 @@ use super::user_input::{NewUser, UserEdit};
 use super::users::{self, TokenRow, UserRow};
 
 /// A user as the API answers it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct UserView {
     pub id: u64,
     pub username: String,
@@ -29,7 +29,7 @@ pub struct UserView {
 }
 
 /// A token as the API answers it (never its secret after it was issued).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct TokenView {
     pub id: u64,
     pub user_id: u64,

@@ -55,6 +55,8 @@ pub enum Command {
         /// The body file; `-` or none reads standard input.
         file: Option<PathBuf>,
     },
+    /// Print the OpenAPI 3.1 document of the HTTP API (as `GET /api/openapi.json` serves it).
+    Openapi,
 }
 
 /// Runs one subcommand.
@@ -80,6 +82,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Dispatch(args) => dispatch::run(args, &settings).await,
         Command::Sign { secret, file } => sources::sign(&secret, file),
+        Command::Openapi => {
+            print!("{}", crate::openapi::document_text());
+            Ok(())
+        }
         Command::Events(command) => events::run(command, &open_existing(&settings)?).await,
         Command::Projections(command) => events::rebuild(command, &open_existing(&settings)?).await,
     }
