@@ -10,6 +10,7 @@ pub mod list_filter;
 pub mod listing;
 mod listing_sql;
 pub mod model;
+pub mod pace;
 pub mod redact;
 pub mod search;
 pub mod store;
@@ -25,6 +26,7 @@ use tokio::sync::Notify;
 use crate::targets::TargetPolicy;
 
 pub use model::{Hook, OrderDir, PayloadFormat, SignatureFormat};
+pub use pace::{MaxInFlight, RateLimit};
 
 /// What the hooks API's handlers share.
 pub struct HooksApi {
