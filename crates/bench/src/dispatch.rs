@@ -44,6 +44,10 @@ pub struct DispatchArgs {
     /// Share of requests the receiver answers 500 at random (retried by dealflow).
     #[arg(long, default_value_t = 0.0)]
     fail_rate: f64,
+    /// Milliseconds the receiver takes over each answer (a real receiver's work and network
+    /// round trip; 0 answers at once on loopback).
+    #[arg(long, default_value_t = 0.0)]
+    pub receiver_delay_ms: f64,
     /// Runs (each on a fresh server); the table shows medians.
     #[arg(long, default_value_t = 3)]
     pub runs: usize,
@@ -122,7 +126,8 @@ async fn one_run(args: &DispatchArgs, variant: Variant) -> anyhow::Result<RunFig
     let mode = if variant.mode == Mode::Queue { "queue" } else { "immediate" };
     let env = [("DEALFLOW_QUEUE_MODE", mode.to_owned()), ("DEALFLOW_ALLOW_PRIVATE_TARGETS", "true".to_owned())];
     let server = process::start_dealflow(&binary, dir.path(), &env).await?;
-    let sink = Sink::failing(SECRET, args.receiver_workers, args.fail_rate)?;
+    let delay = Duration::from_secs_f64(args.receiver_delay_ms.max(0.0) / 1000.0);
+    let sink = Sink::with(SECRET, args.receiver_workers, args.fail_rate, delay)?;
     // The built-in job stays out of the way in queue mode: `dealflow dispatch` is what is timed.
     admin(
         &server,

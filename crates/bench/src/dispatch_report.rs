@@ -48,7 +48,7 @@ fn row(args: &DispatchArgs, variant: Variant, runs: &[RunFigures]) -> f64 {
         "{}",
         json!({ "scenario": "dispatch", "mode": mode_name(variant.mode), "max_in_flight": variant.max_in_flight,
             "events": args.events, "runs": args.runs, "batch_limit": batch_limit(args, variant.mode),
-            "offered_events_per_s": args.rate, "events_per_s": events, "requests_per_s": requests,
+            "offered_events_per_s": args.rate, "receiver_delay_ms": args.receiver_delay_ms, "events_per_s": events, "requests_per_s": requests,
             "latency_ms": latency.map(|(p50, p90, p99)| json!({ "p50": p50, "p90": p90, "p99": p99 })),
             "most_in_flight": at_once,
             "runs_events_per_s": runs.iter().map(|r| r.events_per_s.round()).collect::<Vec<_>>() })

@@ -33,6 +33,8 @@ struct State {
     bad_signatures: AtomicUsize,
     /// The share of requests answered 500 at random (`--fail-rate`).
     fail_rate: f64,
+    /// How long each answer takes (`--receiver-delay-ms`): a real receiver's work and network.
+    delay: Duration,
     /// Requests answered at once, and the most seen at once.
     in_flight: AtomicUsize,
     most_in_flight: AtomicUsize,
@@ -58,11 +60,12 @@ struct EventInfo {
 impl Sink {
     /// Starts a receiver on a free loopback port with `workers` threads, verifying with `secret`.
     pub fn start(secret: &str, workers: usize) -> anyhow::Result<Self> {
-        Self::failing(secret, workers, 0.0)
+        Self::with(secret, workers, 0.0, Duration::ZERO)
     }
 
-    /// A receiver that answers 500, recording nothing, to `fail_rate` of the requests at random.
-    pub fn failing(secret: &str, workers: usize, fail_rate: f64) -> anyhow::Result<Self> {
+    /// A receiver that answers 500, recording nothing, to `fail_rate` of the requests at random,
+    /// and takes `delay` over each answer.
+    pub fn with(secret: &str, workers: usize, fail_rate: f64, delay: Duration) -> anyhow::Result<Self> {
         let listener = TcpListener::bind("127.0.0.1:0")?;
         let url = format!("http://127.0.0.1:{}/webhook", listener.local_addr()?.port());
         let state = Arc::new(State {
@@ -71,6 +74,7 @@ impl Sink {
             requests: AtomicUsize::new(0),
             bad_signatures: AtomicUsize::new(0),
             fail_rate,
+            delay,
             in_flight: AtomicUsize::new(0),
             most_in_flight: AtomicUsize::new(0),
         });
@@ -131,8 +135,12 @@ impl Sink {
 async fn receive(state: Data<State>, request: HttpRequest, body: Bytes) -> HttpResponse {
     let at_once = state.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
     state.most_in_flight.fetch_max(at_once, Ordering::Relaxed);
-    // Yield once, so that requests sent together are seen together even on one worker.
-    tokio::task::yield_now().await;
+    // Yield at least once, so that requests sent together are seen together even on one worker.
+    if state.delay.is_zero() {
+        tokio::task::yield_now().await;
+    } else {
+        tokio::time::sleep(state.delay).await;
+    }
     let answer = answer(&state, &request, &body);
     state.in_flight.fetch_sub(1, Ordering::Relaxed);
     answer

@@ -7,9 +7,10 @@
 //!   types;
 //! - [`engine`] runs lanes: immediately as events commit, or as a cron-scheduled dispatch job;
 //! - [`commands`] holds what the routes and the web console both call (log, test send, settings);
-//! - [`health`] reads a hook's health from the queue and its [`state`].
+//! - [`health`] reads a hook's health from the queue, its [`backlog`] and its [`state`].
 
 pub mod attempts;
+pub mod backlog;
 mod claim;
 mod client;
 pub mod commands;

@@ -151,6 +151,10 @@ pub struct Health {
     pub last_success_at: Option<String>,
     pub failing_since: Option<String>,
     pub pending_count: u64,
+    /// When the oldest pending item was queued (none: nothing pending).
+    pub oldest_pending_at: Option<String>,
+    /// How long, in whole seconds, the oldest pending item has waited.
+    pub oldest_pending_seconds: Option<u64>,
     pub failed_count: u64,
     pub unpublished_reason: Option<String>,
 }
