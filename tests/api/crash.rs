@@ -97,13 +97,16 @@ async fn after_a_kill_9_with_8_requests_in_flight_every_committed_event_still_ar
     // Queued first, then let go at once: the lane claims all twenty and sends eight together.
     let settings = json!({ "timeout": 1, "batch_limit": 1, "queue_mode": "queue", "dispatch_schedule": "0 0 1 1 *" });
     server.send(Method::PATCH, "/api/settings/webhooks", settings).await;
-    let hook = json!({ "name": "CRM", "webhookUrl": receiver.url, "triggers": ["dealflow.deal.created"], "maxInFlight": 8 });
+    let hook =
+        json!({ "name": "CRM", "webhookUrl": receiver.url, "triggers": ["dealflow.deal.created"], "maxInFlight": 8 });
     let id = server.send(Method::POST, "/api/hooks/new", hook).await["hook"]["id"].clone();
     for index in 0..20 {
         server.send(Method::POST, "/api/deals/new", json!({ "title": format!("Deal {index}") })).await;
     }
     for _ in 0..100 {
-        if server.send(Method::GET, &format!("/api/hooks/{id}"), json!(null)).await["hook"]["health"]["pendingCount"] == 20 {
+        if server.send(Method::GET, &format!("/api/hooks/{id}"), json!(null)).await["hook"]["health"]["pendingCount"]
+            == 20
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;

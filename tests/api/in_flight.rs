@@ -138,7 +138,10 @@ async fn max_in_flight_and_rate_limit_out_of_range_are_422_naming_the_field() {
     let hook = hook_with(&app, &receiver, json!({ "maxInFlight": "16", "rateLimit": 100 })).await;
     let path = format!("/api/hooks/{}/edit", hook["id"]);
     let patched = json(app.send_json(Method::PATCH, &path, &json!({ "rateLimit": null })).await).await;
-    assert_eq!((patched["hook"]["maxInFlight"].clone(), patched["hook"]["rateLimit"].clone()), (json!(16), Value::Null));
+    assert_eq!(
+        (patched["hook"]["maxInFlight"].clone(), patched["hook"]["rateLimit"].clone()),
+        (json!(16), Value::Null)
+    );
 }
 
 #[tokio::test]

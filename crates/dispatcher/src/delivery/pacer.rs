@@ -36,5 +36,6 @@ impl Pacers {
 }
 
 fn new_limiter(limit: RateLimit) -> Limiter {
-    Arc::new(DefaultDirectRateLimiter::direct(Quota::per_second(limit.per_second())))
+    let quota = Quota::per_second(limit.per_second()).allow_burst(std::num::NonZeroU32::MIN);
+    Arc::new(DefaultDirectRateLimiter::direct(quota))
 }

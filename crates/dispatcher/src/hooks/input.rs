@@ -201,12 +201,15 @@ fn trigger_list(fields: &mut Fields<'_>) -> Option<Vec<String>> {
 /// A whole number (a JSON number or a numeric string, as a form sends it) checked by `new`;
 /// `null` or an empty string clears it (`Some(None)`).
 fn count<T>(fields: &mut Fields<'_>, name: &str, new: fn(u64) -> Result<T, String>) -> Option<Option<T>> {
-    let text = match fields.value(name)? {
-        Value::Null => return Some(None),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) if s.trim().is_empty() => return Some(None),
-        Value::String(s) => s.trim().to_owned(),
-        _ => String::new(),
+    if !fields.has(name) {
+        return None;
+    }
+    let text = match fields.value(name) {
+        None | Some(Value::Null) => return Some(None),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::String(s)) if s.trim().is_empty() => return Some(None),
+        Some(Value::String(s)) => s.trim().to_owned(),
+        Some(_) => String::new(),
     };
     // Not a whole number (`-1`, `2.5`, `eight`) is out of range too: `new` words the range.
     let parsed = new(text.parse::<u64>().unwrap_or(u64::MAX));

@@ -37,9 +37,8 @@ pub async fn run(args: DispatchArgs, settings: &Settings) -> anyhow::Result<()> 
     // wake each other on one thread instead of being handed across the CLI's worker threads.
     let dispatching = engine.dispatch_on_own_thread(args.hook_id.map(HookId), limit)?;
     let joined = tokio::task::spawn_blocking(move || dispatching.join()).await?;
-    let report = joined
-        .map_err(|_| anyhow::anyhow!("the dispatch thread panicked"))?
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let report =
+        joined.map_err(|_| anyhow::anyhow!("the dispatch thread panicked"))?.map_err(|e| anyhow::anyhow!("{e}"))?;
     for line in lines(&report) {
         println!("{line}");
     }
