@@ -8,7 +8,7 @@
 //!
 //! `--mode` and `--max-in-flight` take lists (`--mode immediate,queue --max-in-flight 1,8`): each
 //! run measures every combination back to back, each on a fresh server, so that variants are
-//! compared on the same machine state; [`crate::dispatch_report`] prints a row per variant.
+//! compared on the same machine state; `dispatch_report` prints a row per variant.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
+use crate::dispatch_report::{Row, RunFigures, Setup, report};
 use crate::ingest::inbound_requests;
 use crate::plain::payloads;
 use crate::process::{self, ADMIN_PASSWORD, Running};
@@ -28,6 +29,15 @@ use crate::{load, verify};
 pub enum Mode {
     Immediate,
     Queue,
+}
+
+impl Mode {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Immediate => "immediate",
+            Self::Queue => "queue",
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -82,15 +92,6 @@ pub struct Variant {
     pub max_in_flight: u8,
 }
 
-/// What one run of one variant came to.
-pub struct RunFigures {
-    pub events_per_s: f64,
-    pub requests_per_s: f64,
-    pub latency: Option<(f64, f64, f64)>,
-    /// The most requests the receiver saw at once.
-    pub most_in_flight: usize,
-}
-
 pub fn run(args: &DispatchArgs) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
@@ -105,7 +106,13 @@ pub fn run(args: &DispatchArgs) -> anyhow::Result<()> {
                 figures.push(one_run(args, *variant).await?);
             }
         }
-        crate::dispatch_report::report(args, &variants, &runs);
+        let setup =
+            Setup { events: args.events, runs: args.runs, rate: args.rate, receiver_delay_ms: args.receiver_delay_ms };
+        let rows: Vec<Row> = variants
+            .iter()
+            .map(|v| Row { mode: v.mode.name(), max_in_flight: v.max_in_flight, batch_limit: batch_limit(args, v.mode) })
+            .collect();
+        report(&setup, &rows, &runs);
         if args.bare {
             for concurrency in [1, 64] {
                 let mut figures = Vec::new();
@@ -159,7 +166,7 @@ async fn one_run(args: &DispatchArgs, variant: Variant) -> anyhow::Result<RunFig
     Ok(figures)
 }
 
-pub fn batch_limit(args: &DispatchArgs, mode: Mode) -> u32 {
+fn batch_limit(args: &DispatchArgs, mode: Mode) -> u32 {
     args.batch_limit.unwrap_or(if mode == Mode::Queue { 100 } else { 10 })
 }
 
