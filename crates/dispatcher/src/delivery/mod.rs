@@ -2,7 +2,8 @@
 //! retries, the delivery log, and the routes that show and steer them.
 //!
 //! - [`matcher`] records a pending item per (event, hook, trigger) with its checkpoint;
-//! - [`lane`] runs a hook's turn: `claim` under a lease, send, then the pure [`settlement`]
+//! - [`lane`] runs a hook's turn: `claim` under a lease, `send` (in order, or up to the hook's
+//!   `maxInFlight` at once, at the `rateLimit` of [`pacer`]), then the pure [`settlement`]
 //!   decides and `settle` writes it, in the write units of `units`; [`work`] holds their shared
 //!   types;
 //! - [`engine`] runs lanes: immediately as events commit, or as a cron-scheduled dispatch job;

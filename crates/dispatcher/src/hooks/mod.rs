@@ -1,6 +1,7 @@
 //! Hooks: Mautic's webhook entity (SPEC §7) — its model, the checked input of an edit, the
-//! commands that change it with their audit events, its store, the triggers and a minimal
-//! categories API. It knows nothing of delivery; the routes live in `crate::routes`.
+//! commands that change it with their audit events, its store, its pace (`maxInFlight`,
+//! `rateLimit`), the triggers and a minimal categories API. It knows nothing of delivery; the
+//! routes live in `crate::routes`.
 
 pub mod categories;
 mod columns;
