@@ -86,3 +86,46 @@ async fn after_a_kill_9_mid_delivery_and_a_restart_every_committed_event_is_deli
     }
     assert_eq!(delivered, committed, "every committed event, in log order");
 }
+
+#[tokio::test]
+async fn after_a_kill_9_with_8_requests_in_flight_every_committed_event_still_arrives() {
+    let receiver = Receiver::start().await;
+    // The first wave hangs until the server is killed: its events are in flight, unsettled.
+    receiver.script((0..8).map(|_| Reply { delay: Duration::from_secs(60), ..Reply::status(200) }));
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    // Queued first, then let go at once: the lane claims all twenty and sends eight together.
+    let settings = json!({ "timeout": 1, "batch_limit": 1, "queue_mode": "queue", "dispatch_schedule": "0 0 1 1 *" });
+    server.send(Method::PATCH, "/api/settings/webhooks", settings).await;
+    let hook =
+        json!({ "name": "CRM", "webhookUrl": receiver.url, "triggers": ["dealflow.deal.created"], "maxInFlight": 8 });
+    let id = server.send(Method::POST, "/api/hooks/new", hook).await["hook"]["id"].clone();
+    for index in 0..20 {
+        server.send(Method::POST, "/api/deals/new", json!({ "title": format!("Deal {index}") })).await;
+    }
+    for _ in 0..100 {
+        if server.send(Method::GET, &format!("/api/hooks/{id}"), json!(null)).await["hook"]["health"]["pendingCount"]
+            == 20
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    server.send(Method::PATCH, "/api/settings/webhooks", json!({ "queue_mode": "immediate" })).await;
+
+    receiver.wait_for(8).await;
+    server.kill();
+    let server = Server::start(dir.path());
+
+    let events = server.send(Method::GET, "/api/events?type=deal.created&limit=100", json!(null)).await;
+    let committed: std::collections::HashSet<String> =
+        events["events"].as_array().unwrap().iter().map(|e| e["event_id"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(committed.len(), 20);
+    for _ in 0..300 {
+        if receiver.accepted_event_ids().is_superset(&committed) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(receiver.accepted_event_ids().is_superset(&committed), "every committed event arrived at least once");
+}

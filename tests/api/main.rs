@@ -43,6 +43,7 @@ mod hook_targets;
 mod hooks;
 mod hooks_listing;
 mod hooks_php_client;
+mod in_flight;
 mod inbound;
 mod inbound_body;
 mod inbound_reads;

@@ -3,6 +3,7 @@
 
 use std::collections::VecDeque;
 use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -67,6 +68,13 @@ struct State {
     received: Mutex<Vec<Received>>,
     script: Mutex<VecDeque<Reply>>,
     arrived: Notify,
+    /// The requests answered 2xx.
+    accepted: Mutex<Vec<Received>>,
+    /// Requests being answered now, and the most at once.
+    at_once: AtomicUsize,
+    most_at_once: AtomicUsize,
+    /// Once the script runs out, the share of requests answered 500 at random.
+    fail_rate: Mutex<f64>,
 }
 
 /// A running receiver.
@@ -94,6 +102,21 @@ impl Receiver {
     /// Answers the next requests with these replies, in order.
     pub fn script(&self, replies: impl IntoIterator<Item = Reply>) {
         self.state.script.lock().unwrap().extend(replies);
+    }
+
+    /// Once the script runs out, answers `rate` of the requests 500 at random (the others 200).
+    pub fn fail_at_random(&self, rate: f64) {
+        *self.state.fail_rate.lock().unwrap() = rate;
+    }
+
+    /// The most requests the receiver was answering at once.
+    pub fn most_at_once(&self) -> usize {
+        self.state.most_at_once.load(Ordering::SeqCst)
+    }
+
+    /// The 2xx-answered requests' event ids, each once.
+    pub fn accepted_event_ids(&self) -> std::collections::HashSet<String> {
+        self.state.accepted.lock().unwrap().iter().flat_map(Received::event_ids).collect()
     }
 
     pub fn received(&self) -> Vec<Received> {
@@ -137,10 +160,20 @@ impl Receiver {
 async fn receive(state: Data<State>, request: HttpRequest, body: Bytes) -> HttpResponse {
     let headers =
         request.headers().iter().map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or("").to_owned())).collect();
-    state.received.lock().unwrap().push(Received { headers, body });
+    let received = Received { headers, body };
+    state.received.lock().unwrap().push(received.clone());
     state.arrived.notify_waiters();
-    let reply = state.script.lock().unwrap().pop_front().unwrap_or(Reply::status(200));
+    let reply = state.script.lock().unwrap().pop_front().unwrap_or_else(|| {
+        let failed = rand::random::<f64>() < *state.fail_rate.lock().unwrap();
+        Reply::status(if failed { 500 } else { 200 })
+    });
+    let at_once = state.at_once.fetch_add(1, Ordering::SeqCst) + 1;
+    state.most_at_once.fetch_max(at_once, Ordering::SeqCst);
     tokio::time::sleep(reply.delay).await;
+    state.at_once.fetch_sub(1, Ordering::SeqCst);
+    if (200..300).contains(&reply.status) {
+        state.accepted.lock().unwrap().push(received);
+    }
     let mut response = HttpResponse::build(actix_web::http::StatusCode::from_u16(reply.status).unwrap());
     for (name, value) in reply.headers {
         response.insert_header((name, value));

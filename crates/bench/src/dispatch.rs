@@ -5,6 +5,10 @@
 //! - `immediate`: the inbound load runs (paced at `--rate` events/s, or as fast as it goes), and
 //!   the run ends when the last event has arrived; latency is commit-to-receipt.
 //! - `queue`: the events are committed and matched first; then `dealflow dispatch` is timed.
+//!
+//! `--mode` and `--max-in-flight` take lists (`--mode immediate,queue --max-in-flight 1,8`): each
+//! run measures every combination back to back, each on a fresh server, so that variants are
+//! compared on the same machine state; `dispatch_report` prints a row per variant.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,6 +17,7 @@ use std::time::{Duration, Instant};
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
+use crate::dispatch_report::{Row, RunFigures, Setup, report};
 use crate::ingest::inbound_requests;
 use crate::plain::payloads;
 use crate::process::{self, ADMIN_PASSWORD, Running};
@@ -26,23 +31,43 @@ pub enum Mode {
     Queue,
 }
 
+impl Mode {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Immediate => "immediate",
+            Self::Queue => "queue",
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct DispatchArgs {
     /// Events to deliver per run (two per inbound request).
     #[arg(long, default_value_t = 50_000)]
-    events: usize,
-    #[arg(long, value_enum, default_value_t = Mode::Immediate)]
-    mode: Mode,
+    pub events: usize,
+    /// Modes to measure, back to back in each run.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "immediate")]
+    pub mode: Vec<Mode>,
+    /// The hook's `maxInFlight` values to measure, back to back in each run.
+    #[arg(long, value_delimiter = ',', default_value = "1")]
+    pub max_in_flight: Vec<u8>,
+    /// Share of requests the receiver answers 500 at random (retried by dealflow).
+    #[arg(long, default_value_t = 0.0)]
+    fail_rate: f64,
+    /// Milliseconds the receiver takes over each answer (a real receiver's work and network
+    /// round trip; 0 answers at once on loopback).
+    #[arg(long, default_value_t = 0.0)]
+    pub receiver_delay_ms: f64,
     /// Runs (each on a fresh server); the table shows medians.
     #[arg(long, default_value_t = 3)]
-    runs: usize,
+    pub runs: usize,
     /// The `batch_limit` setting: events per request in queue mode (default 100), at most per
     /// request in immediate mode (default: dealflow's, 10).
     #[arg(long)]
-    batch_limit: Option<u32>,
+    pub batch_limit: Option<u32>,
     /// Offered events/s in immediate mode; 0 sends the inbound load as fast as it goes.
     #[arg(long, default_value_t = 5000.0)]
-    rate: f64,
+    pub rate: f64,
     /// Concurrent inbound senders.
     #[arg(long, default_value_t = 32)]
     concurrency: usize,
@@ -60,20 +85,34 @@ pub struct DispatchArgs {
 const SECRET: &str = "bench-hook-secret";
 const TRIGGERS: [&str; 2] = ["mautic.lead_post_save_new", "dealflow.deal.created"];
 
-struct RunFigures {
-    events_per_s: f64,
-    requests_per_s: f64,
-    latency: Option<(f64, f64, f64)>,
+/// One combination measured: a mode and the hook's `maxInFlight`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Variant {
+    pub mode: Mode,
+    pub max_in_flight: u8,
 }
 
 pub fn run(args: &DispatchArgs) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
-        let mut runs = Vec::new();
+        let variants: Vec<Variant> = args
+            .mode
+            .iter()
+            .flat_map(|mode| args.max_in_flight.iter().map(|count| Variant { mode: *mode, max_in_flight: *count }))
+            .collect();
+        let mut runs: Vec<Vec<RunFigures>> = variants.iter().map(|_| Vec::new()).collect();
         for _ in 0..args.runs {
-            runs.push(one_run(args).await?);
+            for (variant, figures) in variants.iter().zip(&mut runs) {
+                figures.push(one_run(args, *variant).await?);
+            }
         }
-        report(args, &runs);
+        let setup =
+            Setup { events: args.events, runs: args.runs, rate: args.rate, receiver_delay_ms: args.receiver_delay_ms };
+        let rows: Vec<Row> = variants
+            .iter()
+            .map(|v| Row { mode: v.mode.name(), max_in_flight: v.max_in_flight, batch_limit: batch_limit(args, v.mode) })
+            .collect();
+        report(&setup, &rows, &runs);
         if args.bare {
             for concurrency in [1, 64] {
                 let mut figures = Vec::new();
@@ -88,44 +127,47 @@ pub fn run(args: &DispatchArgs) -> anyhow::Result<()> {
     })
 }
 
-async fn one_run(args: &DispatchArgs) -> anyhow::Result<RunFigures> {
+async fn one_run(args: &DispatchArgs, variant: Variant) -> anyhow::Result<RunFigures> {
     let dir = tempfile::tempdir()?;
     let binary = process::dealflow_binary(args.dealflow.as_deref())?;
-    let mode = if args.mode == Mode::Queue { "queue" } else { "immediate" };
+    let mode = if variant.mode == Mode::Queue { "queue" } else { "immediate" };
     let env = [("DEALFLOW_QUEUE_MODE", mode.to_owned()), ("DEALFLOW_ALLOW_PRIVATE_TARGETS", "true".to_owned())];
     let server = process::start_dealflow(&binary, dir.path(), &env).await?;
-    let sink = Sink::start(SECRET, args.receiver_workers)?;
+    let delay = Duration::from_secs_f64(args.receiver_delay_ms.max(0.0) / 1000.0);
+    let sink = Sink::with(SECRET, args.receiver_workers, args.fail_rate, delay)?;
     // The built-in job stays out of the way in queue mode: `dealflow dispatch` is what is timed.
     admin(
         &server,
         reqwest::Method::PATCH,
         "/api/settings/webhooks",
-        json!({ "batch_limit": batch_limit(args), "dispatch_schedule": "0 0 1 1 *" }),
+        json!({ "batch_limit": batch_limit(args, variant.mode), "dispatch_schedule": "0 0 1 1 *", "retry_schedule": vec![0; 20] }),
     )
     .await?;
     admin(
         &server,
         reqwest::Method::POST,
         "/api/hooks/new",
-        json!({ "name": "bench", "webhookUrl": sink.url, "secret": SECRET, "triggers": TRIGGERS }),
+        json!({ "name": "bench", "webhookUrl": sink.url, "secret": SECRET, "triggers": TRIGGERS,
+            "maxInFlight": variant.max_in_flight }),
     )
     .await?;
     let requests = inbound_requests(&server.base_url, payloads(args.events.div_ceil(2), 0.0, 0)).await?;
     let expected = requests.len() * 2;
-    let figures = match args.mode {
+    let mut figures = match variant.mode {
         Mode::Immediate => immediate(args, requests, &sink, expected).await?,
         Mode::Queue => queue(&binary, &server, requests, &sink, expected).await?,
     };
+    figures.most_in_flight = sink.most_in_flight();
     anyhow::ensure!(sink.bad_signatures() == 0, "{} requests had a bad signature", sink.bad_signatures());
     let database = server.database.clone().unwrap_or_default();
     drop(server);
-    verify::every_event_arrived_in_order(&database, &sink.arrivals())?;
+    verify::every_event_arrived(&database, &sink.arrivals(), variant.max_in_flight == 1 && args.fail_rate == 0.0)?;
     sink.stop().await;
     Ok(figures)
 }
 
-fn batch_limit(args: &DispatchArgs) -> u32 {
-    args.batch_limit.unwrap_or(if args.mode == Mode::Queue { 100 } else { 10 })
+fn batch_limit(args: &DispatchArgs, mode: Mode) -> u32 {
+    args.batch_limit.unwrap_or(if mode == Mode::Queue { 100 } else { 10 })
 }
 
 async fn immediate(
@@ -145,6 +187,7 @@ async fn immediate(
         events_per_s: expected as f64 / elapsed,
         requests_per_s: sink.requests() as f64 / elapsed,
         latency: Some((latencies.percentile_ms(50.0), latencies.percentile_ms(90.0), latencies.percentile_ms(99.0))),
+        most_in_flight: 0,
     })
 }
 
@@ -173,6 +216,7 @@ async fn queue(
         events_per_s: expected as f64 / elapsed,
         requests_per_s: sink.requests() as f64 / elapsed,
         latency: None,
+        most_in_flight: 0,
     })
 }
 
@@ -198,33 +242,6 @@ async fn admin(server: &Running, method: reqwest::Method, path: &str, body: Valu
         .await?;
     anyhow::ensure!(response.status().is_success(), "{path}: {} {}", response.status(), response.text().await?);
     Ok(())
-}
-
-fn report(args: &DispatchArgs, runs: &[RunFigures]) {
-    let pick = |f: &dyn Fn(&RunFigures) -> f64| (median(&runs.iter().map(f).collect::<Vec<_>>()) * 10.0).round() / 10.0;
-    let (events, requests) = (pick(&|r| r.events_per_s).round(), pick(&|r| r.requests_per_s).round());
-    let latency = runs.iter().all(|r| r.latency.is_some()).then(|| {
-        let at = |i: usize| pick(&|r| r.latency.map_or(0.0, |l| [l.0, l.1, l.2][i]));
-        (at(0), at(1), at(2))
-    });
-    println!(
-        "{:>10} {:>10} {:>10} {:>12} {:>8} {:>8} {:>8}",
-        "mode", "events", "events/s", "requests/s", "p50 ms", "p90 ms", "p99 ms"
-    );
-    let (p50, p90, p99) =
-        latency.map_or(("-".into(), "-".into(), "-".into()), |(a, b, c)| (a.to_string(), b.to_string(), c.to_string()));
-    println!(
-        "{:>10} {:>10} {events:>10} {requests:>12} {p50:>8} {p90:>8} {p99:>8}",
-        format!("{:?}", args.mode).to_lowercase(),
-        args.events
-    );
-    println!(
-        "{}",
-        json!({ "scenario": "dispatch", "mode": format!("{:?}", args.mode).to_lowercase(), "events": args.events, "runs": args.runs,
-            "batch_limit": batch_limit(args), "offered_events_per_s": args.rate, "events_per_s": events, "requests_per_s": requests,
-            "latency_ms": latency.map(|(p50, p90, p99)| json!({ "p50": p50, "p90": p90, "p99": p99 })),
-            "runs_events_per_s": runs.iter().map(|r| r.events_per_s.round()).collect::<Vec<_>>() })
-    );
 }
 
 /// The baseline: a bare reqwest client POSTing signed single-event bodies to the same receiver,

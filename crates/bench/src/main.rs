@@ -3,6 +3,7 @@
 mod append;
 mod bare;
 mod dispatch;
+mod dispatch_report;
 mod ingest;
 mod load;
 mod pages;

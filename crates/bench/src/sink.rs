@@ -31,6 +31,13 @@ struct State {
     arrivals: Mutex<Vec<Arrival>>,
     requests: AtomicUsize,
     bad_signatures: AtomicUsize,
+    /// The share of requests answered 500 at random (`--fail-rate`).
+    fail_rate: f64,
+    /// How long each answer takes (`--receiver-delay-ms`): a real receiver's work and network.
+    delay: Duration,
+    /// Requests answered at once, and the most seen at once.
+    in_flight: AtomicUsize,
+    most_in_flight: AtomicUsize,
 }
 
 /// A running receiver.
@@ -53,6 +60,12 @@ struct EventInfo {
 impl Sink {
     /// Starts a receiver on a free loopback port with `workers` threads, verifying with `secret`.
     pub fn start(secret: &str, workers: usize) -> anyhow::Result<Self> {
+        Self::with(secret, workers, 0.0, Duration::ZERO)
+    }
+
+    /// A receiver that answers 500, recording nothing, to `fail_rate` of the requests at random,
+    /// and takes `delay` over each answer.
+    pub fn with(secret: &str, workers: usize, fail_rate: f64, delay: Duration) -> anyhow::Result<Self> {
         let listener = TcpListener::bind("127.0.0.1:0")?;
         let url = format!("http://127.0.0.1:{}/webhook", listener.local_addr()?.port());
         let state = Arc::new(State {
@@ -60,6 +73,10 @@ impl Sink {
             arrivals: Mutex::new(Vec::new()),
             requests: AtomicUsize::new(0),
             bad_signatures: AtomicUsize::new(0),
+            fail_rate,
+            delay,
+            in_flight: AtomicUsize::new(0),
+            most_in_flight: AtomicUsize::new(0),
         });
         let data = Data::from(state.clone());
         let server = HttpServer::new(move || App::new().app_data(data.clone()).default_service(web::to(receive)))
@@ -80,6 +97,11 @@ impl Sink {
     /// Requests whose signature did not verify.
     pub fn bad_signatures(&self) -> usize {
         self.state.bad_signatures.load(Ordering::Relaxed)
+    }
+
+    /// The most requests the receiver was answering at once.
+    pub fn most_in_flight(&self) -> usize {
+        self.state.most_in_flight.load(Ordering::Relaxed)
     }
 
     /// Events received so far (repeats included).
@@ -111,14 +133,31 @@ impl Sink {
 }
 
 async fn receive(state: Data<State>, request: HttpRequest, body: Bytes) -> HttpResponse {
+    let at_once = state.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
+    state.most_in_flight.fetch_max(at_once, Ordering::Relaxed);
+    // Yield at least once, so that requests sent together are seen together even on one worker.
+    if state.delay.is_zero() {
+        tokio::task::yield_now().await;
+    } else {
+        tokio::time::sleep(state.delay).await;
+    }
+    let answer = answer(&state, &request, &body);
+    state.in_flight.fetch_sub(1, Ordering::Relaxed);
+    answer
+}
+
+fn answer(state: &State, request: &HttpRequest, body: &Bytes) -> HttpResponse {
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
     state.requests.fetch_add(1, Ordering::Relaxed);
+    if state.fail_rate > 0.0 && rand::random::<f64>() < state.fail_rate {
+        return HttpResponse::InternalServerError().finish();
+    }
     let signature = request.headers().get("Webhook-Signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    if !verified(&state.secret, &body, signature) {
+    if !verified(&state.secret, body, signature) {
         state.bad_signatures.fetch_add(1, Ordering::Relaxed);
         return HttpResponse::Ok().finish();
     }
-    let Ok(groups) = serde_json::from_slice::<HashMap<String, Vec<Item>>>(&body) else {
+    let Ok(groups) = serde_json::from_slice::<HashMap<String, Vec<Item>>>(body) else {
         return HttpResponse::BadRequest().finish();
     };
     let arrivals = groups.iter().flat_map(|(trigger, items)| {

@@ -1,5 +1,5 @@
 //! The dispatch benchmark's check: every triggered event in the log arrived at least once and,
-//! per trigger, first arrived in log order (ASC).
+//! for an ordered hook (`maxInFlight` 1), per trigger, first arrived in log order (ASC).
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -14,7 +14,7 @@ const FIRED_BY: [(&str, &str); 2] =
     [("mautic.lead_post_save_new", "contact.created"), ("dealflow.deal.created", "deal.created")];
 
 /// Compares the arrivals with the log (read after the server stopped).
-pub fn every_event_arrived_in_order(database: &Path, arrivals: &[Arrival]) -> anyhow::Result<()> {
+pub fn every_event_arrived(database: &Path, arrivals: &[Arrival], in_order: bool) -> anyhow::Result<()> {
     let conn = eventlog::open_connection(database)?;
     for (trigger, event_type) in FIRED_BY {
         let filter = EventFilter { types: vec![event_type.to_owned()], ..EventFilter::default() };
@@ -28,7 +28,7 @@ pub fn every_event_arrived_in_order(database: &Path, arrivals: &[Arrival]) -> an
             .collect();
         let missing = logged.iter().filter(|id| !seen.contains(id)).count();
         anyhow::ensure!(missing == 0, "{missing} of {} {event_type} events never arrived", logged.len());
-        anyhow::ensure!(first_arrivals == logged, "{trigger} events arrived out of log order");
+        anyhow::ensure!(!in_order || first_arrivals == logged, "{trigger} events arrived out of log order");
     }
     Ok(())
 }

@@ -34,6 +34,7 @@ pub const MIGRATIONS: &[eventlog::Migration] = &[
         name: "delivery_log_outcome",
         sql: include_str!("../../../migrations/0007_delivery_log_outcome.sql"),
     },
+    eventlog::Migration { version: 12, name: "hook_pace", sql: include_str!("../../../migrations/0012_hook_pace.sql") },
 ];
 
 /// Registers the hooks routes inside the authenticated `/api` scope.

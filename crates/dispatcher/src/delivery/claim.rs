@@ -21,7 +21,7 @@ use crate::hooks::{OrderDir, store};
 
 /// Events claimed at once in immediate mode.
 const IMMEDIATE_CHUNK: usize = 256;
-/// Batches claimed at once in queue mode.
+/// Batches claimed at once in queue mode (at least [`IMMEDIATE_CHUNK`] events).
 const QUEUE_BATCHES: usize = 10;
 /// Lease beyond the receiver timeout: time to settle, and slack.
 const LEASE_MARGIN: Duration = Duration::from_secs(5);
@@ -115,7 +115,9 @@ fn next_deliveries(
     let per_delivery = settings.batch_limit as usize;
     let limit = match settings.queue_mode {
         QueueMode::Immediate => IMMEDIATE_CHUNK.max(per_delivery),
-        QueueMode::Queue => per_delivery * QUEUE_BATCHES,
+        // Small batches are claimed as many at once as immediate mode claims events: with
+        // `batch_limit` 1 a claim of ten cost `dealflow dispatch` a write unit per ten requests.
+        QueueMode::Queue => (per_delivery * QUEUE_BATCHES).max(IMMEDIATE_CHUNK),
     };
     let limit = wanted.budget.map_or(limit, |budget| budget.min(limit));
     let heads = queue::heads(conn, id, newest_first, limit + wanted.exclude.len())?;

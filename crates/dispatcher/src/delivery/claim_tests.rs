@@ -30,6 +30,8 @@ fn hook() -> Hook {
         triggers: vec!["dealflow.deal.created".into()],
         payload_format: PayloadFormat::Mautic,
         signature_format: SignatureFormat::Mautic,
+        max_in_flight: crate::hooks::MaxInFlight::ORDERED,
+        rate_limit: None,
         unpublished_reason: None,
         created_position: 0,
     }

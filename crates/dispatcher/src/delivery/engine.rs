@@ -18,6 +18,7 @@ use super::client::Sender;
 use super::error::DeliveryError;
 use super::lane;
 use super::matcher::Matcher;
+use super::pacer::Pacers;
 use super::report::{Lease, Report, Waiting};
 use super::settings::{DeliverySettings, QueueMode};
 use super::work::{Claimant, Context, Turn};
@@ -76,6 +77,7 @@ impl Engine {
             defaults,
             owner: format!("dealflow-{}", Uuid::now_v7().simple()),
             unpublish_after: chrono::Duration::try_hours(hours).unwrap_or(chrono::Duration::MAX),
+            pacers: Pacers::default(),
         };
         let matcher = Matcher::new(log, items_ready.clone(), secrets);
         Ok(Self { inner: Arc::new(Inner { context, matcher, items_ready, changes }) })
@@ -208,8 +210,17 @@ impl Engine {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<std::thread::JoinHandle<()>> {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        std::thread::Builder::new().name("dispatcher".into()).spawn(move || runtime.block_on(self.run(shutdown)))
+        on_own_thread(move || self.run(shutdown))
+    }
+
+    /// Runs [`Engine::dispatch`] (`dealflow dispatch`) the way `serve` runs its lanes: on a
+    /// thread of its own with a single-threaded runtime. Join the handle for the report.
+    pub fn dispatch_on_own_thread(
+        self,
+        only: Option<HookId>,
+        limit: Option<usize>,
+    ) -> std::io::Result<std::thread::JoinHandle<Result<Report, DeliveryError>>> {
+        on_own_thread(move || async move { self.dispatch(only, limit).await })
     }
 
     /// Runs the matcher and delivery until `shutdown` completes.
@@ -328,4 +339,12 @@ impl Engine {
             () = self.inner.changes.notified() => {}
         }
     }
+}
+
+/// Runs the future `start` makes on a thread named `dispatcher` with a single-threaded runtime.
+fn on_own_thread<T: Send + 'static, F: Future<Output = T>>(
+    start: impl FnOnce() -> F + Send + 'static,
+) -> std::io::Result<std::thread::JoinHandle<T>> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    std::thread::Builder::new().name("dispatcher".into()).spawn(move || runtime.block_on(start()))
 }

@@ -1,20 +1,18 @@
-//! One hook's turn: claim deliveries under a lease, send them one after another, and settle
-//! them, until the queue is empty or a delivery fails. Settling a chunk and claiming the one
+//! One hook's turn: claim deliveries under a lease, send them (in order, or up to the hook's
+//! `maxInFlight` at once: [`super::send`]) and settle them, until the queue is empty or a
+//! delivery fails. Settling a chunk and claiming the one
 //! after next share a write unit ([`super::units`]) that runs while the next chunk is being
 //! sent, so a busy hook never waits for the disk between requests. A failure stops the turn:
 //! with ASC a batch never goes out before the previous one succeeded.
 
 use std::future::Future;
 use std::pin::Pin;
-use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use domain::ids::HookId;
 
 use super::claim::Unclaimed;
-use super::client::{Answer, Sender};
 use super::error::DeliveryError;
-use super::payload;
+use super::send;
 use super::units::{self, Follow, Settled};
 use super::work::{Claimant, Context, Turn, Work};
 
@@ -36,11 +34,14 @@ pub async fn turn(context: &Context, hook: HookId, by: Claimant, budget: Option<
                 None => Ok(None),
             }
         };
-        let (answers, previous) = tokio::join!(send(&context.sender, &current), previous);
+        let (sent, previous) = tokio::join!(send::send(context, &current), previous);
         let mut next = previous?.and_then(|settled| {
             deliveries += settled.delivered;
             settled.next
         });
+        let all_sent = sent.len() == current.deliveries.len();
+        let (arranged, answers) = send::arrange(current, sent);
+        current = arranged;
         events += current
             .deliveries
             .iter()
@@ -49,7 +50,7 @@ pub async fn turn(context: &Context, hook: HookId, by: Claimant, budget: Option<
             .map(|(d, _)| d.items.len())
             .sum::<usize>();
         let failed = answers.iter().any(|answer| !answer.succeeded());
-        if failed || answers.len() < current.deliveries.len() {
+        if failed || !all_sent {
             // What was claimed ahead is dropped: the next turn claims afresh, in order.
             let settled = units::settle_and_follow(context, current, answers, None).await?;
             let deliveries = deliveries + settled.delivered;
@@ -91,27 +92,4 @@ fn turn_of(unclaimed: Unclaimed) -> Turn {
         Unclaimed::NotDue(until) => Turn::Waiting { until },
         Unclaimed::Leased(until) => Turn::Leased { until },
     }
-}
-
-/// Slack kept between the last send's timeout and the end of the lease.
-const LEASE_SLACK: Duration = Duration::from_secs(1);
-
-/// Sends the claimed deliveries in order until one fails, or until the next one could outlast
-/// the lease (those left are claimed again later).
-async fn send(sender: &Sender, work: &Work) -> Vec<Answer> {
-    let timeout = Duration::from_secs(work.settings.timeout);
-    let mut answers = Vec::with_capacity(work.deliveries.len());
-    for delivery in &work.deliveries {
-        if Instant::now() + timeout + LEASE_SLACK > work.lease_until {
-            break;
-        }
-        let body = payload::body(work.hook.payload_format, &delivery.items);
-        let answer = sender.send(&work.hook, &delivery.id, body, timeout, Utc::now()).await;
-        let failed = !answer.succeeded();
-        answers.push(answer);
-        if failed {
-            break;
-        }
-    }
-    answers
 }

@@ -2,14 +2,16 @@
 //! retries, the delivery log, and the routes that show and steer them.
 //!
 //! - [`matcher`] records a pending item per (event, hook, trigger) with its checkpoint;
-//! - [`lane`] runs a hook's turn: `claim` under a lease, send, then the pure [`settlement`]
+//! - [`lane`] runs a hook's turn: `claim` under a lease, `send` (in order, or up to the hook's
+//!   `maxInFlight` at once, at the `rateLimit` of [`pacer`]), then the pure [`settlement`]
 //!   decides and `settle` writes it, in the write units of `units`; [`work`] holds their shared
 //!   types;
 //! - [`engine`] runs lanes: immediately as events commit, or as a cron-scheduled dispatch job;
 //! - [`commands`] holds what the routes and the web console both call (log, test send, settings);
-//! - [`health`] reads a hook's health from the queue and its [`state`].
+//! - [`health`] reads a hook's health from the queue, its [`backlog`] and its [`state`].
 
 pub mod attempts;
+pub mod backlog;
 mod claim;
 mod client;
 pub mod commands;
@@ -23,6 +25,7 @@ pub mod log_query;
 pub mod matcher;
 mod mautic_contact;
 mod money;
+pub mod pacer;
 mod payload;
 pub mod queue;
 pub mod replay;
@@ -30,6 +33,7 @@ mod report;
 mod sample;
 mod sample_data;
 pub mod schedule;
+mod send;
 pub mod settings;
 mod settle;
 pub mod settlement;

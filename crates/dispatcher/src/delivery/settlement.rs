@@ -53,8 +53,10 @@ pub struct Failed {
     pub next: Next,
 }
 
-/// Settles `sent` — deliveries in the order sent, stopping at the first failure — for a hook
-/// in `state`, at `now`. `jitter` is a random number in [0, 1) that spreads the retry time.
+/// Settles `sent` — deliveries in the order sent, stopping at the first failure; from a hook
+/// with several requests in flight, its successes first, then its failures (the first one is
+/// retried, the others stay queued and are logged as first attempts) — for a hook in `state`,
+/// at `now`. `jitter` is a random number in [0, 1) that spreads the retry time.
 ///
 /// - A success clears the retry state and the failing streak.
 /// - The failed delivery is retried first, under the same id, after the schedule's delay (or

@@ -239,3 +239,24 @@ fn each_settlement_case_writes_what_the_policy_says() {
         assert_eq!(settled, case.then, "{}", case.name);
     }
 }
+
+#[test]
+fn given_several_in_flight_when_two_succeed_and_two_fail_then_the_first_failure_is_retried_and_the_hook_waits() {
+    let (ok, error) = (answer(Some(200), None), answer(Some(500), None));
+    // As a hook with several requests in flight hands them over: successes first, then failures.
+    let sent = [
+        Sent { delivery_id: "msg_a", answer: &ok },
+        Sent { delivery_id: "msg_b", answer: &ok },
+        Sent { delivery_id: FAILED_ID, answer: &error },
+        Sent { delivery_id: "msg_d", answer: &error },
+    ];
+    let policy = Policy { retry_schedule: SCHEDULE, unpublish_after: chrono::Duration::hours(120) };
+
+    let settlement = settlement(&HookState::default(), &sent, &policy, 0.5, now());
+
+    assert_eq!(settlement.delivered, 2, "both successes leave the queue");
+    assert_eq!(settlement.attempts, [1, 1, 1, 1]);
+    assert_eq!(settlement.failed, failed(2, 1, Next::RetryAt(later(5))));
+    assert_eq!(settlement.state.retrying.as_deref(), Some(FAILED_ID), "retried first, alone");
+    assert_eq!(settlement.state.next_attempt_at, Some(later(5)), "the whole hook waits for it");
+}

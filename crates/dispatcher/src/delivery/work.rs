@@ -11,6 +11,7 @@ use eventlog::SqliteEventLog;
 
 use super::client::Sender;
 use super::failure::Failure;
+use super::pacer::Pacers;
 use super::queue;
 use super::settings::{DeliverySettings, QueueMode};
 use super::state::HookState;
@@ -28,6 +29,8 @@ pub struct Context {
     pub owner: String,
     /// How long a hook may fail without a single success before it is unpublished.
     pub unpublish_after: chrono::Duration,
+    /// The hooks' `rateLimit`s.
+    pub pacers: Pacers,
 }
 
 /// Who claims. In queue mode only the dispatch job sends; the settings are read at every claim,

@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 
 use super::input::HookInput;
 use super::model::{Hook, PayloadFormat, SignatureFormat};
+use super::pace::MaxInFlight;
 use super::store;
 
 /// Who is making a change (for `createdBy` and `modifiedBy`).
@@ -62,6 +63,8 @@ pub fn create(
         triggers: Vec::new(),
         payload_format: PayloadFormat::default(),
         signature_format: SignatureFormat::default(),
+        max_in_flight: MaxInFlight::ORDERED,
+        rate_limit: None,
         unpublished_reason: None,
         created_position: tx.head(),
     };
@@ -97,6 +100,8 @@ pub fn replace(
         category: None,
         payload_format: PayloadFormat::default(),
         signature_format: SignatureFormat::default(),
+        max_in_flight: MaxInFlight::ORDERED,
+        rate_limit: None,
         ..existing.clone()
     };
     apply(tx, &mut hook, input)?;
@@ -223,6 +228,12 @@ fn apply(tx: &Transaction<'_>, hook: &mut Hook, input: HookInput) -> Result<(), 
     if let Some(format) = input.signature_format {
         hook.signature_format = format;
     }
+    if let Some(count) = input.max_in_flight {
+        hook.max_in_flight = count;
+    }
+    if let Some(rate) = input.rate_limit {
+        hook.rate_limit = rate;
+    }
     Ok(())
 }
 
@@ -240,6 +251,8 @@ fn audited(hook: &Hook) -> BTreeMap<&'static str, Value> {
         ("triggers", json!(hook.triggers)),
         ("payloadFormat", json!(hook.payload_format)),
         ("signatureFormat", json!(hook.signature_format)),
+        ("maxInFlight", json!(hook.max_in_flight)),
+        ("rateLimit", json!(hook.rate_limit)),
     ])
 }
 

@@ -8,6 +8,7 @@ use domain::values::FieldErrors;
 use serde_json::{Map, Value};
 
 use super::model::{OrderDir, PayloadFormat, SignatureFormat};
+use super::pace::{MaxInFlight, RateLimit};
 use super::triggers;
 use crate::targets::TargetPolicy;
 
@@ -44,6 +45,9 @@ pub struct HookInput {
     pub triggers: Option<Vec<String>>,
     pub payload_format: Option<PayloadFormat>,
     pub signature_format: Option<SignatureFormat>,
+    pub max_in_flight: Option<MaxInFlight>,
+    /// `Some(None)` lifts the limit.
+    pub rate_limit: Option<Option<RateLimit>>,
 }
 
 impl HookInput {
@@ -63,6 +67,8 @@ impl HookInput {
             triggers: trigger_list(&mut fields),
             payload_format: named(&mut fields, "payloadFormat", PayloadFormat::parse, "mautic or slack"),
             signature_format: named(&mut fields, "signatureFormat", SignatureFormat::parse, "mautic or standard"),
+            max_in_flight: count(&mut fields, "maxInFlight", MaxInFlight::new).map(|count| count.unwrap_or_default()),
+            rate_limit: count(&mut fields, "rateLimit", RateLimit::new),
         };
         fields.ignore(READ_ONLY);
         fields.refuse_unknown();
@@ -192,6 +198,24 @@ fn trigger_list(fields: &mut Fields<'_>) -> Option<Vec<String>> {
     Some(names)
 }
 
+/// A whole number (a JSON number or a numeric string, as a form sends it) checked by `new`;
+/// `null` or an empty string clears it (`Some(None)`).
+fn count<T>(fields: &mut Fields<'_>, name: &str, new: fn(u64) -> Result<T, String>) -> Option<Option<T>> {
+    if !fields.has(name) {
+        return None;
+    }
+    let text = match fields.value(name) {
+        None | Some(Value::Null) => return Some(None),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::String(s)) if s.trim().is_empty() => return Some(None),
+        Some(Value::String(s)) => s.trim().to_owned(),
+        Some(_) => String::new(),
+    };
+    // Not a whole number (`-1`, `2.5`, `eight`) is out of range too: `new` words the range.
+    let parsed = new(text.parse::<u64>().unwrap_or(u64::MAX));
+    fields.check(name, parsed).map(Some)
+}
+
 fn named<T>(fields: &mut Fields<'_>, name: &str, parse: fn(&str) -> Option<T>, expected: &str) -> Option<T> {
     let text = fields.optional_text(name, 32)?.into_string();
     let parsed = parse(&text).ok_or_else(|| format!("must be {expected}"));
@@ -227,6 +251,18 @@ mod tests {
         );
         assert_eq!(parse(json!({ "eventsOrderbyDir": null })).unwrap().events_orderby_dir, Some(None));
         assert_eq!(parse(json!({ "eventsOrderbyDir": "abrakadabra" })).unwrap_err(), ["eventsOrderbyDir"]);
+    }
+
+    #[test]
+    fn max_in_flight_and_rate_limit_take_numbers_or_numeric_strings_in_range() {
+        let input = parse(json!({ "maxInFlight": "8", "rateLimit": 50 })).unwrap();
+        assert_eq!(input.max_in_flight.map(MaxInFlight::get), Some(8));
+        assert_eq!(input.rate_limit.flatten().map(|r| r.per_second().get()), Some(50));
+        let cleared = parse(json!({ "maxInFlight": "", "rateLimit": null })).unwrap();
+        assert_eq!((cleared.max_in_flight, cleared.rate_limit), (Some(MaxInFlight::ORDERED), Some(None)));
+        let bad = parse(json!({ "maxInFlight": 65, "rateLimit": "fast" })).unwrap_err();
+        assert_eq!(bad, ["maxInFlight", "rateLimit"]);
+        assert_eq!(parse(json!({ "maxInFlight": 0 })).unwrap_err(), ["maxInFlight"]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Hooks: Mautic's webhook entity (SPEC §7) — its model, the checked input of an edit, the
-//! commands that change it with their audit events, its store, the triggers and a minimal
-//! categories API. It knows nothing of delivery; the routes live in `crate::routes`.
+//! commands that change it with their audit events, its store, its pace (`maxInFlight`,
+//! `rateLimit`), the triggers and a minimal categories API. It knows nothing of delivery; the
+//! routes live in `crate::routes`.
 
 pub mod categories;
 mod columns;
@@ -10,6 +11,7 @@ pub mod list_filter;
 pub mod listing;
 mod listing_sql;
 pub mod model;
+pub mod pace;
 pub mod redact;
 pub mod search;
 pub mod store;
@@ -25,6 +27,7 @@ use tokio::sync::Notify;
 use crate::targets::TargetPolicy;
 
 pub use model::{Hook, OrderDir, PayloadFormat, SignatureFormat};
+pub use pace::{MaxInFlight, RateLimit};
 
 /// What the hooks API's handlers share.
 pub struct HooksApi {

@@ -4,6 +4,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use domain::ids::HookId;
 use serde::Serialize;
 
+use super::pace::{MaxInFlight, RateLimit};
+
 /// Chronological or reverse order of a hook's events in a batch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub enum OrderDir {
@@ -108,6 +110,10 @@ pub struct Hook {
     pub triggers: Vec<String>,
     pub payload_format: PayloadFormat,
     pub signature_format: SignatureFormat,
+    /// Requests in flight at once (1: in order).
+    pub max_in_flight: MaxInFlight,
+    /// Requests per second at most (none: unlimited).
+    pub rate_limit: Option<RateLimit>,
     /// Set when dealflow unpublished the hook itself (a 410 answer, a long failing streak).
     pub unpublished_reason: Option<String>,
     /// The log's head when the hook was created: it receives only later events (unless replayed).
@@ -145,6 +151,10 @@ pub struct Health {
     pub last_success_at: Option<String>,
     pub failing_since: Option<String>,
     pub pending_count: u64,
+    /// When the oldest pending item was queued (none: nothing pending).
+    pub oldest_pending_at: Option<String>,
+    /// How long, in whole seconds, the oldest pending item has waited.
+    pub oldest_pending_seconds: Option<u64>,
     pub failed_count: u64,
     pub unpublished_reason: Option<String>,
 }
@@ -180,6 +190,8 @@ pub struct HookView<'a> {
     pub triggers: Option<&'a [String]>,
     pub payload_format: PayloadFormat,
     pub signature_format: SignatureFormat,
+    pub max_in_flight: MaxInFlight,
+    pub rate_limit: Option<RateLimit>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub health: Option<Health>,
 }
@@ -207,6 +219,8 @@ impl Hook {
             triggers: (!minimal).then_some(self.triggers.as_slice()),
             payload_format: self.payload_format,
             signature_format: self.signature_format,
+            max_in_flight: self.max_in_flight,
+            rate_limit: self.rate_limit,
             health: if minimal { None } else { Some(health.unwrap_or_default()) },
         }
     }

@@ -10,13 +10,14 @@ use eventlog::from_micros;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::model::{Category, Hook, OrderDir, PayloadFormat, SignatureFormat};
+use super::pace::{MaxInFlight, RateLimit};
 
 /// The columns `hook` reads, hooks aliased `h`, categories `c`.
 pub const SELECT: &str =
     "SELECT h.id, h.name, h.description, h.webhook_url, h.secret, h.events_orderby_dir, h.is_published,
         h.publish_up, h.publish_down, h.date_added, h.created_by, h.created_by_user, h.date_modified, h.modified_by,
         h.modified_by_user, h.triggers, h.payload_format, h.signature_format, h.unpublished_reason, h.created_position,
-        c.id, c.title, c.alias, c.description, c.color, c.bundle, c.created_by_user
+        h.max_in_flight, h.rate_limit, c.id, c.title, c.alias, c.description, c.color, c.bundle, c.created_by_user
     FROM hooks h LEFT JOIN categories c ON c.id = h.category_id";
 
 fn micros(time: Option<i64>) -> Option<DateTime<Utc>> {
@@ -54,16 +55,16 @@ fn hook(row: &Row<'_>) -> rusqlite::Result<Hook> {
     let triggers: String = row.get(15)?;
     let payload: String = row.get(16)?;
     let signature: String = row.get(17)?;
-    let category = match row.get::<_, Option<u64>>(20)? {
+    let category = match row.get::<_, Option<u64>>(22)? {
         Some(id) => Some(Category {
-            created_by_user: row.get(26)?,
+            created_by_user: row.get(28)?,
             modified_by_user: None,
             id,
-            title: row.get(21)?,
-            alias: row.get(22)?,
-            description: row.get(23)?,
-            color: row.get(24)?,
-            bundle: row.get(25)?,
+            title: row.get(23)?,
+            alias: row.get(24)?,
+            description: row.get(25)?,
+            color: row.get(26)?,
+            bundle: row.get(27)?,
         }),
         None => None,
     };
@@ -89,6 +90,8 @@ fn hook(row: &Row<'_>) -> rusqlite::Result<Hook> {
         signature_format: SignatureFormat::parse(&signature).unwrap_or_default(),
         unpublished_reason: row.get(18)?,
         created_position: row.get(19)?,
+        max_in_flight: MaxInFlight::stored(row.get(20)?),
+        rate_limit: row.get::<_, Option<u64>>(21)?.and_then(|rate| RateLimit::new(rate).ok()),
     })
 }
 
@@ -105,8 +108,9 @@ pub fn save(conn: &Connection, secrets: &SecretBox, hook: &Hook) -> rusqlite::Re
     conn.prepare_cached(
         "INSERT OR REPLACE INTO hooks (id, name, description, webhook_url, secret, events_orderby_dir, is_published,
              publish_up, publish_down, date_added, created_by, created_by_user, date_modified, modified_by, modified_by_user,
-             category_id, triggers, payload_format, signature_format, unpublished_reason, created_position)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+             category_id, triggers, payload_format, signature_format, unpublished_reason, created_position,
+             max_in_flight, rate_limit)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
     )?
     .execute(params![
         hook.id.0,
@@ -130,6 +134,8 @@ pub fn save(conn: &Connection, secrets: &SecretBox, hook: &Hook) -> rusqlite::Re
         hook.signature_format.as_str(),
         hook.unpublished_reason,
         hook.created_position,
+        hook.max_in_flight.get(),
+        hook.rate_limit.map(|rate| rate.per_second().get()),
     ])?;
     Ok(())
 }

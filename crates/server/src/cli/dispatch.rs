@@ -33,7 +33,12 @@ pub async fn run(args: DispatchArgs, settings: &Settings) -> anyhow::Result<()> 
     let secrets = ingest::secrets::load_box(&settings.ingest, log.path())?;
     let engine = dispatcher_engine(&log, settings, &secrets, super::public_url(settings)?, Default::default())?;
     let limit = args.limit.map(|limit| usize::try_from(limit).unwrap_or(usize::MAX));
-    let report = engine.dispatch(args.hook_id.map(HookId), limit).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    // On the engine's own single-threaded runtime, as `serve` runs it: a request and its answer
+    // wake each other on one thread instead of being handed across the CLI's worker threads.
+    let dispatching = engine.dispatch_on_own_thread(args.hook_id.map(HookId), limit)?;
+    let joined = tokio::task::spawn_blocking(move || dispatching.join()).await?;
+    let report =
+        joined.map_err(|_| anyhow::anyhow!("the dispatch thread panicked"))?.map_err(|e| anyhow::anyhow!("{e}"))?;
     for line in lines(&report) {
         println!("{line}");
     }

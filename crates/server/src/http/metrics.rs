@@ -58,11 +58,34 @@ fn refresh_log_gauges(log: &SqliteEventLog) {
         metrics::gauge!("dealflow_delivery_queue_depth", "status" => "pending").set(pending as f64);
         metrics::gauge!("dealflow_delivery_queue_depth", "status" => "failed").set(failed as f64);
     }
+    refresh_hook_gauges(log);
     if let Ok(consumers) = super::health::consumer_positions(log) {
         for (name, position) in consumers {
             metrics::gauge!("dealflow_consumer_lag_events", "consumer" => name)
                 .set(head.saturating_sub(position) as f64);
         }
+    }
+}
+
+/// Per hook: the pending events and the oldest one's age, so that a hook whose backlog grows
+/// (an ordered hook bound by its receiver's round trip) shows. A hook that emptied its queue
+/// since the last scrape reads 0.
+fn refresh_hook_gauges(log: &SqliteEventLog) {
+    use dispatcher::delivery::backlog;
+    static SEEN: std::sync::Mutex<Vec<u64>> = std::sync::Mutex::new(Vec::new());
+    let Ok(backlogs) = log.read(|conn| Ok::<_, eventlog::StorageError>(backlog::all(conn)?)) else { return };
+    let now = chrono::Utc::now();
+    let mut seen = SEEN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    for hook in seen.iter().filter(|hook| !backlogs.keys().any(|id| id.0 == **hook)) {
+        metrics::gauge!("dealflow_hook_pending_events", "hook_id" => hook.to_string()).set(0.0);
+        metrics::gauge!("dealflow_hook_oldest_pending_seconds", "hook_id" => hook.to_string()).set(0.0);
+    }
+    seen.clear();
+    for (hook, backlog) in backlogs {
+        let age = backlog.oldest_at.map_or(0.0, |at| (now - at).num_milliseconds().max(0) as f64 / 1000.0);
+        metrics::gauge!("dealflow_hook_pending_events", "hook_id" => hook.to_string()).set(backlog.pending as f64);
+        metrics::gauge!("dealflow_hook_oldest_pending_seconds", "hook_id" => hook.to_string()).set(age);
+        seen.push(hook.0);
     }
 }
 

@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use crate::console::forms::Posted;
 
 /// The text fields of the form, by their API names.
-const TEXTS: &[&str] = &["name", "webhookUrl", "description", "secret"];
+const TEXTS: &[&str] = &["name", "webhookUrl", "description", "secret", "maxInFlight", "rateLimit"];
 /// The choice fields; an empty order means "the settings' order" (`null`).
 const CHOICES: &[&str] = &["eventsOrderbyDir", "payloadFormat", "signatureFormat"];
 
