@@ -190,7 +190,12 @@ pub struct HookView<'a> {
     pub triggers: Option<&'a [String]>,
     pub payload_format: PayloadFormat,
     pub signature_format: SignatureFormat,
+    /// Requests in flight at once for this hook, 1 to 64: 1 keeps log order, more trade it
+    /// for speed.
+    #[schema(value_type = u32, minimum = 1, maximum = 64)]
     pub max_in_flight: MaxInFlight,
+    /// Requests per second at most for this hook (1 to 10,000), or null for no limit.
+    #[schema(value_type = Option<u32>, minimum = 1, maximum = 10000)]
     pub rate_limit: Option<RateLimit>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub health: Option<Health>,
