@@ -11,7 +11,7 @@
 use std::sync::LazyLock;
 
 use domain::mapping::{Mapping, presets};
-use ingest::InboundPayload;
+use ingest::inbound::InboundPayload;
 use ingest::inbound::parse::{Carrier, mapped_object, object};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
@@ -39,7 +39,8 @@ fuzz_target!(|data: &[u8]| {
     let whole = Value::Object(map);
     for preset in PRESETS.iter() {
         let read = mapped_object(carrier, body, query, preset.reads());
-        let read = read.unwrap_or_else(|error| panic!("the whole body reads, along {:?} not: {error:?}", preset.reads()));
+        let read =
+            read.unwrap_or_else(|error| panic!("the whole body reads, along {:?} not: {error:?}", preset.reads()));
         let mapped = preset.apply(&Value::Object(read));
         assert_eq!(mapped, preset.apply(&whole));
         let _ = InboundPayload::parse(&mapped.payload);

@@ -34,9 +34,8 @@ fn maps_alike(mapping: &Mapping, whole: &Value, text: &[u8]) {
 
 fuzz_target!(|data: &[u8]| {
     let (spec, text) = split(data);
-    let fuzzed = spec
-        .and_then(|spec| serde_json::from_slice::<Value>(spec).ok())
-        .and_then(|json| Mapping::parse(&json).ok());
+    let fuzzed =
+        spec.and_then(|spec| serde_json::from_slice::<Value>(spec).ok()).and_then(|json| Mapping::parse(&json).ok());
     let Ok(whole) = serde_json::from_slice::<Value>(text) else { return };
     if let Some(mapping) = &fuzzed {
         maps_alike(mapping, &whole, text);

@@ -9,8 +9,8 @@
 #![no_main]
 
 use chrono::{DateTime, Utc};
-use domain::signature::{SchemeSettings, SignatureScheme, SigningInput, sign_request, verify_signature};
 use domain::signature::InboundRequest;
+use domain::signature::{SchemeSettings, SignatureScheme, SigningInput, sign_request, verify_signature};
 use libfuzzer_sys::fuzz_target;
 
 /// A secret every scheme takes: text, and `whsec_` + base64 for `standard`.

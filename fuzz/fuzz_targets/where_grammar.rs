@@ -24,8 +24,7 @@ fn check_clause(pairs: &[(String, String)], clause: &WhereClause) {
     assert_eq!(last(pairs, &format!("where[{i}][col]")), Some(clause.col.as_str()), "col of {i}");
     assert_eq!(last(pairs, &format!("where[{i}][expr]")), Some(clause.expr.as_str()), "expr of {i}");
     let prefix = format!("where[{i}][val]");
-    let values: Vec<&str> =
-        pairs.iter().filter(|(k, _)| k.starts_with(&prefix)).map(|(_, v)| v.as_str()).collect();
+    let values: Vec<&str> = pairs.iter().filter(|(k, _)| k.starts_with(&prefix)).map(|(_, v)| v.as_str()).collect();
     assert_eq!(clause.values, values, "values of {i}");
 }
 
