@@ -78,9 +78,16 @@ impl Wanted {
     }
 }
 
+/// The MiniJinja instructions one template may run per request: far beyond a title's few
+/// dozen, or a loop over a sender's hundreds of answers, but a loop nested in a loop over a
+/// large body (or over `range(100000)`) stops with an error (a note) instead of holding the
+/// request for minutes (found by the `mapping` fuzz target).
+pub const TEMPLATE_FUEL: u64 = 200_000;
+
 impl Default for Templates {
     fn default() -> Self {
         let mut env = Environment::new();
+        env.set_fuel(Some(TEMPLATE_FUEL));
         env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
         // A field named `custom_fields.x.html` must not switch on HTML escaping.
         env.set_auto_escape_callback(|_| AutoEscape::None);

@@ -94,6 +94,23 @@ fn template_vars_read_the_body_by_jsonpath_and_a_missing_one_is_undefined() {
 }
 
 #[test]
+fn given_a_loop_in_a_loop_over_a_large_body_when_applied_then_the_template_stops_with_a_note() {
+    // Found by the `mapping` fuzz target: without fuel such a template held a request for minutes.
+    let nested = mapping(json!({"fields": {"title": {
+        "template": "{% for a in items %}{% for b in items %}{{ a }}{% endfor %}{% endfor %}"
+    }}}));
+    let small = nested.apply(&json!({"items": [1, 2]}));
+    assert_eq!(small.payload["title"], json!("1122"));
+    let large = nested.apply(&json!({"items": vec![1; 2000]}));
+    assert!(!large.payload.contains_key("title"));
+    assert_eq!(notes(&large).len(), 1, "{:?}", notes(&large));
+    let counting = mapping(
+        json!({"fields": {"title": {"template": "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}"}}}),
+    );
+    assert!(!counting.apply(&json!({})).payload.contains_key("title"));
+}
+
+#[test]
 fn template_vars_win_over_body_keys_of_the_same_name() {
     let mapping = mapping(json!({"fields": {"title": {"template": "{{ name }}", "vars": {"name": "$.inner.name"}}}}));
     let outcome = mapping.apply(&json!({"name": "outer", "inner": {"name": "inner"}}));

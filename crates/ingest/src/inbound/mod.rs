@@ -14,7 +14,8 @@ mod delivery_id;
 mod encoding;
 mod idempotency;
 mod outcome;
-mod parse;
+/// Public for the `inbound_payload` fuzz target (`fuzz/`): the body read into an object.
+pub mod parse;
 pub mod payload;
 mod prepare;
 pub mod preview;
