@@ -14,6 +14,7 @@ pub mod forms;
 pub mod hook_answers;
 pub mod hooks;
 pub mod params;
+pub mod query;
 pub mod records;
 pub mod sources;
 pub mod webhooks;
@@ -52,6 +53,7 @@ pub fn document() -> Value {
     conventions::apply(&mut doc);
     let mut value = serde_json::to_value(&doc).unwrap_or_default();
     value["webhooks"] = serde_json::to_value(webhooks::webhooks()).unwrap_or_default();
+    query::apply(&mut value);
     value
 }
 
