@@ -54,6 +54,7 @@ pub fn document() -> Value {
     let mut value = serde_json::to_value(&doc).unwrap_or_default();
     value["webhooks"] = serde_json::to_value(webhooks::webhooks()).unwrap_or_default();
     query::apply(&mut value);
+    forms::encode_triggers(&mut value);
     value
 }
 
