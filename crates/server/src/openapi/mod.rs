@@ -15,6 +15,7 @@ pub mod hook_answers;
 pub mod hooks;
 pub mod params;
 pub mod query;
+pub mod reader;
 pub mod records;
 pub mod sources;
 pub mod webhooks;
@@ -55,6 +56,7 @@ pub fn document() -> Value {
     value["webhooks"] = serde_json::to_value(webhooks::webhooks()).unwrap_or_default();
     query::apply(&mut value);
     forms::encode_triggers(&mut value);
+    reader::apply(&mut value);
     value
 }
 

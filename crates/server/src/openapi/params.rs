@@ -6,7 +6,7 @@
 
 use utoipa::IntoParams;
 
-/// Paging and order of a list (`api::ListParams::page`, `order`).
+/// Paging and order of a list.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Paging {
@@ -25,7 +25,7 @@ pub struct Paging {
     pub search: Option<String>,
 }
 
-/// The filters of `GET /api/deals` (`projection::deal_filters`).
+/// The filters of `GET /api/deals`.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DealFilters {
