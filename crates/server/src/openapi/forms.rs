@@ -43,9 +43,11 @@ fn text() -> ObjectBuilder {
 
 /// An object of text fields; other keys (`triggers[0]`) are text too.
 fn form_of(fields: &[&str], description: &str) -> ObjectBuilder {
-    fields.iter().fold(ObjectBuilder::new().schema_type(SchemaType::new(Type::Object)), |object, field| {
-        object.property(*field, text())
-    })
+    fields
+        .iter()
+        .fold(ObjectBuilder::new().schema_type(SchemaType::new(Type::Object)), |object, field| {
+            object.property(*field, text())
+        })
         .additional_properties(Some(AdditionalProperties::RefOr(RefOr::T(text().into()))))
         .description(Some(description))
 }
@@ -79,8 +81,10 @@ pub fn encode_triggers(doc: &mut Value) {
     let Some(paths) = doc["paths"].as_object_mut() else { return };
     let operations = paths.values_mut().filter_map(Value::as_object_mut).flat_map(|item| item.values_mut());
     for operation in operations {
-        let form = &mut operation["requestBody"]["content"]["application/x-www-form-urlencoded"];
-        if form["schema"]["$ref"] == "#/components/schemas/HookForm" {
+        let Some(form) = operation.pointer_mut("/requestBody/content/application~1x-www-form-urlencoded") else {
+            continue;
+        };
+        if form.pointer("/schema/$ref").and_then(Value::as_str) == Some("#/components/schemas/HookForm") {
             form["encoding"] = json!({ TRIGGERS_KEY: {"style": "form", "explode": true} });
         }
     }

@@ -11,6 +11,7 @@ pub mod answers;
 pub mod bodies;
 pub mod conventions;
 pub mod forms;
+pub mod headers;
 pub mod hook_answers;
 pub mod hooks;
 pub mod params;
@@ -57,6 +58,8 @@ pub fn document() -> Value {
     query::apply(&mut value);
     forms::encode_triggers(&mut value);
     reader::apply(&mut value);
+    headers::apply(&mut value);
+    value["servers"] = serde_json::json!([{"url": "/"}]);
     value
 }
 

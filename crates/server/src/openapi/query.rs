@@ -23,9 +23,10 @@ fn order_columns(route: &str) -> Option<Vec<&'static str>> {
 /// A parameter the table lists that no stub documents: its schema and description.
 fn fallback(route: &str, name: &str) -> Value {
     let (schema, description) = match (route, name) {
-        ("/api/sources/{id}/requests", "status") => {
-            (json!({"type": "string", "enum": ingest::request_log::StatusFilter::names()}), "Only requests with this outcome")
-        }
+        ("/api/sources/{id}/requests", "status") => (
+            json!({"type": "string", "enum": ingest::request_log::StatusFilter::names()}),
+            "Only requests with this outcome",
+        ),
         (_, "status") => (json!({"type": "string", "enum": ["success", "failed", "exhausted"]}), "Only these attempts"),
         (_, "since") => (json!({"type": "string", "format": "date-time"}), "At or after this instant"),
         (_, "until") => (json!({"type": "string", "format": "date-time"}), "Before this instant"),
@@ -90,7 +91,8 @@ pub fn documented(doc: &Value) -> Vec<(String, Vec<String>)> {
     paths
         .filter_map(|(route, item)| {
             let params = item.get("get")?["parameters"].as_array().cloned().unwrap_or_default();
-            let names = params.iter().filter(|p| p["in"] == "query").filter_map(|p| p["name"].as_str()).map(str::to_owned);
+            let names =
+                params.iter().filter(|p| p["in"] == "query").filter_map(|p| p["name"].as_str()).map(str::to_owned);
             Some((route.clone(), names.collect()))
         })
         .collect()

@@ -5,8 +5,10 @@
 use serde_json::Value;
 
 /// (internal wording, reader's wording) of descriptions other crates' doc comments give.
-const REWORDED: &[(&str, &str)] =
-    &[("Analysts see it with its credentials withheld ([`super::redact`]).", "Analysts see it with its credentials withheld.")];
+const REWORDED: &[(&str, &str)] = &[(
+    "Analysts see it with its credentials withheld ([`super::redact`]).",
+    "Analysts see it with its credentials withheld.",
+)];
 
 /// Rewords every description of [`REWORDED`], wherever it stands.
 pub fn apply(value: &mut Value) {
@@ -49,7 +51,8 @@ mod tests {
     fn no_description_names_code_or_the_spec() {
         let mut found = Vec::new();
         descriptions(&crate::openapi::document(), &mut found);
-        let internal: Vec<_> = found.iter().filter(|d| d.contains("::") || d.contains("SPEC") || d.contains('§')).collect();
+        let internal: Vec<_> =
+            found.iter().filter(|d| d.contains("::") || d.contains("SPEC") || d.contains('§')).collect();
         assert!(internal.is_empty(), "{internal:#?}");
     }
 
