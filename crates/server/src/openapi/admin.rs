@@ -40,43 +40,53 @@ pub struct CurrentUser {
     pub dealflow_role: String,
 }
 
+/// The authenticated user.
 #[utoipa::path(get, path = "/api/users/self", tag = "users",
     responses((status = 200, description = "The authenticated user", body = CurrentUser)))]
 fn current_user() {}
 
+/// List users.
 #[utoipa::path(get, path = "/api/users", tag = "users", params(Paging),
     responses((status = 200, description = "Users", body = UserList)))]
 fn list_users() {}
 
+/// Create a user.
 #[utoipa::path(post, path = "/api/users/new", tag = "users", request_body = UserInput,
     responses((status = 201, description = "The new user (and a generated password, shown once)", body = UserAnswer)))]
 fn new_user() {}
 
+/// Get a user.
 #[utoipa::path(get, path = "/api/users/{id}", tag = "users", params(("id" = u64, Path)),
     responses((status = 200, description = "The user", body = UserAnswer)))]
 fn get_user() {}
 
+/// Change a user.
 #[utoipa::path(patch, path = "/api/users/{id}/edit", tag = "users", params(("id" = u64, Path)),
     request_body = UserInput, responses((status = 200, description = "The changed user", body = UserAnswer)))]
 fn edit_user() {}
 
+/// Reset a user's password.
 #[utoipa::path(post, path = "/api/users/{id}/password/reset", tag = "users", params(("id" = u64, Path)),
     responses((status = 200, description = "The user and a new password, shown once", body = UserAnswer)))]
 fn reset_password() {}
 
+/// Delete a user.
 #[utoipa::path(delete, path = "/api/users/{id}/delete", tag = "users", params(("id" = u64, Path)),
     responses((status = 200, description = "The user as it was", body = UserAnswer)))]
 fn delete_user() {}
 
+/// List a user's API tokens.
 #[utoipa::path(get, path = "/api/users/{id}/tokens", tag = "users", params(("id" = u64, Path)),
     responses((status = 200, description = "The user's tokens (never their values)", body = TokenList)))]
 fn list_tokens() {}
 
+/// Create an API token.
 #[utoipa::path(post, path = "/api/users/{id}/tokens/new", tag = "users", params(("id" = u64, Path)),
     request_body = TokenInput,
     responses((status = 201, description = "The token and its value, shown once", body = TokenAnswer)))]
 fn new_token() {}
 
+/// Revoke an API token.
 #[utoipa::path(delete, path = "/api/users/{id}/tokens/{token_id}/delete", tag = "users",
     params(("id" = u64, Path), ("token_id" = u64, Path)),
     responses((status = 200, description = "The revoked token", body = TokenAnswer)))]
@@ -88,6 +98,7 @@ pub struct Alive {
     pub status: String,
 }
 
+/// Liveness check.
 #[utoipa::path(get, path = "/health", tag = "operations", security(()),
     responses((status = 200, description = "The process is alive", body = Alive)))]
 fn health() {}
@@ -108,15 +119,18 @@ pub struct Readiness {
     pub roles: Option<serde_json::Value>,
 }
 
+/// Readiness check.
 #[utoipa::path(get, path = "/ready", tag = "operations", security(()),
     responses((status = 200, description = "Ready to serve", body = Readiness),
         (status = 503, description = "Not ready, and why", body = Readiness)))]
 fn ready() {}
 
+/// Prometheus metrics.
 #[utoipa::path(get, path = "/metrics", tag = "operations", security(()),
     responses((status = 200, description = "Prometheus text format", content_type = "text/plain", body = String)))]
 fn metrics() {}
 
+/// This OpenAPI document.
 #[utoipa::path(get, path = "/api/openapi.json", tag = "operations", security(()),
     responses((status = 200, description = "This document", body = Object)))]
 fn openapi() {}

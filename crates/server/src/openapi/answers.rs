@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use crate::auth::manage::{TokenView, UserView};
 
-/// SPEC §9: the one error body every route answers with (`api::ApiError::body`).
+/// The error body every route answers with.
 #[derive(ToSchema)]
 pub struct ErrorBody {
     pub errors: Vec<ErrorItem>,

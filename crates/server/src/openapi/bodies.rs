@@ -114,7 +114,7 @@ pub struct SourceInput {
     pub is_published: Option<bool>,
     pub signature: Option<domain::signature::SignatureScheme>,
     pub tolerance_seconds: Option<u32>,
-    /// Each SPEC §5 field from the body by JSONPath (`$.a.b`) or template (`{{ a }}`).
+    /// Each deal or contact field from the body by JSONPath (`$.a.b`) or template (`{{ a }}`).
     #[schema(value_type = Option<Object>)]
     pub mapping: Option<Value>,
     /// A known sender (`GET /api/sources/presets`).
@@ -214,7 +214,7 @@ pub struct TokenInput {
     pub name: String,
 }
 
-/// SPEC §5: an inbound webhook's payload (or what a source's mapping makes of the body).
+/// An inbound webhook's payload (or what a source's mapping makes of the body).
 #[derive(ToSchema)]
 pub struct InboundPayload {
     #[schema(max_length = 255, example = "Acme Corp - Enterprise Plan")]

@@ -23,7 +23,7 @@ pub struct HookAnswer<'a> {
     pub hook: HookView<'a>,
 }
 
-/// `{"total": n, "hooks": {"<id>": hook, …}}`: Mautic's id-keyed object (`hooks::HookList`).
+/// `{"total": n, "hooks": {"<id>": hook, …}}`: Mautic's id-keyed object, in query order.
 #[derive(ToSchema)]
 pub struct HookList<'a> {
     pub total: u64,

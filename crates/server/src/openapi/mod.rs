@@ -11,9 +11,12 @@ pub mod answers;
 pub mod bodies;
 pub mod conventions;
 pub mod forms;
+pub mod headers;
 pub mod hook_answers;
 pub mod hooks;
 pub mod params;
+pub mod query;
+pub mod reader;
 pub mod records;
 pub mod sources;
 pub mod webhooks;
@@ -52,6 +55,11 @@ pub fn document() -> Value {
     conventions::apply(&mut doc);
     let mut value = serde_json::to_value(&doc).unwrap_or_default();
     value["webhooks"] = serde_json::to_value(webhooks::webhooks()).unwrap_or_default();
+    query::apply(&mut value);
+    forms::encode_triggers(&mut value);
+    reader::apply(&mut value);
+    headers::apply(&mut value);
+    value["servers"] = serde_json::json!([{"url": "/"}]);
     value
 }
 

@@ -6,7 +6,7 @@
 
 use utoipa::IntoParams;
 
-/// Paging and order of a list (`api::ListParams::page`, `order`).
+/// Paging and order of a list.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Paging {
@@ -14,17 +14,18 @@ pub struct Paging {
     #[param(minimum = 0)]
     pub start: Option<u64>,
     /// Items per page (default 30, at most 1000).
-    #[param(minimum = 0, maximum = 1000)]
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u64>,
-    /// A snake_case column.
+    /// The column to order by: its snake_case name or the entity's camelCase property name.
     pub orderBy: Option<String>,
     /// `asc` or `desc`, in any case.
+    #[param(pattern = "^([aA][sS][cC]|[dD][eE][sS][cC])$")]
     pub orderByDir: Option<String>,
     /// Free text.
     pub search: Option<String>,
 }
 
-/// The filters of `GET /api/deals` (`projection::deal_filters`).
+/// The filters of `GET /api/deals`.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DealFilters {
@@ -49,7 +50,7 @@ pub struct EventFilters {
     #[param(minimum = 0)]
     pub after: Option<u64>,
     /// At most this many events (default 100, at most 1000).
-    #[param(minimum = 0, maximum = 1000)]
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u64>,
     /// Event types, comma-separated.
     pub r#type: Option<String>,

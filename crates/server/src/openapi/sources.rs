@@ -24,50 +24,60 @@ use super::params::Paging;
 ))]
 pub struct Doc;
 
+/// List inbound sources.
 #[utoipa::path(get, path = "/api/sources", tag = "sources",
     responses((status = 200, description = "Every source (never a secret)", body = SourceList)))]
 fn list_sources() {}
 
+/// Create an inbound source.
 #[utoipa::path(post, path = "/api/sources/new", tag = "sources", request_body = SourceInput,
     responses((status = 201, description = "The new source and its secret, shown this once", body = SourceWithSecret)))]
 fn new_source() {}
 
+/// List source presets.
 #[utoipa::path(get, path = "/api/sources/presets", tag = "sources",
     responses((status = 200, description = "Known senders: scheme and mapping filled in", body = PresetList)))]
 fn presets() {}
 
+/// Get a source.
 #[utoipa::path(get, path = "/api/sources/{id}", tag = "sources", params(("id" = u64, Path)),
     responses((status = 200, description = "The source", body = SourceAnswer)))]
 fn get_source() {}
 
+/// Change a source.
 #[utoipa::path(patch, path = "/api/sources/{id}/edit", tag = "sources", params(("id" = u64, Path)),
     request_body = SourceInput, responses((status = 200, description = "The changed source", body = SourceAnswer)))]
 fn edit_source() {}
 
+/// Replace a source.
 #[utoipa::path(put, path = "/api/sources/{id}/edit", tag = "sources", params(("id" = u64, Path)),
     request_body = SourceInput, responses((status = 200, description = "The replaced source", body = SourceAnswer)))]
 fn replace_source() {}
 
+/// Delete a source.
 #[utoipa::path(delete, path = "/api/sources/{id}/delete", tag = "sources", params(("id" = u64, Path)),
     responses((status = 200, description = "The source as it was", body = SourceAnswer)))]
 fn delete_source() {}
 
+/// Rotate a source's secret.
 #[utoipa::path(post, path = "/api/sources/{id}/secret/rotate", tag = "sources", params(("id" = u64, Path)),
     responses((status = 200, description = "The new secret, shown once; the old one stays valid for the grace period",
         body = SourceWithSecret)))]
 fn rotate_secret() {}
 
+/// Try a source's mapping.
 #[utoipa::path(post, path = "/api/sources/{id}/mapping/test", tag = "sources", params(("id" = u64, Path)),
     request_body = MappingTest,
     responses((status = 200, description = "What the request would become; nothing is written", body = Object)))]
 fn test_mapping() {}
 
+/// List a source's received requests.
 #[utoipa::path(get, path = "/api/sources/{id}/requests", tag = "sources", params(("id" = u64, Path), Paging),
     responses((status = 200, description = "The source's request log, newest first (reasons, never bodies)",
         body = RequestList)))]
 fn list_requests() {}
 
-/// The inbound answer of SPEC §5 (`ingest::inbound::unit`'s JSON).
+/// What a received webhook did: the deal, its contact, and whether the deal is new.
 #[derive(utoipa::ToSchema)]
 pub struct InboundAnswer {
     #[schema(value_type = Object)]
@@ -77,6 +87,7 @@ pub struct InboundAnswer {
     pub created: bool,
 }
 
+/// Receive an inbound webhook.
 #[utoipa::path(post, path = "/deal-flow/settings/inbound-webhooks/{source_id}/receive", tag = "inbound",
     params(("source_id" = u64, Path, description = "The source's id"),
         ("access_key" = Option<String>, Query, description = "A `url_token` source's key (its secret)"),
@@ -90,6 +101,7 @@ pub struct InboundAnswer {
         ("calendly" = []), ("mautic" = []), ("standard" = []), ("url_token" = [])))]
 fn receive() {}
 
+/// Receive an inbound webhook as a query string.
 #[utoipa::path(get, path = "/deal-flow/settings/inbound-webhooks/{source_id}/receive", tag = "inbound",
     params(("source_id" = u64, Path, description = "The id of a `url_token` source"),
         ("access_key" = Option<String>, Query, description = "The source's key (its secret)")),
