@@ -152,6 +152,12 @@ pub struct HookInput {
     pub webhook_url: Option<String>,
     pub secret: Option<String>,
     pub events_orderby_dir: Option<dispatcher::hooks::OrderDir>,
+    /// Requests in flight at once, 1 to 64 (default 1): 1 keeps log order, more trade it for speed.
+    #[schema(minimum = 1, maximum = 64)]
+    pub max_in_flight: Option<u32>,
+    /// Requests per second at most (1 to 10,000), or null for no limit.
+    #[schema(minimum = 1, maximum = 10000)]
+    pub rate_limit: Option<u32>,
     pub is_published: Option<bool>,
     pub publish_up: Option<String>,
     pub publish_down: Option<String>,

@@ -27,6 +27,8 @@ const HOOK_FIELDS: &[&str] = &[
     "webhookUrl",
     "secret",
     "eventsOrderbyDir",
+    "maxInFlight",
+    "rateLimit",
     "isPublished",
     "publishUp",
     "publishDown",
