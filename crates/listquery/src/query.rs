@@ -3,7 +3,7 @@
 //! The pairs arrive decoded (actix's `Query<Vec<(String, String)>>`), possibly repeated. Before
 //! `serde_qs` reads them they are put in the shape the routes have always read: the FIRST
 //! value of each plain parameter, trimmed, and an empty value as absent. Bracketed keys are
-//! left out here; [`crate::where_params`] reads its own.
+//! left out here; the `where[i][…]` grammar module reads its own.
 
 use serde::de::DeserializeOwned;
 
