@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use crate::dispatch_report::{Row, RunFigures, Setup, report};
 use crate::ingest::inbound_requests;
 use crate::plain::payloads;
-use crate::process::{self, ADMIN_PASSWORD, Running};
+use crate::process::{self, Running};
 use crate::sink::Sink;
 use crate::stats::{Latencies, median};
 use crate::{load, verify};
@@ -136,15 +136,15 @@ async fn one_run(args: &DispatchArgs, variant: Variant) -> anyhow::Result<RunFig
     let delay = Duration::from_secs_f64(args.receiver_delay_ms.max(0.0) / 1000.0);
     let sink = Sink::with(SECRET, args.receiver_workers, args.fail_rate, delay)?;
     // The built-in job stays out of the way in queue mode: `dealflow dispatch` is what is timed.
-    admin(
-        &server,
+    process::admin(
+        &server.base_url,
         reqwest::Method::PATCH,
         "/api/settings/webhooks",
         json!({ "batch_limit": batch_limit(args, variant.mode), "dispatch_schedule": "0 0 1 1 *", "retry_schedule": vec![0; 20] }),
     )
     .await?;
-    admin(
-        &server,
+    process::admin(
+        &server.base_url,
         reqwest::Method::POST,
         "/api/hooks/new",
         json!({ "name": "bench", "webhookUrl": sink.url, "secret": SECRET, "triggers": TRIGGERS,
@@ -231,17 +231,6 @@ async fn wait_until_matched(server: &Running) -> anyhow::Result<()> {
         anyhow::ensure!(started.elapsed() < Duration::from_secs(300), "the matcher did not catch up: {ready}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-}
-
-async fn admin(server: &Running, method: reqwest::Method, path: &str, body: Value) -> anyhow::Result<()> {
-    let response = reqwest::Client::new()
-        .request(method, format!("{}{path}", server.base_url))
-        .basic_auth("admin", Some(ADMIN_PASSWORD))
-        .json(&body)
-        .send()
-        .await?;
-    anyhow::ensure!(response.status().is_success(), "{path}: {} {}", response.status(), response.text().await?);
-    Ok(())
 }
 
 /// The baseline: a bare reqwest client POSTing signed single-event bodies to the same receiver,

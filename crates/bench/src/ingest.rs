@@ -14,7 +14,7 @@ use sha2::Sha256;
 use crate::load::{self, Prepared};
 use crate::plain::payloads;
 use crate::preset::Preset;
-use crate::process::{self, ADMIN_PASSWORD};
+use crate::process;
 use crate::stats::median;
 
 #[derive(Debug, Args)]
@@ -108,14 +108,7 @@ pub async fn inbound_requests(base_url: &str, payloads: Vec<String>) -> anyhow::
 
 /// Creates `preset`'s source on a running server and signs each payload as that sender would.
 async fn source_requests(base_url: &str, preset: Preset, payloads: Vec<String>) -> anyhow::Result<Vec<Prepared>> {
-    let response = reqwest::Client::new()
-        .post(format!("{base_url}/api/sources/new"))
-        .basic_auth("admin", Some(ADMIN_PASSWORD))
-        .json(&preset.new_source())
-        .send()
-        .await?;
-    anyhow::ensure!(response.status().is_success(), "creating the source: {}", response.text().await?);
-    let created: Value = response.json().await?;
+    let created = process::admin(base_url, reqwest::Method::POST, "/api/sources/new", preset.new_source()).await?;
     let (id, secret) = (created["source"]["id"].clone(), created["secret"].as_str().unwrap_or_default().to_owned());
     let url = format!("{base_url}/deal-flow/settings/inbound-webhooks/{id}/receive");
     let input = SigningInput { timestamp: chrono::Utc::now().timestamp(), message_id: "" };

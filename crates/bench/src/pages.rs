@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use clap::Args;
 use reqwest::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
-use reqwest::{Client, redirect};
-use serde_json::{Value, json};
+use reqwest::{Client, Method, redirect};
+use serde_json::json;
 
 use crate::process::{self, ADMIN_PASSWORD, Running};
 use crate::replay;
@@ -90,10 +90,10 @@ struct Figure {
 
 async fn measure(server: &Running, args: &PagesArgs) -> anyhow::Result<Vec<Figure>> {
     let client = Client::builder().redirect(redirect::Policy::none()).build()?;
-    api(&client, server, "/api/sources/new", json!({ "name": "bench source" })).await?;
+    process::admin(&server.base_url, Method::POST, "/api/sources/new", json!({ "name": "bench source" })).await?;
     let hook =
         json!({ "name": "bench hook", "webhookUrl": "http://127.0.0.1:9/hook", "triggers": ["dealflow.deal.created"] });
-    api(&client, server, "/api/hooks/new", hook).await?;
+    process::admin(&server.base_url, Method::POST, "/api/hooks/new", hook).await?;
     let cookie = sign_in(&client, &server.base_url).await?;
     let mut figures = Vec::new();
     for (name, path) in pages(args.deals) {
@@ -118,18 +118,6 @@ async fn measure(server: &Running, args: &PagesArgs) -> anyhow::Result<Vec<Figur
         figures.push(Figure { name, path, median_ms, p95_ms, bytes });
     }
     Ok(figures)
-}
-
-/// An admin write through the API (Basic credentials).
-async fn api(client: &Client, server: &Running, path: &str, body: Value) -> anyhow::Result<()> {
-    let response = client
-        .post(format!("{}{path}", server.base_url))
-        .basic_auth("admin", Some(ADMIN_PASSWORD))
-        .json(&body)
-        .send()
-        .await?;
-    anyhow::ensure!(response.status().is_success(), "{path}: {} {}", response.status(), response.text().await?);
-    Ok(())
 }
 
 /// Signs in as a browser does (the form's CSRF token and cookie, then the POST) and answers the

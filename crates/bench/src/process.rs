@@ -105,3 +105,23 @@ async fn wait_until_healthy(base_url: &str) -> anyhow::Result<()> {
     }
     anyhow::bail!("{base_url} did not become healthy within 120 s")
 }
+
+/// An admin call to the API of the server at `base_url` (Basic credentials, a JSON body);
+/// answers the JSON it returns, or an error with the status and body when it did not succeed.
+pub async fn admin(
+    base_url: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: serde_json::Value,
+) -> anyhow::Result<serde_json::Value> {
+    let response = reqwest::Client::new()
+        .request(method, format!("{base_url}{path}"))
+        .basic_auth("admin", Some(ADMIN_PASSWORD))
+        .json(&body)
+        .send()
+        .await?;
+    let status = response.status();
+    let text = response.text().await?;
+    anyhow::ensure!(status.is_success(), "{path}: {status} {text}");
+    Ok(serde_json::from_str(&text).unwrap_or_default())
+}
