@@ -197,11 +197,11 @@ mod tests {
         assert_eq!(positions, [40, 41, 42]);
     }
 
-    #[test]
-    fn the_latest_events_of_some_types_come_newest_first_before_a_position() {
+    /// A migrated in-memory log of one stream whose events at positions 1, 2, … have `types`.
+    fn log_of_types(types: &[&str]) -> Connection {
         let mut conn = Connection::open_in_memory().unwrap();
         crate::migrations::apply(&mut conn, crate::migrations::MIGRATIONS).unwrap();
-        for (position, event_type) in (1_i64..).zip(["t", "a", "t", "b", "a", "t"]) {
+        for (position, event_type) in (1_i64..).zip(types) {
             conn.execute(
                 "INSERT INTO events (event_id, stream, version, type, schema, data, metadata, recorded_at)
                  VALUES (?1, 's-1', ?2, ?3, 1, '{}', '{}', ?2)",
@@ -209,6 +209,12 @@ mod tests {
             )
             .unwrap();
         }
+        conn
+    }
+
+    #[test]
+    fn the_latest_events_of_some_types_come_newest_first_before_a_position() {
+        let conn = log_of_types(&["t", "a", "t", "b", "a", "t"]);
         let positions = |types: &[&str], before: u64, limit: usize| -> Vec<u64> {
             latest_of_types(&conn, types, before, limit).unwrap().iter().map(|e| e.position).collect()
         };
@@ -219,17 +225,7 @@ mod tests {
 
     #[test]
     fn a_type_prefix_reads_every_type_it_covers_in_position_order() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        crate::migrations::apply(&mut conn, crate::migrations::MIGRATIONS).unwrap();
-        let types = ["deal.b", "deal_x", "deal.a", "dealer", "deal.b", "deal.", "deal.a", "deal.c"];
-        for (position, event_type) in (1_i64..).zip(types) {
-            conn.execute(
-                "INSERT INTO events (event_id, stream, version, type, schema, data, metadata, recorded_at)
-                 VALUES (?1, 's-1', ?2, ?3, 1, '{}', '{}', ?2)",
-                (format!("00000000-0000-7000-8000-{position:012}"), position, event_type),
-            )
-            .unwrap();
-        }
+        let conn = log_of_types(&["deal.b", "deal_x", "deal.a", "dealer", "deal.b", "deal.", "deal.a", "deal.c"]);
         let positions = |types: &[&str], after: u64, limit: usize| -> Vec<u64> {
             let filter = EventFilter { types: types.iter().map(|t| t.to_string()).collect(), ..Default::default() };
             read_all(&conn, after, limit, &filter).unwrap().iter().map(|e| e.position).collect()
