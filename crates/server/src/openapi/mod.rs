@@ -70,7 +70,9 @@ pub fn document_text() -> String {
     text
 }
 
-/// `GET /api/openapi.json`
+/// `GET /api/openapi.json`. The document depends only on the build, so it is made once, at the
+/// first request, rather than rebuilt (and all its schemas re-walked) on every fetch.
 pub async fn serve() -> HttpResponse {
-    HttpResponse::Ok().content_type("application/json").body(document_text())
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HttpResponse::Ok().content_type("application/json").body(TEXT.get_or_init(document_text).as_str())
 }
