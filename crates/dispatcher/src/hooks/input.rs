@@ -177,7 +177,11 @@ fn trigger_list(fields: &mut Fields<'_>) -> Option<Vec<String>> {
     let items: Vec<&Value> = match value {
         Value::Array(items) => items.iter().collect(),
         Value::Object(map) => map.values().collect(),
-        _ => Vec::new(),
+        _ => {
+            // A lone `triggers=x` is not a list: say how to send one instead of "none listed".
+            fields.error("triggers", "must be a list of trigger names: a JSON array, or triggers[]=… in a form");
+            return None;
+        }
     };
     let mut names = Vec::new();
     for item in items {
@@ -241,6 +245,19 @@ mod tests {
         assert_eq!(input.triggers.unwrap(), ["dealflow.deal.won", "mautic.lead_post_save_new"]);
         assert_eq!(parse(json!({ "triggers": ["deal.exploded"] })).unwrap_err(), ["triggers"]);
         assert_eq!(parse(json!({ "triggers": [] })).unwrap_err(), ["triggers"]);
+    }
+
+    #[test]
+    fn a_lone_trigger_name_is_refused_saying_how_to_send_a_list() {
+        for lone in [json!("dealflow.deal.won"), json!(7), json!(true)] {
+            let Value::Object(map) = json!({ "triggers": lone }) else { unreachable!() };
+            let errors = HookInput::parse(&map, &TargetPolicy { allow_private: true }).unwrap_err();
+            let message = errors.to_string();
+            assert!(
+                message.starts_with("triggers: must be a list") && message.contains("triggers[]="),
+                "{lone}: {message}"
+            );
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub const TRIGGERS_KEY: &str = "triggers[]";
 
 const TRIGGERS_HELP: &str = "The hook's triggers, one `triggers[]=<name>` pair each (`triggers[0]=…&triggers[1]=…` \
     as PHP writes it works too); at least one when creating. A plain `triggers=<name>` is not a list: it is refused \
-    with 422 `must list at least one trigger`.";
+    with 422 `must be a list of trigger names`.";
 
 /// A hook as Mautic's PHP client sends it (see `bodies::HookInput` for each field).
 pub struct HookForm;
