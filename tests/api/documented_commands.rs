@@ -19,7 +19,7 @@
 //!   has `<!-- not run: <why> -->` on the line above its fence. Such a block, and any block not
 //!   labelled `sh`, may not contain a `curl` or `dealflow` command.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -77,7 +77,7 @@ async fn run_file(file: &Path) -> Option<String> {
     }
     let app = spawn_app().await;
     let live = Live { address: app.address.clone(), password: ADMIN_PASSWORD.into() };
-    let session = Session::new(&app.database);
+    let session = Session::new(app.store.env());
     let (succeeded, output) = session.run(&session_script(&blocks, &live)).await;
     if succeeded {
         return None;
@@ -90,17 +90,19 @@ async fn run_file(file: &Path) -> Option<String> {
 /// directory of the session.
 struct Session {
     dir: tempfile::TempDir,
-    database: PathBuf,
+    /// What `dealflow` needs to reach the app's store (`DEALFLOW_DATABASE`, and the master key
+    /// on PostgreSQL).
+    store_env: Vec<(&'static str, String)>,
 }
 
 impl Session {
-    fn new(database: &Path) -> Self {
+    fn new(store_env: Vec<(&'static str, String)>) -> Self {
         let dir = tempfile::tempdir().expect("a temp dir");
         std::fs::create_dir_all(dir.path().join("bin")).expect("bin/");
         std::fs::create_dir_all(dir.path().join("work")).expect("work/");
         std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_dealflow"), dir.path().join("bin/dealflow"))
             .expect("bin/dealflow");
-        Session { dir, database: database.to_owned() }
+        Session { dir, store_env }
     }
 
     /// Runs the script; answers whether it succeeded, and its output (stdout and stderr).
@@ -121,7 +123,7 @@ impl Session {
             .arg(&path)
             .current_dir(self.dir.path().join("work"))
             .env("PATH", search_path)
-            .env("DEALFLOW_DATABASE", &self.database)
+            .envs(self.store_env.iter().map(|(name, value)| (name, value)))
             .env("DEALFLOW_ALLOW_PRIVATE_TARGETS", "true")
             .env("RUST_LOG", "warn")
             .env("DOCS_PROGRESS", self.dir.path().join("progress"))

@@ -1,14 +1,15 @@
 //! `spawn_app()` and one helper per endpoint, so that tests read as sentences.
 
-use std::path::PathBuf;
 use std::process::Output;
 
 use api::Role;
-use eventlog::{SqliteEventLog, StorageError};
+use eventlog::{EventStore, StorageError};
 use reqwest::{Client, RequestBuilder, Response};
 use serde_json::Value;
 use server::auth::{passwords, users};
 use server::{Application, Settings};
+
+use crate::test_store::TestStore;
 
 pub const ADMIN_PASSWORD: &str = "correct-horse-battery-staple";
 
@@ -16,10 +17,11 @@ pub const ADMIN_PASSWORD: &str = "correct-horse-battery-staple";
 pub struct TestApp {
     pub address: String,
     pub client: Client,
-    pub log: SqliteEventLog,
+    pub log: EventStore,
     /// The delivery engine; tests that drive it with `step()` start the app without its loop.
     pub dispatcher: dispatcher::Engine,
-    pub database: PathBuf,
+    /// The SQLite file or PostgreSQL database the app runs on (`DEALFLOW_TEST_DATABASE`).
+    pub store: TestStore,
     pub _dir: tempfile::TempDir,
     /// The command side (tests drive its housekeeping, e.g. `prune_request_log`).
     pub ingest: actix_web::web::Data<ingest::Ingest>,
@@ -42,22 +44,28 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = Settings::default();
     settings.server.listen = "127.0.0.1:0".into();
     settings.server.workers = Some(2);
-    settings.database.path = dir.path().join("dealflow.db");
+    let store = TestStore::for_test(dir.path());
+    store.configure(&mut settings);
     settings.auth.admin_password = Some(domain::values::Secret::new(ADMIN_PASSWORD));
     // Hooks in tests deliver to receivers on loopback.
     settings.webhooks.allow_private_targets = true;
     configure(&mut settings);
-    let database = settings.database.path.clone();
     let app = Application::build(settings).await.expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let log = app.log().clone();
     let dispatcher = app.dispatcher().clone();
     let ingest = app.ingest_handle();
     tokio::spawn(app.run_until_stopped());
-    TestApp { address, client: Client::new(), log, dispatcher, database, _dir: dir, ingest }
+    TestApp { address, client: Client::new(), log, dispatcher, store, _dir: dir, ingest }
 }
 
 impl TestApp {
+    /// The SQLite file of a test that reads it; on PostgreSQL such a test must say what it
+    /// checks there instead.
+    pub fn database_file(&self) -> &std::path::Path {
+        self.store.sqlite_path().expect("this test reads the SQLite file, and the suite runs on PostgreSQL")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
@@ -97,7 +105,7 @@ impl TestApp {
     pub fn run_cli_with(&self, args: &[&str], envs: &[(&str, &str)]) -> Output {
         std::process::Command::new(env!("CARGO_BIN_EXE_dealflow"))
             .args(args)
-            .env("DEALFLOW_DATABASE", &self.database)
+            .envs(self.store.env())
             .env("DEALFLOW_ALLOW_PRIVATE_TARGETS", "true")
             .env("RUST_LOG", "warn")
             .envs(envs.iter().copied())

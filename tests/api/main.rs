@@ -1,8 +1,10 @@
-//! End-to-end tests: each starts the real application on port 0 with a fresh SQLite file in a
-//! temporary directory and talks HTTP to it.
+//! End-to-end tests: each starts the real application on port 0 with a fresh store (a SQLite
+//! file in a temporary directory, or with `DEALFLOW_TEST_DATABASE` a PostgreSQL database of its
+//! own; see `test_store`) and talks HTTP to it.
 
 mod helpers;
 mod receiver;
+mod test_store;
 
 mod access;
 mod bodies;

@@ -16,7 +16,7 @@ const HOOK_SECRET: &str = "a-hook-secret-nobody-may-read-0123456789";
 async fn the_database_its_wal_and_shm_and_the_key_file_are_created_private() {
     let app = spawn_app().await;
     app.create_deal(json!({ "title": "Written through the WAL" })).await;
-    let dir = app.database.parent().unwrap();
+    let dir = app.database_file().parent().unwrap();
 
     for name in ["dealflow.db", "dealflow.db-wal", "dealflow.db-shm", "dealflow.key"] {
         let mode = std::fs::metadata(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}")).permissions().mode();
@@ -28,7 +28,7 @@ async fn the_database_its_wal_and_shm_and_the_key_file_are_created_private() {
 fn database_bytes(app: &TestApp) -> Vec<u8> {
     let mut bytes = Vec::new();
     for suffix in ["", "-wal", "-shm"] {
-        let path = format!("{}{suffix}", app.database.display());
+        let path = format!("{}{suffix}", app.database_file().display());
         bytes.extend(std::fs::read(path).unwrap_or_default());
     }
     bytes
@@ -69,7 +69,7 @@ async fn a_hook_secret_stored_in_plain_text_before_sealing_still_works_and_is_se
     let read = app.get_ok(&format!("/api/hooks/{id}")).await;
     let mut settings = Settings::default();
     settings.server.listen = "127.0.0.1:0".into();
-    settings.database.path = app.database.clone();
+    settings.database.path = app.database_file().to_owned();
     drop(Application::build(settings).await.expect("a second start on the same database"));
 
     assert_eq!(read["hook"]["secret"], "plain-old-secret");
@@ -87,14 +87,14 @@ async fn a_hook_secret_stored_in_plain_text_before_sealing_still_works_and_is_se
 async fn a_missing_key_file_is_never_replaced_while_the_database_holds_sealed_secrets() {
     let app = spawn_app().await;
     app.create_hook(hook_body("CRM", "http://127.0.0.1:9/hook", &["dealflow.deal.created"])).await;
-    let key_file = app.database.with_extension("key");
+    let key_file = app.database_file().with_extension("key");
     std::fs::rename(&key_file, key_file.with_extension("key.bak")).unwrap();
 
     let dispatch = app.run_cli(&["dispatch"]);
     let sources = app.run_cli(&["sources", "add", "--name", "CRM"]);
     let mut settings = Settings::default();
     settings.server.listen = "127.0.0.1:0".into();
-    settings.database.path = app.database.clone();
+    settings.database.path = app.database_file().to_owned();
     let serve = Application::build(settings).await.err().expect("serve refuses to start").to_string();
 
     for (what, stderr) in [("dispatch", String::from_utf8_lossy(&dispatch.stderr).into_owned()), ("serve", serve)] {
@@ -102,4 +102,23 @@ async fn a_missing_key_file_is_never_replaced_while_the_database_holds_sealed_se
     }
     assert!(!sources.status.success());
     assert!(!key_file.exists(), "no new key was made");
+}
+
+#[tokio::test]
+async fn a_node_started_with_another_master_key_refuses_to_start_and_says_so() {
+    let app = spawn_app().await;
+    app.create_source("Form").await;
+
+    let dispatch = app.run_cli_with(&["dispatch"], &[("DEALFLOW_MASTER_KEY", "another node's key")]);
+    let mut settings = Settings::default();
+    settings.server.listen = "127.0.0.1:0".into();
+    app.store.configure(&mut settings);
+    settings.ingest.master_key = Some(domain::values::Secret::new("another node's key"));
+    let serve = Application::build(settings).await.err().expect("serve refuses to start").to_string();
+
+    for (what, error) in [("dispatch", String::from_utf8_lossy(&dispatch.stderr).into_owned()), ("serve", serve)] {
+        assert!(error.contains("master key differs") && error.contains("DEALFLOW_MASTER_KEY"), "{what}: {error}");
+    }
+    assert!(!dispatch.status.success());
+    assert_eq!(app.run_cli(&["dispatch"]).status.code(), Some(0), "the node's own key still works");
 }

@@ -68,7 +68,7 @@ async fn an_address_already_in_use_leaves_no_database_behind() {
 async fn a_configured_admin_password_on_a_database_with_users_is_ignored_with_a_warning() {
     let app = spawn_app().await;
 
-    let warned = serve_until_line(&app.database, "ignored").await;
+    let warned = serve_until_line(app.database_file(), "ignored").await;
     assert!(warned.contains("DEALFLOW_ADMIN_PASSWORD") && warned.contains("dealflow users passwd admin"), "{warned}");
     let still = app.client.get(app.url("/api/users/self")).basic_auth("admin", Some(ADMIN_PASSWORD)).send().await;
     assert_eq!(still.unwrap().status(), 200, "the first password still works");

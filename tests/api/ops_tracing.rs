@@ -2,6 +2,8 @@
 //! route and the hook or source id, and a server error is logged once, in that span, with its
 //! cause chain. The server error here is real: a hook secret sealed with another master key.
 
+use eventlog::StorageError;
+
 use crate::helpers::*;
 use crate::served::Served;
 
@@ -9,10 +11,16 @@ use crate::served::Served;
 async fn a_server_error_is_logged_once_in_its_request_span_with_the_cause_chain() {
     let app = spawn_driven_app().await;
     let hook = app.create_hook(hook_body("CRM", "http://127.0.0.1:9/hook", &["dealflow.deal.created"])).await;
-    let served = Served::start([
-        ("DEALFLOW_DATABASE", app.database.clone().into_os_string()),
-        ("DEALFLOW_MASTER_KEY", "not the key the hook secret was sealed with".into()),
-    ]);
+    let id = hook["id"].as_u64().unwrap();
+    let foreign = domain::secrets::SecretBox::from_key(&[7; 32]).seal("sealed with another key");
+    app.log
+        .write(move |tx| {
+            tx.sql().execute("UPDATE hooks SET secret = ?1 WHERE id = ?2", (format!("sealed:{foreign}"), id))?;
+            Ok::<_, StorageError>(())
+        })
+        .await
+        .unwrap();
+    let served = Served::start(app.store.env());
     let address = served.address();
 
     let response = reqwest::Client::new()

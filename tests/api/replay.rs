@@ -180,10 +180,10 @@ async fn a_rebuild_after_a_thousand_random_commands_equals_the_incremental_read_
         random_command(&app, &source, &mut rng, &mut world).await;
     }
     assert!(app.log.wait_for_checkpoint(projection::CONSUMER, app.head(), std::time::Duration::from_secs(10)).await);
-    let incremental = dump_read_models(&app.database);
+    let incremental = dump_read_models(app.database_file());
 
     let replayed = projection::rebuild(&app.log, 97, |_, _| {}).await.unwrap();
-    let rebuilt = dump_read_models(&app.database);
+    let rebuilt = dump_read_models(app.database_file());
 
     // The app's own projector runs meanwhile and may apply some of the batches itself.
     assert!(replayed > 0 && app.head() >= 1000, "replayed {replayed} of {} events", app.head());

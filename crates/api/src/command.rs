@@ -44,8 +44,8 @@ impl From<AppendError> for CommandError {
     }
 }
 
-impl From<rusqlite::Error> for CommandError {
-    fn from(error: rusqlite::Error) -> Self {
+impl From<eventlog::sql::SqlError> for CommandError {
+    fn from(error: eventlog::sql::SqlError) -> Self {
         Self::Storage(error.into())
     }
 }

@@ -184,7 +184,7 @@ mod tests {
     fn order_accepts_only_known_columns_and_directions() {
         let allowed = [("id", "d.id"), ("title", "d.title")];
         let order = params(&[("orderBy", "title"), ("orderByDir", "DESC")]).order(&allowed, "d.id").unwrap();
-        assert_eq!(order.sql(), "d.title DESC");
+        assert_eq!(order.sql(), "d.title DESC NULLS LAST");
         assert!(params(&[("orderBy", "password")]).order(&allowed, "d.id").is_err());
         assert!(params(&[("orderByDir", "sideways")]).order(&allowed, "d.id").is_err());
     }

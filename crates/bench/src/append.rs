@@ -9,10 +9,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use domain::ids::StreamName;
 use domain::{Actor, Metadata};
-use eventlog::{
-    EventLog, ExpectedVersion, LogSettings, NewEvent, PostgresEventLog, PostgresSettings, SqliteEventLog, migrations,
-    pg,
-};
+use eventlog::{Database, EventLog, EventStore, ExpectedVersion, LogSettings, NewEvent, migrations};
 use serde_json::json;
 
 use crate::stats::{Latencies, median};
@@ -95,13 +92,12 @@ fn event(stream: usize, n: usize, metadata: &str) -> NewEvent {
 
 /// A fresh SQLite log at `path`, or the PostgreSQL log at `database`.
 fn open_log(database: Option<&str>, path: &std::path::Path, max_batch: usize) -> anyhow::Result<Arc<dyn EventLog>> {
-    Ok(match database {
-        Some(url) => {
-            let settings = PostgresSettings { max_batch, readers: 2, ..PostgresSettings::default() };
-            Arc::new(PostgresEventLog::open(url, pg::MIGRATIONS, settings)?)
-        }
-        None => Arc::new(SqliteEventLog::open(path, migrations::MIGRATIONS, LogSettings { max_batch, readers: 2 })?),
-    })
+    let database = match database {
+        Some(url) => Database::parse(url),
+        None => Database::Sqlite(path.to_owned()),
+    };
+    let settings = LogSettings { max_batch, readers: 2, ..LogSettings::default() };
+    Ok(Arc::new(EventStore::open_database(&database, migrations::MIGRATIONS, settings)?))
 }
 
 async fn one_run(log: Arc<dyn EventLog>, concurrency: usize, events: usize) -> anyhow::Result<RunResult> {

@@ -157,7 +157,7 @@ async fn measured(server: &process::Running, requests: Vec<Prepared>, concurrenc
 
 /// Every acknowledged request's deal is in the log (read after the server was killed).
 fn verify_deals_exist(database: &std::path::Path, outcomes: &[load::Outcome]) -> anyhow::Result<()> {
-    let conn = eventlog::open_connection(database)?;
+    let conn = eventlog::sql::Db::sqlite_owned(eventlog::open_connection(database)?);
     for outcome in outcomes {
         let answer: Value = serde_json::from_str(&outcome.body)?;
         let deal = answer["deal"]["id"].as_u64().ok_or_else(|| anyhow::anyhow!("no deal id in {}", outcome.body))?;

@@ -12,7 +12,7 @@ use domain::ids::{ContactId, DealId, IdAllocator, IdKind, NoteId, PipelineId, So
 use domain::pipeline::{Pipeline, create_pipeline, default_pipeline};
 use domain::values::{Amount, BoundedText, Currency, CustomFields, Title};
 use domain::{Actor, EventContext, Metadata};
-use eventlog::{ExpectedVersion, LogSettings, NewEvent, SqliteEventLog, migrations};
+use eventlog::{EventStore, ExpectedVersion, LogSettings, NewEvent, migrations};
 use serde_json::json;
 
 use crate::process;
@@ -131,7 +131,11 @@ type Append = (StreamName, Vec<NewEvent>);
 /// how many events were written. Without `inbound`, no inbound records are written (a source made
 /// later through the API then starts with an empty stream).
 pub(crate) fn fill(path: &Path, target: usize, max_deals: usize, inbound: bool) -> anyhow::Result<u64> {
-    let log = SqliteEventLog::open(path, migrations::MIGRATIONS, LogSettings { max_batch: 1, readers: 1 })?;
+    let log = EventStore::open(
+        path,
+        migrations::MIGRATIONS,
+        LogSettings { max_batch: 1, readers: 1, ..LogSettings::default() },
+    )?;
     let metadata = Metadata::new(Actor::user(1, "bench"), Some("bench".into()));
     let mut ids = Ids::default();
     let pipeline_events = create_pipeline(default_pipeline(), &mut ids);
@@ -161,7 +165,7 @@ pub(crate) fn fill(path: &Path, target: usize, max_deals: usize, inbound: bool) 
     Ok(written)
 }
 
-fn write_chunk(log: &SqliteEventLog, appends: Vec<Append>) -> anyhow::Result<u64> {
+fn write_chunk(log: &EventStore, appends: Vec<Append>) -> anyhow::Result<u64> {
     let count = appends.iter().map(|(_, events)| events.len() as u64).sum();
     log.write(move |tx| {
         for (stream, events) in &appends {

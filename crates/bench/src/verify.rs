@@ -15,7 +15,7 @@ const FIRED_BY: [(&str, &str); 2] =
 
 /// Compares the arrivals with the log (read after the server stopped).
 pub fn every_event_arrived(database: &Path, arrivals: &[Arrival], in_order: bool) -> anyhow::Result<()> {
-    let conn = eventlog::open_connection(database)?;
+    let conn = eventlog::sql::Db::sqlite_owned(eventlog::open_connection(database)?);
     for (trigger, event_type) in FIRED_BY {
         let filter = EventFilter { types: vec![event_type.to_owned()], ..EventFilter::default() };
         let logged: Vec<Uuid> = reader::read_all(&conn, 0, usize::MAX, &filter)?.iter().map(|e| e.event_id).collect();

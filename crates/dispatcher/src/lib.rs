@@ -23,18 +23,10 @@ pub use targets::TargetPolicy;
 
 /// The dispatcher's tables.
 pub const MIGRATIONS: &[eventlog::Migration] = &[
-    eventlog::Migration { version: 5, name: "hooks", sql: include_str!("../../../migrations/0005_hooks.sql") },
-    eventlog::Migration {
-        version: 6,
-        name: "deliveries",
-        sql: include_str!("../../../migrations/0006_deliveries.sql"),
-    },
-    eventlog::Migration {
-        version: 7,
-        name: "delivery_log_outcome",
-        sql: include_str!("../../../migrations/0007_delivery_log_outcome.sql"),
-    },
-    eventlog::Migration { version: 12, name: "hook_pace", sql: include_str!("../../../migrations/0012_hook_pace.sql") },
+    eventlog::migration!(5, "hooks", "0005_hooks.sql"),
+    eventlog::migration!(6, "deliveries", "0006_deliveries.sql"),
+    eventlog::migration!(7, "delivery_log_outcome", "0007_delivery_log_outcome.sql"),
+    eventlog::migration!(12, "hook_pace", "0012_hook_pace.sql"),
 ];
 
 /// Registers the hooks routes inside the authenticated `/api` scope.

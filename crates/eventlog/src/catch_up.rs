@@ -3,21 +3,21 @@
 
 use std::time::Duration;
 
-use crate::SqliteEventLog;
+use crate::EventStore;
 
 /// Waits until one consumer's checkpoint reaches a position, at most a timeout. Every handler
 /// that answers after a write shares it (the admin commands, the inbound endpoint); they meet
 /// here, in the log, without knowing the consumer. Cheap to clone.
 #[derive(Clone)]
 pub struct CatchUp {
-    log: SqliteEventLog,
+    log: EventStore,
     consumer: &'static str,
     timeout: Duration,
 }
 
 impl CatchUp {
     /// Waits for the checkpoint named `consumer`, at most `timeout` per write.
-    pub fn new(log: SqliteEventLog, consumer: &'static str, timeout: Duration) -> Self {
+    pub fn new(log: EventStore, consumer: &'static str, timeout: Duration) -> Self {
         Self { log, consumer, timeout }
     }
 

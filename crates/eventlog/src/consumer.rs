@@ -6,9 +6,9 @@
 use std::future::Future;
 use std::time::Duration;
 
-use rusqlite::Connection;
+use crate::sql::Db;
 
-use crate::{EventFilter, EventLog, RecordedEvent, SqliteEventLog, StorageError, Transaction, reader};
+use crate::{EventFilter, EventLog, EventStore, RecordedEvent, StorageError, Transaction, reader};
 
 /// How long a consumer lets events gather after a partial step. Each step is a write: under a
 /// stream of small commits, a couple of milliseconds' worth of events per step spares the writer
@@ -32,7 +32,7 @@ pub trait Consumer: Clone + Send + Sync + 'static {
     fn batch(&self) -> usize;
 
     /// Prepares a batch's effects (decoding, lookups) on a reader connection.
-    fn prepare(&self, conn: &Connection, events: Vec<RecordedEvent>) -> Result<Self::Prepared, StorageError>;
+    fn prepare(&self, conn: &Db<'_>, events: Vec<RecordedEvent>) -> Result<Self::Prepared, StorageError>;
 
     /// Writes a batch's effects in the unit that moves the checkpoint.
     fn apply(tx: &mut Transaction<'_>, prepared: Self::Prepared) -> Result<Self::Applied, StorageError>;
@@ -54,7 +54,7 @@ pub enum Step<A> {
 }
 
 /// Applies the consumer's next batch, if any.
-pub async fn step<C: Consumer>(log: &SqliteEventLog, consumer: &C) -> Result<Step<C::Applied>, StorageError> {
+pub async fn step<C: Consumer>(log: &EventStore, consumer: &C) -> Result<Step<C::Applied>, StorageError> {
     let preparer = consumer.clone();
     let read = log
         .read_async(move |conn| {
@@ -82,7 +82,7 @@ pub async fn step<C: Consumer>(log: &SqliteEventLog, consumer: &C) -> Result<Ste
 }
 
 /// Steps until nothing is left; answers how many events were applied.
-pub async fn catch_up<C: Consumer>(log: &SqliteEventLog, consumer: &C) -> Result<u64, StorageError> {
+pub async fn catch_up<C: Consumer>(log: &EventStore, consumer: &C) -> Result<u64, StorageError> {
     let mut applied = 0;
     loop {
         match step(log, consumer).await? {
@@ -95,7 +95,7 @@ pub async fn catch_up<C: Consumer>(log: &SqliteEventLog, consumer: &C) -> Result
 
 /// Steps the consumer until `shutdown` resolves, waking after each commit of this process (and
 /// every second, to notice appends made by another process).
-pub async fn run<C: Consumer>(log: &SqliteEventLog, consumer: &C, shutdown: impl Future<Output = ()>) {
+pub async fn run<C: Consumer>(log: &EventStore, consumer: &C, shutdown: impl Future<Output = ()>) {
     let mut listener = log.subscribe();
     let work = async {
         loop {

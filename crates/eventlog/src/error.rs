@@ -7,14 +7,14 @@ pub enum StorageError {
     Sqlite(#[from] rusqlite::Error),
     #[error("PostgreSQL: {0}")]
     Postgres(#[from] postgres::Error),
+    #[error("{0}")]
+    Sql(#[from] crate::sql::SqlError),
     #[error("connection pool: {0}")]
     Pool(#[from] r2d2::Error),
     #[error("stored JSON is unreadable: {0}")]
     Json(#[from] serde_json::Error),
     #[error("migration {version} ({name}) failed: {source}")]
-    Migration { version: u32, name: String, source: rusqlite::Error },
-    #[error("PostgreSQL migration {version} ({name}) failed: {source}")]
-    PostgresMigration { version: u32, name: String, source: postgres::Error },
+    Migration { version: u32, name: String, source: crate::sql::SqlError },
     #[error("the database was migrated by a newer dealflow (it has migration {0}, unknown to this build)")]
     NewerSchema(u32),
     #[error("the writer thread has stopped")]
@@ -40,6 +40,12 @@ pub enum AppendError {
 
 impl From<rusqlite::Error> for AppendError {
     fn from(error: rusqlite::Error) -> Self {
+        Self::Storage(error.into())
+    }
+}
+
+impl From<crate::sql::SqlError> for AppendError {
+    fn from(error: crate::sql::SqlError) -> Self {
         Self::Storage(error.into())
     }
 }

@@ -1,32 +1,39 @@
 //! The append-only event log of SPEC §2.
 //!
-//! - [`EventLog`] is the contract; [`SqliteEventLog`] implements it over one SQLite file
-//!   (WAL, `synchronous=FULL`, STRICT tables, triggers that reject UPDATE and DELETE).
+//! - [`EventLog`] is the contract; [`EventStore`] implements it over one SQLite file (WAL,
+//!   `synchronous=FULL`, STRICT tables, triggers that reject UPDATE and DELETE) or one PostgreSQL
+//!   database (the same tables and triggers), chosen by a [`Database`] setting.
 //! - Writes run as units on a single writer thread ([`writer`](crate::writer)) that commits
 //!   every unit waiting in one transaction: group commit, one fsync per batch. The one way in is
-//!   [`SqliteEventLog::write`], a [`Write`] to await (or wait for) with an [`Isolation`]; the
+//!   [`EventStore::write`], a [`Write`] to await (or wait for) with an [`Isolation`]; the
 //!   unit's own `Result<T, E>` comes back typed ([`unit`](crate::unit) carries it).
 //! - A unit gets a [`Transaction`]: appends with optimistic concurrency and idempotent repeats,
 //!   stream reads, id sequences, checkpoints, and the caller's own tables in the same commit.
-//! - [`pg`] is the same contract on PostgreSQL: [`PostgresEventLog`], whose group commits take
-//!   one serialised append point (the `log_head` row) per batch, and whose commits wake
-//!   listeners in other processes through `LISTEN/NOTIFY`.
+//! - [`sql`] is the one statement API of every store ([`Db`](sql::Db)); the writer's batch
+//!   starts and ends at the append point ([`append_point`]): SQLite's write lock, or
+//!   PostgreSQL's `log_head` row, taken once per batch. On PostgreSQL, commits wake listeners in
+//!   other processes through `LISTEN/NOTIFY` ([`pg`]).
 //! - [`reader`] holds the queries; [`migrations`] applies the numbered SQL files;
 //!   [`CommitListener`] wakes tailers after commits; [`consumer`] runs them from their checkpoints.
 
+mod append_point;
 mod catch_up;
 mod checkpointer;
 mod connection;
 pub mod consumer;
+mod database;
 mod error;
 mod log;
 pub mod migrations;
 mod model;
 mod notify;
-pub mod pg;
+mod pg;
 pub mod reader;
+mod readers;
 mod rows;
 mod sequences;
+mod session;
+pub mod sql;
 mod transaction;
 mod unit;
 mod write;
@@ -34,12 +41,12 @@ mod writer;
 
 pub use catch_up::CatchUp;
 pub use connection::open_connection;
+pub use database::Database;
 pub use error::{AppendError, StorageError};
-pub use log::{EventLog, LogSettings, SqliteEventLog};
+pub use log::{EventLog, EventStore, LogSettings};
 pub use migrations::Migration;
 pub use model::{Appended, EventFilter, ExpectedVersion, InvalidEvent, NewEvent, RecordedEvent};
 pub use notify::CommitListener;
-pub use pg::{PostgresEventLog, PostgresSettings};
 pub use rows::{from_micros, to_micros};
 pub use transaction::{Transaction, TxIds};
 pub use unit::Isolation;

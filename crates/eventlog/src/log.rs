@@ -1,6 +1,6 @@
-//! The [`EventLog`] contract and its SQLite implementation.
+//! The [`EventLog`] contract and [`EventStore`], which keeps it on SQLite or PostgreSQL.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
 use std::time::Duration;
@@ -8,11 +8,15 @@ use std::time::Duration;
 use domain::ids::StreamName;
 use futures::future::BoxFuture;
 use r2d2_sqlite::SqliteConnectionManager;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::OpenFlags;
 
 use crate::connection::{BUSY_TIMEOUT, STATEMENT_CACHE, open_connection};
+use crate::database::Database;
 use crate::migrations::{self, Migration};
 use crate::notify::{CommitListener, Notifier};
+use crate::readers::Readers;
+use crate::session::Session;
+use crate::sql::{Db, PgConn, PgManager};
 use crate::transaction::Transaction;
 use crate::unit::Job;
 use crate::write::Write;
@@ -47,48 +51,73 @@ pub trait EventLog: Send + Sync {
     fn checkpoint(&self, name: &str) -> Result<u64, StorageError>;
 }
 
-/// Tuning of the SQLite log.
+/// Tuning of the log.
 #[derive(Clone, Debug)]
 pub struct LogSettings {
     /// Most write units committed in one transaction; 1 turns group commit off.
     pub max_batch: usize,
     /// Reader connections in the pool.
     pub readers: u32,
+    /// PostgreSQL: how often the commit listener reads the head itself, in case a notification
+    /// was missed.
+    pub poll: Duration,
 }
 
 impl Default for LogSettings {
     fn default() -> Self {
-        Self { max_batch: 1024, readers: 8 }
+        Self { max_batch: 1024, readers: 8, poll: Duration::from_secs(1) }
     }
 }
 
-/// The event log in one SQLite file (WAL, `synchronous=FULL`), with a pool of readers and the
-/// group-commit writer. Cheap to clone.
+/// The event log and every table written with it, in one SQLite file (WAL,
+/// `synchronous=FULL`) or one PostgreSQL database, with a pool of readers and the group-commit
+/// writer. Cheap to clone. Callers see [`Db`] connections and [`Transaction`]s, never the
+/// backend.
 #[derive(Clone)]
-pub struct SqliteEventLog {
+pub struct EventStore {
     inner: Arc<Inner>,
 }
 
 struct Inner {
-    _checkpointer: crate::checkpointer::Checkpointer,
-    path: PathBuf,
-    readers: r2d2::Pool<SqliteConnectionManager>,
+    _checkpointer: Option<crate::checkpointer::Checkpointer>,
+    database: Database,
+    readers: Readers,
     writer: Sender<Box<dyn Job>>,
     notifier: Arc<Notifier>,
 }
 
-impl SqliteEventLog {
-    /// Opens (creating if needed) the database at `path`, applies `migrations`, and starts the
-    /// writer thread.
+impl EventStore {
+    /// Opens (creating if needed) the SQLite database at `path`, applies `migrations`, and
+    /// starts the writer thread.
     pub fn open(path: &Path, migrations: &[Migration], settings: LogSettings) -> Result<Self, StorageError> {
-        let mut conn = open_connection(path)?;
-        migrations::apply(&mut conn, migrations)?;
+        Self::open_database(&Database::Sqlite(path.to_owned()), migrations, settings)
+    }
+
+    /// Opens the database a setting names (see [`Database::parse`]), applies `migrations` in its
+    /// dialect, and starts the writer thread (and on PostgreSQL the commit listener).
+    pub fn open_database(
+        database: &Database,
+        migrations: &[Migration],
+        settings: LogSettings,
+    ) -> Result<Self, StorageError> {
+        match database {
+            Database::Sqlite(path) => Self::open_sqlite(path, migrations, settings),
+            Database::Postgres(url) => {
+                let config: postgres::Config = url.parse().map_err(crate::sql::SqlError::from)?;
+                crate::pg::off_runtime(|| Self::open_postgres(url, config, migrations, settings))
+            }
+        }
+    }
+
+    fn open_sqlite(path: &Path, migrations: &[Migration], settings: LogSettings) -> Result<Self, StorageError> {
+        let conn = open_connection(path)?;
+        migrations::apply(&Db::sqlite(&conn), migrations)?;
         // The checkpointer thread copies most WAL frames; the writer checkpoints (and so lets the
         // WAL restart) only once the WAL reaches this many pages (~32 MB).
         conn.execute_batch("PRAGMA wal_autocheckpoint = 1000")?;
         let checkpointer = crate::checkpointer::spawn(path)?;
-        let notifier = Arc::new(Notifier::new(reader::head(&conn)?));
-        let writer = writer::spawn(conn, settings.max_batch, notifier.clone())
+        let notifier = Arc::new(Notifier::new(reader::head(&Db::sqlite(&conn))?));
+        let writer = writer::spawn(Session::Sqlite(conn), settings.max_batch, notifier.clone())
             .map_err(|e| StorageError::CommitFailed(format!("cannot start the writer thread: {e}")))?;
         let manager = SqliteConnectionManager::file(path)
             .with_flags(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
@@ -99,13 +128,55 @@ impl SqliteEventLog {
             });
         let readers = r2d2::Pool::builder().max_size(settings.readers.max(1)).build(manager)?;
         Ok(Self {
-            inner: Arc::new(Inner { _checkpointer: checkpointer, path: path.to_owned(), readers, writer, notifier }),
+            inner: Arc::new(Inner {
+                _checkpointer: Some(checkpointer),
+                database: Database::Sqlite(path.to_owned()),
+                readers: Readers::Sqlite(readers),
+                writer,
+                notifier,
+            }),
         })
     }
 
-    /// The database file.
-    pub fn path(&self) -> &Path {
-        &self.inner.path
+    fn open_postgres(
+        url: &str,
+        config: postgres::Config,
+        migrations: &[Migration],
+        settings: LogSettings,
+    ) -> Result<Self, StorageError> {
+        let mut conn = PgConn::connect(&config)?;
+        migrations::apply(&Db::postgres(&mut conn), migrations)?;
+        let notifier = Arc::new(Notifier::new(reader::head(&Db::postgres(&mut conn))?));
+        let thread_failed = |e: std::io::Error| StorageError::CommitFailed(format!("cannot start a log thread: {e}"));
+        let session = Session::Postgres { config: Box::new(config.clone()), conn: Some(Box::new(conn)) };
+        let writer = writer::spawn(session, settings.max_batch, notifier.clone()).map_err(thread_failed)?;
+        crate::pg::listener::spawn(config.clone(), Arc::downgrade(&notifier), settings.poll).map_err(thread_failed)?;
+        // Connections are opened as reads need them: a server's connection slots are shared by
+        // every node (and r2d2 would otherwise open all of them at once).
+        let readers =
+            r2d2::Pool::builder().max_size(settings.readers.max(1)).min_idle(Some(1)).build(PgManager::new(config))?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                _checkpointer: None,
+                database: Database::Postgres(url.to_owned()),
+                readers: Readers::Postgres(Some(readers)),
+                writer,
+                notifier,
+            }),
+        })
+    }
+
+    /// The database this store lives in.
+    pub fn database(&self) -> &Database {
+        &self.inner.database
+    }
+
+    /// The SQLite file, when the store is one.
+    pub fn path(&self) -> Option<&Path> {
+        match &self.inner.database {
+            Database::Sqlite(path) => Some(path),
+            Database::Postgres(_) => None,
+        }
     }
 
     /// A write unit for the next group transaction: await it (or [`Write::wait_blocking`]) to
@@ -123,16 +194,20 @@ impl SqliteEventLog {
         Write::new(&self.inner.writer, unit)
     }
 
-    /// Runs a read on a pooled connection (blocking; see [`SqliteEventLog::read_async`]).
-    pub fn read<T, E: From<StorageError>>(&self, read: impl FnOnce(&Connection) -> Result<T, E>) -> Result<T, E> {
-        let conn = self.inner.readers.get().map_err(StorageError::from)?;
-        read(&conn)
+    /// Runs a read on a pooled connection (blocking; see [`EventStore::read_async`]).
+    pub fn read<T, E, F>(&self, read: F) -> Result<T, E>
+    where
+        F: FnOnce(&Db<'_>) -> Result<T, E> + Send,
+        T: Send,
+        E: From<StorageError> + Send,
+    {
+        self.inner.readers.read(read)
     }
 
     /// Runs a read on a pooled connection off the async runtime's threads.
     pub async fn read_async<T, E, F>(&self, read: F) -> Result<T, E>
     where
-        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+        F: FnOnce(&Db<'_>) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<StorageError> + Send + 'static,
     {
@@ -172,7 +247,7 @@ impl SqliteEventLog {
     }
 }
 
-impl EventLog for SqliteEventLog {
+impl EventLog for EventStore {
     fn append(
         &self,
         stream: StreamName,

@@ -1,13 +1,12 @@
 //! Reads over any connection: a pooled reader's or a write unit's.
 
-use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension};
+use crate::sql::{Db, Optional, Value, params_from_iter};
 
 use crate::rows::{EVENT_COLUMNS, recorded_event, to_micros};
 use crate::{EventFilter, RecordedEvent, StorageError};
 
 /// A stream's events with `version >= from_version`, in version order.
-pub fn read_stream(conn: &Connection, stream: &str, from_version: u64) -> Result<Vec<RecordedEvent>, StorageError> {
+pub fn read_stream(conn: &Db<'_>, stream: &str, from_version: u64) -> Result<Vec<RecordedEvent>, StorageError> {
     let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE stream = ?1 AND version >= ?2 ORDER BY version");
     let mut query = conn.prepare_cached(&sql)?;
     let events = query.query_map((stream, from_version), recorded_event)?.collect::<Result<_, _>>()?;
@@ -16,7 +15,7 @@ pub fn read_stream(conn: &Connection, stream: &str, from_version: u64) -> Result
 
 /// Up to `limit` events after `after`, in position order, that pass the filter.
 pub fn read_all(
-    conn: &Connection,
+    conn: &Db<'_>,
     after: u64,
     limit: usize,
     filter: &EventFilter,
@@ -42,7 +41,7 @@ pub fn read_all(
 
 /// The stored types `types` name (each `prefix*` expanded to the types present that start with
 /// it), without repeats: one seek of the `(type, position)` index per type found.
-fn covered_types(conn: &Connection, types: &[String]) -> Result<Vec<String>, StorageError> {
+fn covered_types(conn: &Db<'_>, types: &[String]) -> Result<Vec<String>, StorageError> {
     let mut first = conn.prepare_cached("SELECT type FROM events WHERE type >= ?1 ORDER BY type LIMIT 1")?;
     let mut after = conn.prepare_cached("SELECT type FROM events WHERE type > ?1 ORDER BY type LIMIT 1")?;
     let mut found = Vec::new();
@@ -53,9 +52,9 @@ fn covered_types(conn: &Connection, types: &[String]) -> Result<Vec<String>, Sto
         };
         // As `type GLOB 'prefix*'` did; event types hold no `*?[`.
         let prefix = prefix.replace(['*', '?', '['], "");
-        let mut next = first.query_row([&prefix], |row| row.get::<_, String>(0)).optional()?;
+        let mut next = first.query_row([&prefix], |row| row.get::<String>(0)).optional()?;
         while let Some(event_type) = next.filter(|t| t.starts_with(&prefix)) {
-            next = after.query_row([&event_type], |row| row.get::<_, String>(0)).optional()?;
+            next = after.query_row([&event_type], |row| row.get::<String>(0)).optional()?;
             found.push(event_type);
         }
     }
@@ -65,7 +64,7 @@ fn covered_types(conn: &Connection, types: &[String]) -> Result<Vec<String>, Sto
 }
 
 fn read_after(
-    conn: &Connection,
+    conn: &Db<'_>,
     after: u64,
     limit: usize,
     filter: &EventFilter,
@@ -89,7 +88,7 @@ fn read_after(
     sql.push_str(" ORDER BY position LIMIT ?");
     params.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
     let mut query = conn.prepare_cached(&sql)?;
-    let events = query.query_map(rusqlite::params_from_iter(params), recorded_event)?.collect::<Result<_, _>>()?;
+    let events = query.query_map(params_from_iter(params), recorded_event)?.collect::<Result<_, _>>()?;
     Ok(events)
 }
 
@@ -99,7 +98,7 @@ const CLOCK_SLACK_MICROS: i64 = 60_000_000;
 /// A position before every event recorded at or after `micros`: `recorded_at` rises with
 /// position (allowing for [`CLOCK_SLACK_MICROS`]), so a binary search on the primary key finds it
 /// without an index on time.
-fn position_before(conn: &Connection, micros: i64) -> Result<u64, StorageError> {
+fn position_before(conn: &Db<'_>, micros: i64) -> Result<u64, StorageError> {
     let target = micros.saturating_sub(CLOCK_SLACK_MICROS);
     let mut recorded_at = conn.prepare_cached("SELECT recorded_at FROM events WHERE position = ?1")?;
     let (mut low, mut high) = (0_u64, head(conn)?);
@@ -125,7 +124,7 @@ fn push_type_condition(sql: &mut String, params: &mut Vec<Value>, types: &[Strin
 /// Up to `limit` events of the given types before position `before`, newest first. One query per
 /// type, each a backwards walk of the `(type, position)` index, however rare the type.
 pub fn latest_of_types(
-    conn: &Connection,
+    conn: &Db<'_>,
     types: &[&str],
     before: u64,
     limit: usize,
@@ -146,12 +145,12 @@ pub fn latest_of_types(
 }
 
 /// The position of the last event; 0 for an empty log.
-pub fn head(conn: &Connection) -> Result<u64, StorageError> {
+pub fn head(conn: &Db<'_>) -> Result<u64, StorageError> {
     Ok(conn.query_row("SELECT coalesce(max(position), 0) FROM events", [], |row| row.get(0))?)
 }
 
 /// A consumer's checkpoint; 0 when it has none.
-pub fn checkpoint(conn: &Connection, name: &str) -> Result<u64, StorageError> {
+pub fn checkpoint(conn: &Db<'_>, name: &str) -> Result<u64, StorageError> {
     let mut query = conn.prepare_cached("SELECT coalesce(max(position), 0) FROM checkpoints WHERE name = ?1")?;
     Ok(query.query_row([name], |row| row.get(0))?)
 }
@@ -161,9 +160,9 @@ mod tests {
     use super::*;
 
     /// Events one hour apart, at positions 1..=n.
-    fn hourly_log(n: i64) -> Connection {
-        let mut conn = Connection::open_in_memory().unwrap();
-        crate::migrations::apply(&mut conn, crate::migrations::MIGRATIONS).unwrap();
+    fn hourly_log(n: i64) -> rusqlite::Connection {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        crate::migrations::apply(&Db::sqlite(&conn), crate::migrations::MIGRATIONS).unwrap();
         for position in 1..=n {
             conn.execute(
                 "INSERT INTO events (event_id, stream, version, type, schema, data, metadata, recorded_at)
@@ -181,11 +180,11 @@ mod tests {
         for target in [1_i64, 2, 500, 999, 1000] {
             // Every event at or after hour `target` lies after the position found, and the search
             // starts at most the one minute of slack early.
-            let found = position_before(&conn, target * 3_600_000_000).unwrap();
+            let found = position_before(&Db::sqlite(&conn), target * 3_600_000_000).unwrap();
             assert_eq!(found, target as u64 - 1, "hour {target}");
         }
-        assert_eq!(position_before(&conn, 0).unwrap(), 0);
-        assert_eq!(position_before(&conn, i64::MAX).unwrap(), 1000);
+        assert_eq!(position_before(&Db::sqlite(&conn), 0).unwrap(), 0);
+        assert_eq!(position_before(&Db::sqlite(&conn), i64::MAX).unwrap(), 1000);
     }
 
     #[test]
@@ -193,14 +192,15 @@ mod tests {
         let conn = hourly_log(100);
         let hour = |h: i64| crate::rows::from_micros(h * 3_600_000_000);
         let filter = EventFilter { since: Some(hour(40)), until: Some(hour(43)), ..EventFilter::default() };
-        let positions: Vec<u64> = read_all(&conn, 0, 100, &filter).unwrap().iter().map(|e| e.position).collect();
+        let positions: Vec<u64> =
+            read_all(&Db::sqlite(&conn), 0, 100, &filter).unwrap().iter().map(|e| e.position).collect();
         assert_eq!(positions, [40, 41, 42]);
     }
 
     /// A migrated in-memory log of one stream whose events at positions 1, 2, … have `types`.
-    fn log_of_types(types: &[&str]) -> Connection {
-        let mut conn = Connection::open_in_memory().unwrap();
-        crate::migrations::apply(&mut conn, crate::migrations::MIGRATIONS).unwrap();
+    fn log_of_types(types: &[&str]) -> rusqlite::Connection {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        crate::migrations::apply(&Db::sqlite(&conn), crate::migrations::MIGRATIONS).unwrap();
         for (position, event_type) in (1_i64..).zip(types) {
             conn.execute(
                 "INSERT INTO events (event_id, stream, version, type, schema, data, metadata, recorded_at)
@@ -216,7 +216,7 @@ mod tests {
     fn the_latest_events_of_some_types_come_newest_first_before_a_position() {
         let conn = log_of_types(&["t", "a", "t", "b", "a", "t"]);
         let positions = |types: &[&str], before: u64, limit: usize| -> Vec<u64> {
-            latest_of_types(&conn, types, before, limit).unwrap().iter().map(|e| e.position).collect()
+            latest_of_types(&Db::sqlite(&conn), types, before, limit).unwrap().iter().map(|e| e.position).collect()
         };
         assert_eq!(positions(&["a", "b"], u64::MAX, 10), [5, 4, 2]);
         assert_eq!(positions(&["a", "b"], 5, 1), [4]);
@@ -228,7 +228,7 @@ mod tests {
         let conn = log_of_types(&["deal.b", "deal_x", "deal.a", "dealer", "deal.b", "deal.", "deal.a", "deal.c"]);
         let positions = |types: &[&str], after: u64, limit: usize| -> Vec<u64> {
             let filter = EventFilter { types: types.iter().map(|t| t.to_string()).collect(), ..Default::default() };
-            read_all(&conn, after, limit, &filter).unwrap().iter().map(|e| e.position).collect()
+            read_all(&Db::sqlite(&conn), after, limit, &filter).unwrap().iter().map(|e| e.position).collect()
         };
         assert_eq!(positions(&["deal.*"], 0, 100), [1, 3, 5, 6, 7, 8]);
         assert_eq!(positions(&["deal.*"], 1, 3), [3, 5, 6]);

@@ -1,8 +1,7 @@
 //! Mapping between stored rows and [`RecordedEvent`].
 
+use crate::sql::{Row, SqlError};
 use chrono::{DateTime, Utc};
-use rusqlite::Row;
-use rusqlite::types::Type;
 
 use crate::RecordedEvent;
 
@@ -10,14 +9,11 @@ use crate::RecordedEvent;
 pub(crate) const EVENT_COLUMNS: &str = "position, event_id, stream, version, type, schema, data, metadata, recorded_at";
 
 /// Reads one row selected with [`EVENT_COLUMNS`].
-pub(crate) fn recorded_event(row: &Row<'_>) -> rusqlite::Result<RecordedEvent> {
-    let conversion = |index, error: Box<dyn std::error::Error + Send + Sync>| {
-        rusqlite::Error::FromSqlConversionFailure(index, Type::Text, error)
-    };
+pub(crate) fn recorded_event(row: &Row<'_>) -> Result<RecordedEvent, SqlError> {
     let event_id: String = row.get(1)?;
     Ok(RecordedEvent {
         position: row.get(0)?,
-        event_id: event_id.parse().map_err(|e| conversion(1, Box::new(e)))?,
+        event_id: event_id.parse().map_err(|e| SqlError::Invalid(format!("event_id {event_id:?}: {e}")))?,
         stream: row.get(2)?,
         version: row.get(3)?,
         event_type: row.get(4)?,

@@ -1,11 +1,11 @@
 //! Id sequences kept in memory by the writer thread and persisted once per group commit, instead
 //! of one UPDATE per id. Allocations made by a unit that rolls back are undone with it; after a
-//! failed commit, or when another process has committed (SQLite's `data_version` moved), the
-//! values are read again from the table.
+//! failed commit, or when another process may have committed (SQLite's `data_version` moved; on
+//! PostgreSQL, every batch), the values are read again from the table.
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, OptionalExtension};
+use crate::sql::{Db, Dialect, Optional, SqlError};
 
 /// The writer's copy of the `sequences` table.
 #[derive(Default)]
@@ -18,18 +18,22 @@ pub(crate) struct Sequences {
 
 impl Sequences {
     /// At the start of a batch: forgets everything if another connection committed since.
-    pub(crate) fn begin(&mut self, conn: &Connection) -> rusqlite::Result<()> {
-        let version: i64 = conn.prepare_cached("PRAGMA data_version")?.query_row([], |row| row.get(0))?;
-        if self.data_version != Some(version) {
+    pub(crate) fn begin(&mut self, conn: &Db<'_>) -> Result<(), SqlError> {
+        // Other nodes write PostgreSQL's table between our batches: nothing cached can be trusted.
+        let version = match conn.dialect() {
+            Dialect::Sqlite => Some(conn.query_row("PRAGMA data_version", [], |row| row.get::<i64>(0))?),
+            Dialect::Postgres => None,
+        };
+        if version.is_none() || self.data_version != version {
             self.values.clear();
-            self.data_version = Some(version);
+            self.data_version = version;
         }
         self.undo.clear();
         Ok(())
     }
 
     /// The next value of a sequence.
-    pub(crate) fn next(&mut self, conn: &Connection, name: &'static str) -> rusqlite::Result<u64> {
+    pub(crate) fn next(&mut self, conn: &Db<'_>, name: &'static str) -> Result<u64, SqlError> {
         let current = match self.values.get(name) {
             Some(value) => *value,
             None => conn
@@ -58,7 +62,7 @@ impl Sequences {
     }
 
     /// Writes the sequences this batch advanced, inside its transaction.
-    pub(crate) fn persist(&mut self, conn: &Connection) -> rusqlite::Result<()> {
+    pub(crate) fn persist(&mut self, conn: &Db<'_>) -> Result<(), SqlError> {
         let mut touched: Vec<&'static str> = self.undo.iter().map(|(name, _)| *name).collect();
         touched.sort_unstable();
         touched.dedup();

@@ -3,17 +3,17 @@
 
 use chrono::{DateTime, Utc};
 use domain::ids::{IdAllocator, IdKind, StreamName};
-use rusqlite::{Connection, OptionalExtension};
 use uuid::Uuid;
 
 use crate::rows::from_micros;
 use crate::sequences::Sequences;
+use crate::sql::{Db, Optional};
 use crate::{AppendError, Appended, ExpectedVersion, NewEvent, RecordedEvent, StorageError};
 
 /// One unit's view of the group transaction.
 pub struct Transaction<'c> {
-    conn: &'c Connection,
-    sequences: &'c mut Sequences,
+    conn: Db<'c>,
+    sequences: Sequences,
     recorded_at: i64,
     head: u64,
     appended: u64,
@@ -33,7 +33,7 @@ pub(crate) struct Mark {
 }
 
 impl<'c> Transaction<'c> {
-    pub(crate) fn new(conn: &'c Connection, sequences: &'c mut Sequences, recorded_at: i64, head: u64) -> Self {
+    pub(crate) fn new(conn: Db<'c>, sequences: Sequences, recorded_at: i64, head: u64) -> Self {
         Self { conn, sequences, recorded_at, head, appended: 0, saved_checkpoints: Vec::new(), poisoned: false }
     }
 
@@ -61,12 +61,18 @@ impl<'c> Transaction<'c> {
 
     /// Writes the batch's sequence values; called once before the commit.
     pub(crate) fn persist_sequences(&mut self) -> Result<(), StorageError> {
-        Ok(self.sequences.persist(self.conn)?)
+        Ok(self.sequences.persist(&self.conn)?)
+    }
+
+    /// After a failed commit nothing the batch remembered of the sequences can be trusted.
+    pub(crate) fn forget_sequences(mut self) -> Sequences {
+        self.sequences.forget();
+        self.sequences
     }
 
     /// The head, the number of events appended and the checkpoints saved by committed units.
-    pub(crate) fn into_effects(self) -> (u64, u64, Vec<(String, u64)>) {
-        (self.head, self.appended, self.saved_checkpoints)
+    pub(crate) fn into_effects(self) -> (u64, u64, Vec<(String, u64)>, Sequences) {
+        (self.head, self.appended, self.saved_checkpoints, self.sequences)
     }
 
     /// The instant every event of this transaction is recorded at.
@@ -81,8 +87,8 @@ impl<'c> Transaction<'c> {
 
     /// The connection inside the transaction, for the caller's own tables (lookups, read
     /// models, delivery queues) written atomically with its events. Never for `events`.
-    pub fn sql(&self) -> &Connection {
-        self.conn
+    pub fn sql(&self) -> &Db<'c> {
+        &self.conn
     }
 
     /// Appends events to a stream if it is at the expected version. A repeat of already stored
@@ -110,9 +116,12 @@ impl<'c> Transaction<'c> {
                 None => Err(AppendError::Conflict { stream: stream.to_string(), expected, actual: current }),
             };
         }
+        // The position is the writer's head + 1: the writer holds the one append point (SQLite's
+        // write lock, PostgreSQL's `log_head` row), so no other process numbers events meanwhile.
+        // A repeated `event_id` inserts nothing; the common path skips looking it up first.
         let mut insert = self.conn.prepare_cached(
-            "INSERT INTO events (event_id, stream, version, type, schema, data, metadata, recorded_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO events (position, event_id, stream, version, type, schema, data, metadata, recorded_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (event_id) DO NOTHING",
         )?;
         let mut version = current.unwrap_or(0);
         let mut first_position = None;
@@ -120,27 +129,36 @@ impl<'c> Transaction<'c> {
             version += 1;
             let id = event.event_id().to_string();
             let (event_type, schema, data, metadata) = event.columns();
-            let inserted =
-                insert.execute((&id, stream.as_str(), version, event_type, schema, data, metadata, self.recorded_at));
+            let position = self.head + 1;
+            let inserted = insert.execute((
+                position,
+                &id,
+                stream.as_str(),
+                version,
+                event_type,
+                schema,
+                data,
+                metadata,
+                self.recorded_at,
+            ));
             match inserted {
-                Ok(_) => {}
-                // The common path skips looking the id up first: the unique index finds repeats.
-                Err(error) if first_position.is_none() && is_repeated_id(&error) => {
+                Ok(1) => {}
+                Ok(_) if first_position.is_none() => {
                     drop(insert);
                     let position =
                         self.position_of(first.event_id())?.ok_or(AppendError::PartialRepeat(first.event_id()))?;
                     return self.repeated(events, position);
                 }
+                Ok(_) => {
+                    self.poisoned = true;
+                    return Err(AppendError::PartialRepeat(event.event_id()));
+                }
                 Err(error) => {
                     self.poisoned |= first_position.is_some();
-                    return Err(if is_repeated_id(&error) {
-                        AppendError::PartialRepeat(event.event_id())
-                    } else {
-                        error.into()
-                    });
+                    return Err(error.into());
                 }
             }
-            self.head = u64::try_from(self.conn.last_insert_rowid()).unwrap_or_default();
+            self.head = position;
             self.appended += 1;
             first_position.get_or_insert(self.head);
         }
@@ -176,12 +194,12 @@ impl<'c> Transaction<'c> {
 
     /// A stream's events from `from_version` on, as this transaction sees them.
     pub fn read_stream(&self, stream: &str, from_version: u64) -> Result<Vec<RecordedEvent>, StorageError> {
-        crate::reader::read_stream(self.conn, stream, from_version)
+        crate::reader::read_stream(&self.conn, stream, from_version)
     }
 
     /// The next id of a kind, from its sequence; undone if the unit rolls back.
     pub fn next_id(&mut self, kind: IdKind) -> Result<u64, StorageError> {
-        Ok(self.sequences.next(self.conn, kind.sequence())?)
+        Ok(self.sequences.next(&self.conn, kind.sequence())?)
     }
 
     /// An id allocator for the pure decisions of `domain`; check [`TxIds::finish`] after deciding.
@@ -224,10 +242,4 @@ impl TxIds<'_, '_> {
     pub fn finish(self) -> Result<(), StorageError> {
         self.error.map_or(Ok(()), Err)
     }
-}
-
-/// Whether an insert failed because its `event_id` is already stored.
-fn is_repeated_id(error: &rusqlite::Error) -> bool {
-    matches!(error, rusqlite::Error::SqliteFailure(failure, Some(message))
-        if failure.code == rusqlite::ErrorCode::ConstraintViolation && message.contains("events.event_id"))
 }

@@ -166,7 +166,7 @@ fn a_database_from_a_newer_build_is_refused() {
     let conn = open_connection(&path).unwrap();
     conn.execute("INSERT INTO schema_migrations (version, name) VALUES (999, 'future')", []).unwrap();
 
-    let refused = SqliteEventLog::open(&path, migrations::MIGRATIONS, LogSettings::default());
+    let refused = EventStore::open(&path, migrations::MIGRATIONS, LogSettings::default());
 
     assert!(matches!(refused, Err(StorageError::NewerSchema(999))));
 }

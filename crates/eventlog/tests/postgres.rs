@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use domain::ids::StreamName;
 use domain::{Actor, Metadata};
-use eventlog::{EventLog, ExpectedVersion, NewEvent, StorageError, pg};
+use eventlog::sql::{Db, PgConn};
+use eventlog::{Database, EventLog, EventStore, ExpectedVersion, NewEvent, StorageError, migrations};
 use support::{Store, TestDatabase};
 use uuid::Uuid;
 
@@ -50,7 +51,8 @@ async fn the_current_thread_runtime_can_read_the_log_too() {
     let head = std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         runtime.block_on(async move {
-            let log = eventlog::PostgresEventLog::open(&url, pg::MIGRATIONS, Default::default()).unwrap();
+            let log = EventStore::open_database(&Database::Postgres(url), migrations::MIGRATIONS, Default::default())
+                .unwrap();
             log.head().unwrap()
         })
     });
@@ -67,27 +69,32 @@ fn two_nodes_migrating_at_once_both_succeed_and_apply_the_schema_once() {
         let nodes: Vec<_> = (0..2)
             .map(|_| {
                 scope.spawn(|| {
-                    let mut client = postgres::Client::connect(&db.url, postgres::NoTls).unwrap();
+                    let mut conn = PgConn::connect(&db.url.parse().unwrap()).unwrap();
                     start.wait();
-                    pg::migrations::apply(&mut client, pg::MIGRATIONS).unwrap()
+                    migrations::apply(&Db::postgres(&mut conn), migrations::MIGRATIONS).unwrap()
                 })
             })
             .collect();
         nodes.into_iter().map(|node| node.join().unwrap()).collect()
     });
 
-    assert_eq!(applied.iter().sum::<usize>(), pg::MIGRATIONS.len(), "applied {applied:?}");
+    assert_eq!(applied.iter().sum::<usize>(), migrations::MIGRATIONS.len(), "applied {applied:?}");
     let recorded: i64 = db.client(|c| c.query_one("SELECT count(*) FROM schema_migrations", &[]).unwrap().get(0));
-    assert_eq!(recorded, pg::MIGRATIONS.len() as i64);
+    assert_eq!(recorded, migrations::MIGRATIONS.len() as i64);
 }
 
 #[test]
 fn a_database_from_a_newer_build_is_refused() {
     let db = TestDatabase::create();
-    db.client(|client| {
-        pg::migrations::apply(client, pg::MIGRATIONS).unwrap();
-        client.execute("INSERT INTO schema_migrations (version, name) VALUES (999, 'future')", &[]).unwrap();
-        let refused = pg::migrations::apply(client, pg::MIGRATIONS);
+    let url = db.url.clone();
+    std::thread::spawn(move || {
+        let mut conn = PgConn::connect(&url.parse().unwrap()).unwrap();
+        let db = Db::postgres(&mut conn);
+        migrations::apply(&db, migrations::MIGRATIONS).unwrap();
+        db.execute("INSERT INTO schema_migrations (version, name) VALUES (999, 'future')", []).unwrap();
+        let refused = migrations::apply(&db, migrations::MIGRATIONS);
         assert!(matches!(refused, Err(StorageError::NewerSchema(999))), "{refused:?}");
-    });
+    })
+    .join()
+    .unwrap();
 }

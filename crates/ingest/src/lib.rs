@@ -15,6 +15,7 @@ pub mod commands;
 pub mod contacts;
 pub mod inbound;
 mod input;
+pub mod key_check;
 pub mod lookups;
 mod refusals;
 pub mod request_log;
@@ -30,17 +31,10 @@ pub use state::{Ingest, user_metadata};
 
 /// The command side's tables.
 pub const MIGRATIONS: &[eventlog::Migration] = &[
-    eventlog::Migration { version: 3, name: "ingest", sql: include_str!("../../../migrations/0003_ingest.sql") },
-    eventlog::Migration {
-        version: 8,
-        name: "source_settings",
-        sql: include_str!("../../../migrations/0008_source_settings.sql"),
-    },
-    eventlog::Migration {
-        version: 9,
-        name: "request_log",
-        sql: include_str!("../../../migrations/0009_request_log.sql"),
-    },
+    eventlog::migration!(3, "ingest", "0003_ingest.sql"),
+    eventlog::migration!(8, "source_settings", "0008_source_settings.sql"),
+    eventlog::migration!(9, "request_log", "0009_request_log.sql"),
+    eventlog::migration!(14, "master_key_check", "0014_master_key_check.sql"),
 ];
 
 /// Registers the `/api` routes of the command side (inside the authenticated scope).

@@ -15,27 +15,35 @@ pub use domain::secrets::{SecretBox, UnsealError};
 
 use crate::IngestSettings;
 
-/// The box over the configured key, or the key file beside `database` (created with mode 0600
-/// at first start).
-pub fn load_box(settings: &IngestSettings, database: &Path) -> anyhow::Result<SecretBox> {
+/// The box over the configured key, or the key file (created with mode 0600 at first start):
+/// `master_key_file`, or beside a SQLite `database`. On PostgreSQL (no file) the key must be
+/// configured, since every node must share it.
+pub fn load_box(settings: &IngestSettings, database: Option<&Path>) -> anyhow::Result<SecretBox> {
     if let Some(key) = &settings.master_key {
         return Ok(SecretBox::from_key(&key_bytes(key.expose())));
     }
-    Ok(SecretBox::from_key(&read_or_create_key_file(&key_file(settings, database))?))
+    Ok(SecretBox::from_key(&read_or_create_key_file(&key_file(settings, database)?)?))
 }
 
-/// Where the master key file is: `master_key_file`, or the database's path with `.key`.
-pub fn key_file(settings: &IngestSettings, database: &Path) -> PathBuf {
-    settings.master_key_file.clone().unwrap_or_else(|| database.with_extension("key"))
+/// Where the master key file is: `master_key_file`, or the SQLite database's path with `.key`.
+pub fn key_file(settings: &IngestSettings, database: Option<&Path>) -> anyhow::Result<PathBuf> {
+    match (&settings.master_key_file, database) {
+        (Some(file), _) => Ok(file.clone()),
+        (None, Some(database)) => Ok(database.with_extension("key")),
+        (None, None) => Err(anyhow::anyhow!(
+            "no master key: on PostgreSQL set DEALFLOW_MASTER_KEY (the same on every node; \
+             `openssl rand -base64 32` makes one) or [ingest] master_key_file"
+        )),
+    }
 }
 
 /// Checks, without creating anything, that the master key can be had: the configured key, or a
 /// key file that is readable and well-formed when it exists.
-pub fn check_key(settings: &IngestSettings, database: &Path) -> anyhow::Result<()> {
+pub fn check_key(settings: &IngestSettings, database: Option<&Path>) -> anyhow::Result<()> {
     if settings.master_key.is_some() {
         return Ok(());
     }
-    let path = key_file(settings, database);
+    let path = key_file(settings, database)?;
     match std::fs::read_to_string(&path) {
         Ok(text) => parse_key_file(&path, &text).map(|_| ()),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
@@ -98,8 +106,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let database = dir.path().join("dealflow.db");
         let settings = IngestSettings::default();
-        let sealed = load_box(&settings, &database).unwrap().seal("x");
-        let reopened = load_box(&settings, &database).unwrap();
+        let sealed = load_box(&settings, Some(&database)).unwrap().seal("x");
+        let reopened = load_box(&settings, Some(&database)).unwrap();
         assert_eq!(reopened.open(&sealed).unwrap(), "x");
         #[cfg(unix)]
         {
@@ -114,10 +122,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let database = dir.path().join("dealflow.db");
         let settings = IngestSettings::default();
-        check_key(&settings, &database).unwrap();
+        check_key(&settings, Some(&database)).unwrap();
         assert!(!dir.path().join("dealflow.key").exists());
         std::fs::write(dir.path().join("dealflow.key"), "not base64!").unwrap();
-        assert!(check_key(&settings, &database).unwrap_err().to_string().contains("not base64"));
+        assert!(check_key(&settings, Some(&database)).unwrap_err().to_string().contains("not base64"));
     }
 
     #[test]

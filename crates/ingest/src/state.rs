@@ -5,7 +5,7 @@ use std::sync::Arc;
 use api::{Principal, RequestId};
 use domain::Metadata;
 use domain::values::Currency;
-use eventlog::SqliteEventLog;
+use eventlog::EventStore;
 
 use crate::IngestSettings;
 use crate::request_log::RequestLog;
@@ -15,7 +15,7 @@ use crate::streams::PipelineCache;
 
 /// The command side: the log, the master key, caches and settings.
 pub struct Ingest {
-    pub log: SqliteEventLog,
+    pub log: EventStore,
     pub secrets: SecretBox,
     pub settings: IngestSettings,
     pub default_currency: Currency,
@@ -29,7 +29,7 @@ pub struct Ingest {
 
 impl Ingest {
     /// The command side over `log`, with the master key from settings or the key file.
-    pub fn new(log: SqliteEventLog, settings: IngestSettings, public_url: String) -> anyhow::Result<Self> {
+    pub fn new(log: EventStore, settings: IngestSettings, public_url: String) -> anyhow::Result<Self> {
         let secrets = crate::secrets::load_box(&settings, log.path())?;
         let default_currency = Currency::parse(&settings.default_currency)
             .map_err(|e| anyhow::anyhow!("ingest.default_currency {:?} {e}", settings.default_currency))?;

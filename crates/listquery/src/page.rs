@@ -20,9 +20,10 @@ pub struct Order {
 }
 
 impl Order {
-    /// `ORDER BY <column> ASC|DESC`.
+    /// `<column> ASC NULLS FIRST` or `<column> DESC NULLS LAST`: SQLite's own order of empty
+    /// values, said out loud so that PostgreSQL (which puts them the other way) agrees.
     pub fn sql(&self) -> String {
-        format!("{} {}", self.column, if self.descending { "DESC" } else { "ASC" })
+        format!("{} {}", self.column, if self.descending { "DESC NULLS LAST" } else { "ASC NULLS FIRST" })
     }
 }
 
@@ -110,8 +111,8 @@ mod tests {
     #[test]
     fn given_an_allowed_column_in_any_case_when_ordered_then_its_sql() {
         let allowed = [("id", "d.id"), ("title", "d.title")];
-        assert_eq!(order(Some("TITLE"), Some("DESC"), &allowed, "d.id").unwrap().sql(), "d.title DESC");
-        assert_eq!(order(None, None, &allowed, "d.id").unwrap().sql(), "d.id ASC");
+        assert_eq!(order(Some("TITLE"), Some("DESC"), &allowed, "d.id").unwrap().sql(), "d.title DESC NULLS LAST");
+        assert_eq!(order(None, None, &allowed, "d.id").unwrap().sql(), "d.id ASC NULLS FIRST");
         assert_eq!(order(Some("password"), None, &allowed, "d.id").unwrap_err().field, "orderBy");
         assert_eq!(order(None, Some("up"), &allowed, "d.id").unwrap_err().field, "orderByDir");
     }

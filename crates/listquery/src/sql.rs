@@ -1,7 +1,7 @@
 //! The one `WHERE` builder of every list query (deals, contacts, hooks): conditions with `?`
 //! placeholders, joined by `AND`, and their parameters in the same order.
 
-use rusqlite::types::Value;
+use eventlog::sql::Value;
 
 /// `WHERE` conditions and their parameters.
 #[derive(Clone, Debug, Default)]

@@ -8,8 +8,8 @@ use domain::Actor;
 use domain::deal::Deal;
 use domain::events::{current_schema, upcast};
 use domain::ids::DealId;
+use eventlog::sql::Db;
 use eventlog::{EventFilter, RecordedEvent, StorageError, reader};
-use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::value::RawValue;
 use uuid::Uuid;
@@ -60,7 +60,7 @@ pub fn ndjson_line(event: &RecordedEvent) -> Result<String, StorageError> {
 }
 
 /// One page of the export: the lines after `after` and the last position they reach.
-pub fn export_page(conn: &Connection, after: u64, filter: &EventFilter) -> Result<Option<(String, u64)>, StorageError> {
+pub fn export_page(conn: &Db<'_>, after: u64, filter: &EventFilter) -> Result<Option<(String, u64)>, StorageError> {
     const PAGE: usize = 1000;
     let events = reader::read_all(conn, after, PAGE, filter)?;
     let Some(last) = events.last().map(|e| e.position) else { return Ok(None) };
@@ -108,7 +108,7 @@ pub fn deal_history(events: &[RecordedEvent]) -> Result<Vec<HistoryEntry<'_>>, S
 }
 
 /// The deal as it was at `at`: its events recorded up to then, folded.
-pub fn deal_as_of(conn: &Connection, id: DealId, at: DateTime<Utc>) -> Result<Option<Deal>, StorageError> {
+pub fn deal_as_of(conn: &Db<'_>, id: DealId, at: DateTime<Utc>) -> Result<Option<Deal>, StorageError> {
     let events = reader::read_stream(conn, id.stream().as_str(), 1)?;
     let mut deal = None;
     for event in events.iter().take_while(|e| e.recorded_at <= at) {

@@ -20,26 +20,10 @@ pub use routes::{events_page, export_ndjson};
 
 /// The read models' tables, and the board's index.
 pub const MIGRATIONS: &[eventlog::Migration] = &[
-    eventlog::Migration {
-        version: 4,
-        name: "read_models",
-        sql: include_str!("../../../migrations/0004_read_models.sql"),
-    },
-    eventlog::Migration {
-        version: 10,
-        name: "board_cards_index",
-        sql: include_str!("../../../migrations/0010_board_cards_index.sql"),
-    },
-    eventlog::Migration {
-        version: 11,
-        name: "search_text",
-        sql: include_str!("../../../migrations/0011_search_text.sql"),
-    },
-    eventlog::Migration {
-        version: 13,
-        name: "board_currencies",
-        sql: include_str!("../../../migrations/0013_board_currencies.sql"),
-    },
+    eventlog::migration!(4, "read_models", "0004_read_models.sql"),
+    eventlog::migration!(10, "board_cards_index", "0010_board_cards_index.sql"),
+    eventlog::migration!(11, "search_text", "0011_search_text.sql"),
+    eventlog::migration!(13, "board_currencies", "0013_board_currencies.sql"),
 ];
 
 /// Registers the query routes inside the authenticated `/api` scope (after command routes).

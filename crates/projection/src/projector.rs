@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use domain::events::{DecodeError, DomainEvent};
 use eventlog::consumer::{self, Consumer};
-use eventlog::{EventLog, RecordedEvent, SqliteEventLog, StorageError, Transaction};
-use rusqlite::Connection;
+use eventlog::sql::Db;
+use eventlog::{EventLog, EventStore, RecordedEvent, StorageError, Transaction};
 
 use crate::writes::{self, BoardDelta, Stored};
 
@@ -22,7 +22,7 @@ pub type Step = consumer::Step<()>;
 /// Maintains the read models from the log.
 #[derive(Clone)]
 pub struct Projector {
-    log: SqliteEventLog,
+    log: EventStore,
     batch: usize,
     /// A test-only fault: the next run panics (`DEALFLOW_TEST_FAULT=projector_panic`).
     panic_injected: Arc<AtomicBool>,
@@ -30,12 +30,12 @@ pub struct Projector {
 
 impl Projector {
     /// A projector applying up to 512 events per transaction.
-    pub fn new(log: SqliteEventLog) -> Self {
+    pub fn new(log: EventStore) -> Self {
         Self::with_batch(log, 512)
     }
 
     /// A projector applying up to `batch` events per transaction.
-    pub fn with_batch(log: SqliteEventLog, batch: usize) -> Self {
+    pub fn with_batch(log: EventStore, batch: usize) -> Self {
         Self { log, batch: batch.max(1), panic_injected: Arc::default() }
     }
 
@@ -69,7 +69,7 @@ impl Consumer for Projector {
         self.batch
     }
 
-    fn prepare(&self, _: &Connection, events: Vec<RecordedEvent>) -> Result<Self::Prepared, StorageError> {
+    fn prepare(&self, _: &Db<'_>, events: Vec<RecordedEvent>) -> Result<Self::Prepared, StorageError> {
         Ok(events.iter().map(|event| (decode(event), stored(event))).collect())
     }
 
@@ -112,7 +112,7 @@ fn stored(event: &RecordedEvent) -> Stored {
 
 /// Drops every read model and rebuilds it from the whole log in batches of `batch` events,
 /// reporting progress as (position reached, head). Answers the number of events replayed.
-pub async fn rebuild(log: &SqliteEventLog, batch: usize, progress: impl Fn(u64, u64)) -> Result<u64, StorageError> {
+pub async fn rebuild(log: &EventStore, batch: usize, progress: impl Fn(u64, u64)) -> Result<u64, StorageError> {
     log.write(|tx| {
         writes::clear(tx.sql())?;
         tx.save_checkpoint(CONSUMER, 0)

@@ -3,12 +3,12 @@
 use domain::Metadata;
 use domain::ids::PipelineId;
 use domain::pipeline::default_pipeline;
-use eventlog::SqliteEventLog;
+use eventlog::EventStore;
 use ingest::commands::pipelines;
 
 /// Appends `pipeline.created` for `Main Pipeline` unless a pipeline was ever created; answers
 /// whether it did.
-pub async fn ensure_default_pipeline(log: &SqliteEventLog) -> anyhow::Result<bool> {
+pub async fn ensure_default_pipeline(log: &EventStore) -> anyhow::Result<bool> {
     let created = log
         .write(|tx| {
             // Ids start at 1, so pipeline-1 exists once any pipeline was ever created.

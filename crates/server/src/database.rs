@@ -1,27 +1,31 @@
-//! Opening the SQLite file: `serve` and `migrate` create it (private to its owner), every other
-//! command refuses to, so that a wrong path is an error instead of a fresh, empty database.
+//! Opening the store. On SQLite, `serve` and `migrate` create the file (private to its owner)
+//! and every other command refuses to, so that a wrong path is an error instead of a fresh,
+//! empty database. On PostgreSQL the database must exist; migrations create the tables.
 
 use std::path::Path;
 
-use eventlog::SqliteEventLog;
+use eventlog::{Database, EventStore};
 
 use crate::migrations;
 use crate::settings::Settings;
 
-/// Opens the database at the configured path, creating it with mode 0600 when it is missing,
-/// and applies every migration.
-pub fn open_or_create(settings: &Settings) -> anyhow::Result<SqliteEventLog> {
-    let path = &settings.database.path;
-    create_private(path)?;
-    SqliteEventLog::open(path, &migrations::all(), settings.database.log_settings())
-        .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", path.display()))
+/// Opens the configured database, creating a missing SQLite file with mode 0600, and applies
+/// every migration.
+pub fn open_or_create(settings: &Settings) -> anyhow::Result<EventStore> {
+    let database = settings.database.database();
+    if let Database::Sqlite(path) = &database {
+        create_private(path)?;
+    }
+    EventStore::open_database(&database, &migrations::all(), settings.database.log_settings())
+        .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", database.redacted()))
 }
 
-/// Opens the existing database at the configured path; refuses to create one.
-pub fn open_existing(settings: &Settings) -> anyhow::Result<SqliteEventLog> {
-    let path = &settings.database.path;
-    if !path.exists() {
-        let shown = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+/// Opens the configured database; refuses to create a SQLite file.
+pub fn open_existing(settings: &Settings) -> anyhow::Result<EventStore> {
+    if let Database::Sqlite(path) = settings.database.database()
+        && !path.exists()
+    {
+        let shown = std::path::absolute(&path).unwrap_or(path);
         anyhow::bail!(
             "there is no database at {}; point at the right one with `--config FILE` (database.path) or \
              DEALFLOW_DATABASE=PATH (`dealflow serve` or `dealflow migrate` create a new one)",
@@ -33,9 +37,12 @@ pub fn open_existing(settings: &Settings) -> anyhow::Result<SqliteEventLog> {
 
 /// Refuses to go on when the master key is neither configured nor in its file while the
 /// database holds sealed secrets: a new key file would silently make every one unreadable.
-pub fn require_master_key(log: &SqliteEventLog, settings: &Settings) -> anyhow::Result<()> {
-    let key_file = ingest::secrets::key_file(&settings.ingest, log.path());
-    if settings.ingest.master_key.is_some() || key_file.exists() {
+pub fn require_master_key(log: &EventStore, settings: &Settings) -> anyhow::Result<()> {
+    if settings.ingest.master_key.is_some() {
+        return Ok(());
+    }
+    let key_file = ingest::secrets::key_file(&settings.ingest, log.path())?;
+    if key_file.exists() {
         return Ok(());
     }
     let sealed: u64 = log.read(|conn| {

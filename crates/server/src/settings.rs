@@ -77,11 +77,13 @@ impl ServerSettings {
     }
 }
 
-/// The SQLite file that holds the log and the read models.
+/// The database that holds the log and the read models: the SQLite file at `path` (the
+/// default), or the database `url` names (`postgres://user@host/db`, or `sqlite:PATH`).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DatabaseSettings {
     pub path: PathBuf,
+    pub url: Option<String>,
     /// Reader connections in the pool.
     pub readers: u32,
     /// Most write units per group commit.
@@ -90,14 +92,22 @@ pub struct DatabaseSettings {
 
 impl Default for DatabaseSettings {
     fn default() -> Self {
-        Self { path: PathBuf::from("./dealflow.db"), readers: 8, max_batch: 1024 }
+        Self { path: PathBuf::from("./dealflow.db"), url: None, readers: 8, max_batch: 1024 }
     }
 }
 
 impl DatabaseSettings {
     /// The log's tuning.
     pub fn log_settings(&self) -> eventlog::LogSettings {
-        eventlog::LogSettings { max_batch: self.max_batch, readers: self.readers }
+        eventlog::LogSettings { max_batch: self.max_batch, readers: self.readers, ..Default::default() }
+    }
+
+    /// Where the store lives: `url` when set, else the SQLite file at `path`.
+    pub fn database(&self) -> eventlog::Database {
+        match &self.url {
+            Some(url) => eventlog::Database::parse(url),
+            None => eventlog::Database::Sqlite(self.path.clone()),
+        }
     }
 }
 
@@ -165,8 +175,11 @@ impl Settings {
         if let Some(url) = env("DEALFLOW_PUBLIC_URL") {
             self.server.public_url = Some(url);
         }
-        if let Some(path) = env("DEALFLOW_DATABASE") {
-            self.database.path = PathBuf::from(path);
+        if let Some(setting) = env("DEALFLOW_DATABASE") {
+            match eventlog::Database::parse(&setting) {
+                eventlog::Database::Sqlite(path) => (self.database.path, self.database.url) = (path, None),
+                eventlog::Database::Postgres(url) => self.database.url = Some(url),
+            }
         }
         if let Some(password) = env("DEALFLOW_ADMIN_PASSWORD") {
             self.auth.admin_password = Some(Secret::new(password));

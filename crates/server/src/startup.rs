@@ -11,7 +11,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use dispatcher::{Engine, HooksApi, TargetPolicy};
 use domain::secrets::SecretBox;
-use eventlog::{SqliteEventLog, StorageError};
+use eventlog::{EventStore, StorageError};
 use ingest::Ingest;
 use projection::Projector;
 use tokio::sync::watch;
@@ -27,7 +27,7 @@ use crate::{bootstrap, database, migrations};
 pub struct Application {
     port: u16,
     public_url: String,
-    log: SqliteEventLog,
+    log: EventStore,
     ingest: web::Data<Ingest>,
     projector: Projector,
     dispatcher: Engine,
@@ -37,7 +37,7 @@ pub struct Application {
 }
 
 /// Opens (creating when missing) the database at the configured path and applies every migration.
-pub fn open_log(settings: &Settings) -> anyhow::Result<SqliteEventLog> {
+pub fn open_log(settings: &Settings) -> anyhow::Result<EventStore> {
     database::open_or_create(settings)
 }
 
@@ -59,6 +59,7 @@ impl Application {
         let public_url = settings.server.public_url(bound);
         database::require_master_key(&log, &settings)?;
         let ingest = web::Data::new(Ingest::new(log.clone(), settings.ingest.clone(), public_url.clone())?);
+        ingest::key_check::verify(&log, &ingest.secrets).await?;
         seal_hook_secrets(&log, &ingest.secrets).await?;
         bootstrap_admin(&log, &settings).await?;
         let bootstrapped = bootstrap::ensure_default_pipeline(&log).await?;
@@ -95,7 +96,7 @@ impl Application {
     }
 
     /// The event log this application runs on.
-    pub fn log(&self) -> &SqliteEventLog {
+    pub fn log(&self) -> &EventStore {
         &self.log
     }
 
@@ -233,7 +234,7 @@ async fn stop_signal() -> anyhow::Result<()> {
 }
 
 /// Creates user `admin` on a fresh database; says when a configured password was not used.
-async fn bootstrap_admin(log: &SqliteEventLog, settings: &Settings) -> anyhow::Result<()> {
+async fn bootstrap_admin(log: &EventStore, settings: &Settings) -> anyhow::Result<()> {
     match auth::ensure_admin(log, settings.auth.admin_password.as_ref()).await? {
         AdminSetup::Created { generated: Some(password) } => println!(
             "Created user 'admin' with password: {password}\n(shown only this once; change it with `dealflow users passwd admin`)"
@@ -249,7 +250,7 @@ async fn bootstrap_admin(log: &SqliteEventLog, settings: &Settings) -> anyhow::R
 }
 
 /// Seals hook secrets stored in plain text by versions before sealing.
-async fn seal_hook_secrets(log: &SqliteEventLog, secrets: &SecretBox) -> anyhow::Result<()> {
+async fn seal_hook_secrets(log: &EventStore, secrets: &SecretBox) -> anyhow::Result<()> {
     let secrets = secrets.clone();
     let sealed = log
         .write(move |tx| Ok::<_, StorageError>(dispatcher::hooks::store::seal_plaintext(tx.sql(), &secrets)?))
@@ -263,7 +264,7 @@ async fn seal_hook_secrets(log: &SqliteEventLog, secrets: &SecretBox) -> anyhow:
 
 /// The delivery engine for the configured `[webhooks]` defaults.
 pub fn dispatcher_engine(
-    log: &SqliteEventLog,
+    log: &EventStore,
     settings: &Settings,
     secrets: &SecretBox,
     public_url: String,
@@ -293,7 +294,7 @@ async fn maintain(ingest: web::Data<Ingest>) {
 fn http_server(
     listener: TcpListener,
     settings: &Settings,
-    log: &SqliteEventLog,
+    log: &EventStore,
     ingest: &web::Data<Ingest>,
     hooks: &web::Data<HooksApi>,
     dispatcher: &web::Data<Engine>,

@@ -30,7 +30,8 @@ fn problems(settings: &Settings) -> Vec<String> {
     if settings.database.max_batch == 0 {
         problems.push("database.max_batch must be at least 1".into());
     }
-    if settings.database.path.as_os_str().is_empty() {
+    let database = settings.database.database();
+    if database.sqlite_path().is_some_and(|path| path.as_os_str().is_empty()) {
         problems.push("database.path / DEALFLOW_DATABASE must name a file".into());
     }
     if let Some(Err(problem)) = settings.auth.admin_password.as_ref().map(|p| check_chosen_password(p.expose())) {
@@ -39,7 +40,7 @@ fn problems(settings: &Settings) -> Vec<String> {
     if let Err(error) = Currency::parse(&settings.ingest.default_currency) {
         problems.push(format!("ingest.default_currency {:?} {error}", settings.ingest.default_currency));
     }
-    if let Err(error) = ingest::secrets::check_key(&settings.ingest, &settings.database.path) {
+    if let Err(error) = ingest::secrets::check_key(&settings.ingest, database.sqlite_path()) {
         problems.push(error.to_string());
     }
     if let Err(errors) = dispatcher::delivery::DeliverySettings::from_config(&settings.webhooks) {

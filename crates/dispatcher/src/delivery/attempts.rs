@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use domain::ids::HookId;
-use rusqlite::{Connection, OptionalExtension, params};
+use eventlog::params;
+use eventlog::sql::{Db, Optional};
 use serde::Serialize;
 
 use super::client::{Answer, is_success};
@@ -67,7 +68,7 @@ pub struct LogEntry {
 }
 
 /// Logs an attempt (see [`trim_log`]).
-pub fn record(conn: &Connection, attempt: &Attempt) -> rusqlite::Result<()> {
+pub fn record(conn: &Db<'_>, attempt: &Attempt) -> eventlog::sql::Result<()> {
     conn.prepare_cached(
         "INSERT INTO delivery_log (hook_id, delivery_id, event_ids, attempt, status_code, runtime_ms, note, is_test, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -87,7 +88,7 @@ pub fn record(conn: &Connection, attempt: &Attempt) -> rusqlite::Result<()> {
 }
 
 /// Marks the logged failed `attempt` of a delivery as the one that exhausted its retries.
-pub fn mark_exhausted(conn: &Connection, hook: HookId, delivery_id: &str, attempt: u32) -> rusqlite::Result<()> {
+pub fn mark_exhausted(conn: &Db<'_>, hook: HookId, delivery_id: &str, attempt: u32) -> eventlog::sql::Result<()> {
     conn.prepare_cached(
         "UPDATE delivery_log SET exhausted = 1 WHERE hook_id = ?1 AND delivery_id = ?2 AND attempt = ?3 AND is_test = 0",
     )?
@@ -96,7 +97,7 @@ pub fn mark_exhausted(conn: &Connection, hook: HookId, delivery_id: &str, attemp
 }
 
 /// Keeps only the newest `log_max` entries of a hook's log.
-pub fn trim_log(conn: &Connection, hook: HookId, log_max: u32) -> rusqlite::Result<()> {
+pub fn trim_log(conn: &Db<'_>, hook: HookId, log_max: u32) -> eventlog::sql::Result<()> {
     conn.prepare_cached(
         "DELETE FROM delivery_log WHERE hook_id = ?1 AND id <= (
              SELECT id FROM delivery_log WHERE hook_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
@@ -106,7 +107,7 @@ pub fn trim_log(conn: &Connection, hook: HookId, log_max: u32) -> rusqlite::Resu
 }
 
 /// The status and note of the hook's latest logged attempt, when it failed (tests left out).
-pub fn last_failure(conn: &Connection, hook: HookId) -> rusqlite::Result<Option<(Option<u16>, Option<String>)>> {
+pub fn last_failure(conn: &Db<'_>, hook: HookId) -> eventlog::sql::Result<Option<(Option<u16>, Option<String>)>> {
     let latest: Option<(Option<u16>, Option<String>)> = conn
         .prepare_cached(
             "SELECT status_code, note FROM delivery_log WHERE hook_id = ?1 AND is_test = 0 ORDER BY id DESC LIMIT 1",
@@ -117,7 +118,7 @@ pub fn last_failure(conn: &Connection, hook: HookId) -> rusqlite::Result<Option<
 }
 
 /// A page of a hook's log matching the query, newest first, and the total matching.
-pub fn logs(conn: &Connection, hook: HookId, query: &LogQuery) -> rusqlite::Result<(u64, Vec<LogEntry>)> {
+pub fn logs(conn: &Db<'_>, hook: HookId, query: &LogQuery) -> eventlog::sql::Result<(u64, Vec<LogEntry>)> {
     let conditions = query.conditions();
     let (since, until) = query.bounds();
     let total: u64 = conn

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use domain::ids::HookId;
 use eventlog::from_micros;
-use rusqlite::{Connection, OptionalExtension};
+use eventlog::sql::{Db, Optional};
 
 /// One hook's waiting items.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -26,7 +26,7 @@ impl Backlog {
 }
 
 /// The backlog of every hook with pending items.
-pub fn all(conn: &Connection) -> rusqlite::Result<HashMap<HookId, Backlog>> {
+pub fn all(conn: &Db<'_>) -> eventlog::sql::Result<HashMap<HookId, Backlog>> {
     // Counted on the queue's index alone; each head is one more index lookup.
     let mut statement = conn.prepare_cached("SELECT hook_id, count(*) FROM delivery_items GROUP BY hook_id")?;
     let counts: Vec<(HookId, u64)> =
@@ -38,7 +38,7 @@ pub fn all(conn: &Connection) -> rusqlite::Result<HashMap<HookId, Backlog>> {
 }
 
 /// One hook's backlog.
-pub fn of(conn: &Connection, hook: HookId) -> rusqlite::Result<Backlog> {
+pub fn of(conn: &Db<'_>, hook: HookId) -> eventlog::sql::Result<Backlog> {
     let pending = conn
         .prepare_cached("SELECT count(*) FROM delivery_items WHERE hook_id = ?1")?
         .query_row([hook.0], |row| row.get(0))?;
@@ -47,9 +47,9 @@ pub fn of(conn: &Connection, hook: HookId) -> rusqlite::Result<Backlog> {
 
 /// When the item at the head of the hook's queue (the earliest in the log) was queued: the one
 /// an ordered hook sends next, so its age is how far the hook is behind.
-fn head_queued_at(conn: &Connection, hook: HookId) -> rusqlite::Result<Option<DateTime<Utc>>> {
+fn head_queued_at(conn: &Db<'_>, hook: HookId) -> eventlog::sql::Result<Option<DateTime<Utc>>> {
     conn.prepare_cached("SELECT created_at FROM delivery_items WHERE hook_id = ?1 ORDER BY position, trigger LIMIT 1")?
-        .query_row([hook.0], |row| row.get::<_, i64>(0))
+        .query_row([hook.0], |row| row.get::<i64>(0))
         .optional()
         .map(|at| at.map(from_micros))
 }

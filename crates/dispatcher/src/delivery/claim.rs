@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use domain::ids::HookId;
+use eventlog::sql::Db;
 use eventlog::{StorageError, Transaction};
-use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -92,7 +92,12 @@ pub fn claim(tx: &mut Transaction<'_>, wanted: &Wanted<'_>, now: DateTime<Utc>) 
 }
 
 /// The delivery being retried, if its items are still queued: the same items under the same id.
-fn retried(conn: &Connection, id: HookId, state: &HookState, newest_first: bool) -> rusqlite::Result<Option<Delivery>> {
+fn retried(
+    conn: &Db<'_>,
+    id: HookId,
+    state: &HookState,
+    newest_first: bool,
+) -> eventlog::sql::Result<Option<Delivery>> {
     let Some(delivery_id) = &state.retrying else { return Ok(None) };
     let items = queue::delivery(conn, id, delivery_id, newest_first)?;
     Ok((!items.is_empty()).then(|| Delivery { id: delivery_id.clone(), items }))
@@ -106,12 +111,12 @@ fn retried(conn: &Connection, id: HookId, state: &HookState, newest_first: bool)
 /// hook, event and trigger; a batch gets a new id stored with its items, so that after a crash it
 /// goes out again as it was.
 fn next_deliveries(
-    conn: &Connection,
+    conn: &Db<'_>,
     id: HookId,
     settings: &DeliverySettings,
     newest_first: bool,
     wanted: &Wanted<'_>,
-) -> rusqlite::Result<Vec<Delivery>> {
+) -> eventlog::sql::Result<Vec<Delivery>> {
     let per_delivery = settings.batch_limit as usize;
     let limit = match settings.queue_mode {
         QueueMode::Immediate => IMMEDIATE_CHUNK.max(per_delivery),

@@ -5,7 +5,7 @@ use super::*;
 use crate::config::WebhookSettings;
 use crate::delivery::queue::NewItem;
 use crate::hooks::{Hook, PayloadFormat, SignatureFormat};
-use eventlog::{LogSettings, SqliteEventLog};
+use eventlog::{EventStore, LogSettings};
 
 const HOOK: HookId = HookId(1);
 
@@ -38,10 +38,10 @@ fn hook() -> Hook {
 }
 
 /// A log whose hook has items at positions 1 to 6, 3 and 4 formed into one batch.
-fn queue() -> (tempfile::TempDir, SqliteEventLog) {
+fn queue() -> (tempfile::TempDir, EventStore) {
     let dir = tempfile::tempdir().unwrap();
     let migrations: Vec<_> = eventlog::migrations::MIGRATIONS.iter().chain(crate::MIGRATIONS).cloned().collect();
-    let log = SqliteEventLog::open(&dir.path().join("q.db"), &migrations, LogSettings::default()).unwrap();
+    let log = EventStore::open(&dir.path().join("q.db"), &migrations, LogSettings::default()).unwrap();
     log.write(|tx| {
         store::save(tx.sql(), &domain::secrets::SecretBox::from_key(&[1; 32]), &hook())?;
         let items: Vec<_> = (1..=6)
@@ -62,16 +62,11 @@ fn queue() -> (tempfile::TempDir, SqliteEventLog) {
     (dir, log)
 }
 
-fn claim_as(log: &SqliteEventLog, owner: &'static str, exclude: &[u64]) -> Result<Vec<Vec<u64>>, Unclaimed> {
+fn claim_as(log: &EventStore, owner: &'static str, exclude: &[u64]) -> Result<Vec<Vec<u64>>, Unclaimed> {
     claim_by(log, Claimant::DispatchJob, owner, exclude)
 }
 
-fn claim_by(
-    log: &SqliteEventLog,
-    by: Claimant,
-    owner: &'static str,
-    exclude: &[u64],
-) -> Result<Vec<Vec<u64>>, Unclaimed> {
+fn claim_by(log: &EventStore, by: Claimant, owner: &'static str, exclude: &[u64]) -> Result<Vec<Vec<u64>>, Unclaimed> {
     let exclude: HashSet<u64> = exclude.iter().copied().collect();
     log.write(move |tx| {
         let defaults = DeliverySettings::from_config(&WebhookSettings::default()).unwrap();
@@ -89,7 +84,7 @@ fn claim_by(
     .unwrap()
 }
 
-fn deliver(log: &SqliteEventLog, ids: &[u64]) {
+fn deliver(log: &EventStore, ids: &[u64]) {
     let ids = ids.to_vec();
     log.write(move |tx| Ok::<_, StorageError>(queue::delete_items(tx.sql(), &ids)?)).wait_blocking().unwrap();
 }
@@ -128,7 +123,7 @@ fn another_jobs_lease_keeps_the_hook_until_it_expires() {
     assert!(claim_as(&log, "serve", &[]).is_ok(), "the holder renews it");
 }
 
-fn set_mode(log: &SqliteEventLog, mode: &str) {
+fn set_mode(log: &EventStore, mode: &str) {
     let mode = mode.to_owned();
     log.write(move |tx| {
         let defaults = DeliverySettings::from_config(&WebhookSettings::default()).unwrap();

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use domain::ids::HookId;
-use eventlog::{SqliteEventLog, StorageError};
+use eventlog::{EventStore, StorageError};
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use tokio::sync::Notify;
@@ -59,7 +59,7 @@ impl Engine {
     /// with `origin` (`X-Origin-Base-URL`); `changes` is woken when hooks or settings change;
     /// `secrets` opens the hooks' sealed secrets.
     pub fn new(
-        log: SqliteEventLog,
+        log: EventStore,
         config: &WebhookSettings,
         origin: String,
         changes: Arc<Notify>,

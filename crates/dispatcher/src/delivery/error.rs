@@ -18,8 +18,8 @@ pub enum DeliveryError {
     Append(#[from] AppendError),
 }
 
-impl From<rusqlite::Error> for DeliveryError {
-    fn from(error: rusqlite::Error) -> Self {
+impl From<eventlog::sql::SqlError> for DeliveryError {
+    fn from(error: eventlog::sql::SqlError) -> Self {
         Self::Storage(error.into())
     }
 }

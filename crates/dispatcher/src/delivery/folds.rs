@@ -8,8 +8,8 @@ use domain::contact::Contact;
 use domain::deal::Deal;
 use domain::ids::{ContactId, DealId};
 use domain::{Actor, DomainEvent, EventContext};
+use eventlog::sql::Db;
 use eventlog::{StorageError, reader};
-use rusqlite::Connection;
 
 /// Folds kept between matcher steps (bounded: cleared when it grows past a limit).
 #[derive(Default)]
@@ -59,7 +59,7 @@ impl FoldCache {
     /// The deal right after `event` (at `context.version`).
     pub fn deal_after(
         &mut self,
-        conn: &Connection,
+        conn: &Db<'_>,
         id: DealId,
         event: &DomainEvent,
         context: &EventContext,
@@ -70,7 +70,7 @@ impl FoldCache {
     /// The contact right after `event` (at `context.version`).
     pub fn contact_after(
         &mut self,
-        conn: &Connection,
+        conn: &Db<'_>,
         id: ContactId,
         event: &DomainEvent,
         context: &EventContext,
@@ -82,7 +82,7 @@ impl FoldCache {
     /// is the `contact.created`).
     pub fn contact_creator(
         &mut self,
-        conn: &Connection,
+        conn: &Db<'_>,
         id: ContactId,
         event: &DomainEvent,
         context: &EventContext,
@@ -109,7 +109,7 @@ impl FoldCache {
 /// behind, else a fold of the stream's history up to the event.
 fn after<S: Folded>(
     cache: &mut HashMap<S::Id, S>,
-    conn: &Connection,
+    conn: &Db<'_>,
     id: S::Id,
     event: &DomainEvent,
     context: &EventContext,

@@ -7,13 +7,13 @@ use std::collections::HashMap;
 use chrono::Utc;
 use domain::ids::HookId;
 use eventlog::StorageError;
-use rusqlite::Connection;
+use eventlog::sql::Db;
 
 use super::{backlog, queue, state};
 use crate::hooks::model::{Health, Hook, mautic_date};
 
 /// The health of each hook.
-pub fn of(conn: &Connection, hooks: &[Hook]) -> Result<HashMap<HookId, Health>, StorageError> {
+pub fn of(conn: &Db<'_>, hooks: &[Hook]) -> Result<HashMap<HookId, Health>, StorageError> {
     let mut health = HashMap::with_capacity(hooks.len());
     let now = Utc::now();
     for hook in hooks {

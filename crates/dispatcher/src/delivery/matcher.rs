@@ -11,8 +11,8 @@ use domain::ids::{ContactId, DealId, HookId};
 use domain::secrets::SecretBox;
 use domain::{Actor, DomainEvent, EventContext};
 use eventlog::consumer::{self, Consumer};
-use eventlog::{RecordedEvent, SqliteEventLog, StorageError, Transaction};
-use rusqlite::Connection;
+use eventlog::sql::Db;
+use eventlog::{EventStore, RecordedEvent, StorageError, Transaction};
 use tokio::sync::Notify;
 
 use super::folds::FoldCache;
@@ -29,7 +29,7 @@ pub type MatchStep = consumer::Step<usize>;
 /// Tails the log and records delivery items.
 #[derive(Clone)]
 pub struct Matcher {
-    log: SqliteEventLog,
+    log: EventStore,
     folds: Arc<Mutex<FoldCache>>,
     items_ready: Arc<Notify>,
     secrets: SecretBox,
@@ -37,7 +37,7 @@ pub struct Matcher {
 
 impl Matcher {
     /// A matcher that wakes `items_ready` after recording items.
-    pub fn new(log: SqliteEventLog, items_ready: Arc<Notify>, secrets: SecretBox) -> Self {
+    pub fn new(log: EventStore, items_ready: Arc<Notify>, secrets: SecretBox) -> Self {
         Self { log, folds: Arc::default(), items_ready, secrets }
     }
 
@@ -67,7 +67,7 @@ impl Consumer for Matcher {
         512
     }
 
-    fn prepare(&self, conn: &Connection, events: Vec<RecordedEvent>) -> Result<Vec<NewItem>, StorageError> {
+    fn prepare(&self, conn: &Db<'_>, events: Vec<RecordedEvent>) -> Result<Vec<NewItem>, StorageError> {
         let now = Utc::now();
         let hooks: Vec<Hook> = store::all(conn, &self.secrets)?.into_iter().filter(|h| accepts_items(h, now)).collect();
         let mut folds = self.folds.lock().unwrap_or_else(|p| p.into_inner());
@@ -119,7 +119,7 @@ pub enum Subject {
 impl Subject {
     /// The deal or contact of the event's stream, folded up to the event.
     pub fn after(
-        conn: &Connection,
+        conn: &Db<'_>,
         folds: &mut FoldCache,
         event: &RecordedEvent,
         decoded: &DomainEvent,
@@ -158,7 +158,7 @@ impl Subject {
 
 /// The items one event makes for the given hooks.
 pub fn items_for(
-    conn: &Connection,
+    conn: &Db<'_>,
     folds: &mut FoldCache,
     event: &RecordedEvent,
     hooks: &[&Hook],

@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use domain::ids::HookId;
-use rusqlite::{Connection, OptionalExtension, params};
+use eventlog::params;
+use eventlog::sql::{Db, Optional};
 use uuid::Uuid;
 
 /// An item the matcher records.
@@ -27,10 +28,10 @@ pub struct Item {
 }
 
 /// Records items; an item already recorded (same hook, event and trigger) is left as it is.
-pub fn insert_items(conn: &Connection, items: &[NewItem], now: DateTime<Utc>) -> rusqlite::Result<usize> {
+pub fn insert_items(conn: &Db<'_>, items: &[NewItem], now: DateTime<Utc>) -> eventlog::sql::Result<usize> {
     let mut insert = conn.prepare_cached(
-        "INSERT OR IGNORE INTO delivery_items (hook_id, position, event_id, trigger, payload, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO delivery_items (hook_id, position, event_id, trigger, payload, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
     )?;
     let mut inserted = 0;
     for item in items {
@@ -46,7 +47,7 @@ pub fn insert_items(conn: &Connection, items: &[NewItem], now: DateTime<Utc>) ->
     Ok(inserted)
 }
 
-fn item(row: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
+fn item(row: &eventlog::sql::Row<'_>) -> eventlog::sql::Result<Item> {
     Ok(Item {
         id: row.get(0)?,
         position: row.get(1)?,
@@ -59,11 +60,11 @@ fn item(row: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
 
 /// The first `limit` pending items of a hook in its order: each id, and its delivery if formed.
 pub fn heads(
-    conn: &Connection,
+    conn: &Db<'_>,
     hook: HookId,
     newest_first: bool,
     limit: usize,
-) -> rusqlite::Result<Vec<(u64, Option<String>)>> {
+) -> eventlog::sql::Result<Vec<(u64, Option<String>)>> {
     let order = if newest_first { "DESC" } else { "ASC" };
     conn.prepare_cached(&format!(
         "SELECT id, delivery_id FROM delivery_items WHERE hook_id = ?1 ORDER BY position {order}, trigger {order} LIMIT ?2"
@@ -73,7 +74,7 @@ pub fn heads(
 }
 
 /// Items by id, in the order given (ids no longer queued are left out).
-pub fn items(conn: &Connection, ids: &[u64]) -> rusqlite::Result<Vec<Item>> {
+pub fn items(conn: &Db<'_>, ids: &[u64]) -> eventlog::sql::Result<Vec<Item>> {
     let mut query = conn.prepare_cached(
         "SELECT id, position, event_id, trigger, payload, delivery_id FROM delivery_items WHERE id = ?1",
     )?;
@@ -85,7 +86,12 @@ pub fn items(conn: &Connection, ids: &[u64]) -> rusqlite::Result<Vec<Item>> {
 }
 
 /// The items of one delivery, in the hook's order.
-pub fn delivery(conn: &Connection, hook: HookId, delivery_id: &str, newest_first: bool) -> rusqlite::Result<Vec<Item>> {
+pub fn delivery(
+    conn: &Db<'_>,
+    hook: HookId,
+    delivery_id: &str,
+    newest_first: bool,
+) -> eventlog::sql::Result<Vec<Item>> {
     let order = if newest_first { "DESC" } else { "ASC" };
     conn.prepare_cached(&format!(
         "SELECT id, position, event_id, trigger, payload, delivery_id FROM delivery_items
@@ -96,7 +102,7 @@ pub fn delivery(conn: &Connection, hook: HookId, delivery_id: &str, newest_first
 }
 
 /// Makes items one delivery, so that retries resend exactly them under one `webhook-id`.
-pub fn assign(conn: &Connection, ids: &[u64], delivery_id: &str) -> rusqlite::Result<()> {
+pub fn assign(conn: &Db<'_>, ids: &[u64], delivery_id: &str) -> eventlog::sql::Result<()> {
     let mut update = conn.prepare_cached("UPDATE delivery_items SET delivery_id = ?2 WHERE id = ?1")?;
     for id in ids {
         update.execute(params![id, delivery_id])?;
@@ -105,7 +111,7 @@ pub fn assign(conn: &Connection, ids: &[u64], delivery_id: &str) -> rusqlite::Re
 }
 
 /// Removes delivered items.
-pub fn delete_items(conn: &Connection, ids: &[u64]) -> rusqlite::Result<()> {
+pub fn delete_items(conn: &Db<'_>, ids: &[u64]) -> eventlog::sql::Result<()> {
     let mut delete = conn.prepare_cached("DELETE FROM delivery_items WHERE id = ?1")?;
     for id in ids {
         delete.execute([id])?;
@@ -114,10 +120,10 @@ pub fn delete_items(conn: &Connection, ids: &[u64]) -> rusqlite::Result<()> {
 }
 
 /// Moves the items of an exhausted delivery to the failed items (kept, listed, redeliverable).
-pub fn fail_items(conn: &Connection, ids: &[u64], now: DateTime<Utc>) -> rusqlite::Result<()> {
+pub fn fail_items(conn: &Db<'_>, ids: &[u64], now: DateTime<Utc>) -> eventlog::sql::Result<()> {
     let mut keep = conn.prepare_cached(
-        "INSERT OR IGNORE INTO delivery_failed (hook_id, position, event_id, trigger, payload, created_at, failed_at)
-         SELECT hook_id, position, event_id, trigger, payload, created_at, ?2 FROM delivery_items WHERE id = ?1",
+        "INSERT INTO delivery_failed (hook_id, position, event_id, trigger, payload, created_at, failed_at)
+         SELECT hook_id, position, event_id, trigger, payload, created_at, ?2 FROM delivery_items WHERE id = ?1 ON CONFLICT DO NOTHING",
     )?;
     for id in ids {
         keep.execute(params![id, now.timestamp_micros()])?;
@@ -126,11 +132,11 @@ pub fn fail_items(conn: &Connection, ids: &[u64], now: DateTime<Utc>) -> rusqlit
 }
 
 /// Puts a hook's failed items back in its queue; answers how many.
-pub fn requeue_failed(conn: &Connection, hook: HookId) -> rusqlite::Result<usize> {
+pub fn requeue_failed(conn: &Db<'_>, hook: HookId) -> eventlog::sql::Result<usize> {
     let requeued = conn
         .prepare_cached(
-            "INSERT OR IGNORE INTO delivery_items (hook_id, position, event_id, trigger, payload, created_at)
-             SELECT hook_id, position, event_id, trigger, payload, created_at FROM delivery_failed WHERE hook_id = ?1",
+            "INSERT INTO delivery_items (hook_id, position, event_id, trigger, payload, created_at)
+             SELECT hook_id, position, event_id, trigger, payload, created_at FROM delivery_failed WHERE hook_id = ?1 ON CONFLICT DO NOTHING",
         )?
         .execute([hook.0])?;
     conn.prepare_cached("DELETE FROM delivery_failed WHERE hook_id = ?1")?.execute([hook.0])?;
@@ -139,12 +145,12 @@ pub fn requeue_failed(conn: &Connection, hook: HookId) -> rusqlite::Result<usize
 
 /// Puts back in the queue those of the hook's failed items whose event is one of `event_ids`;
 /// answers how many.
-pub fn requeue_failed_events(conn: &Connection, hook: HookId, event_ids: &[String]) -> rusqlite::Result<usize> {
+pub fn requeue_failed_events(conn: &Db<'_>, hook: HookId, event_ids: &[String]) -> eventlog::sql::Result<usize> {
     let mut requeued = 0;
     let mut insert = conn.prepare_cached(
-        "INSERT OR IGNORE INTO delivery_items (hook_id, position, event_id, trigger, payload, created_at)
+        "INSERT INTO delivery_items (hook_id, position, event_id, trigger, payload, created_at)
          SELECT hook_id, position, event_id, trigger, payload, created_at FROM delivery_failed
-         WHERE hook_id = ?1 AND event_id = ?2",
+         WHERE hook_id = ?1 AND event_id = ?2 ON CONFLICT DO NOTHING",
     )?;
     let mut delete = conn.prepare_cached("DELETE FROM delivery_failed WHERE hook_id = ?1 AND event_id = ?2")?;
     for event_id in event_ids {
@@ -155,7 +161,7 @@ pub fn requeue_failed_events(conn: &Connection, hook: HookId, event_ids: &[Strin
 }
 
 /// Live hooks with pending items, and when each is due (none: now).
-pub fn waiting_hooks(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<Vec<(HookId, Option<DateTime<Utc>>)>> {
+pub fn waiting_hooks(conn: &Db<'_>, now: DateTime<Utc>) -> eventlog::sql::Result<Vec<(HookId, Option<DateTime<Utc>>)>> {
     conn.prepare_cached(
         "SELECT h.id, s.next_attempt_at FROM hooks h LEFT JOIN hook_delivery_state s ON s.hook_id = h.id
          WHERE h.is_published = 1 AND (h.publish_up IS NULL OR h.publish_up <= ?1) AND (h.publish_down IS NULL OR h.publish_down > ?1)
@@ -163,20 +169,20 @@ pub fn waiting_hooks(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<
          ORDER BY h.id",
     )?
     .query_map([now.timestamp_micros()], |row| {
-        Ok((HookId(row.get(0)?), row.get::<_, Option<i64>>(1)?.map(eventlog::from_micros)))
+        Ok((HookId(row.get(0)?), row.get::<Option<i64>>(1)?.map(eventlog::from_micros)))
     })?
     .collect()
 }
 
 /// Pending and failed item counts over every hook.
-pub fn totals(conn: &Connection) -> rusqlite::Result<(u64, u64)> {
+pub fn totals(conn: &Db<'_>) -> eventlog::sql::Result<(u64, u64)> {
     let pending = conn.prepare_cached("SELECT count(*) FROM delivery_items")?.query_row([], |row| row.get(0))?;
     let failed = conn.prepare_cached("SELECT count(*) FROM delivery_failed")?.query_row([], |row| row.get(0))?;
     Ok((pending, failed))
 }
 
 /// One hook's pending and failed item counts.
-pub fn count(conn: &Connection, hook: HookId) -> rusqlite::Result<(u64, u64)> {
+pub fn count(conn: &Db<'_>, hook: HookId) -> eventlog::sql::Result<(u64, u64)> {
     let pending = conn
         .prepare_cached("SELECT count(*) FROM delivery_items WHERE hook_id = ?1")?
         .query_row([hook.0], |row| row.get(0))?;
@@ -187,7 +193,7 @@ pub fn count(conn: &Connection, hook: HookId) -> rusqlite::Result<(u64, u64)> {
 }
 
 /// Drops everything of a deleted hook.
-pub fn forget_hook(conn: &Connection, hook: HookId) -> rusqlite::Result<()> {
+pub fn forget_hook(conn: &Db<'_>, hook: HookId) -> eventlog::sql::Result<()> {
     for sql in [
         "DELETE FROM delivery_items WHERE hook_id = ?1",
         "DELETE FROM delivery_failed WHERE hook_id = ?1",

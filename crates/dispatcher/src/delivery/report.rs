@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use domain::ids::HookId;
 
-use rusqlite::Connection;
+use eventlog::sql::Db;
 
 use super::failure::{Failure, reason_of};
 use super::work::Turn;
@@ -78,7 +78,7 @@ impl Report {
 
 /// Failing hooks (only `only`) with pending items whose retry is not due at `now`, each with
 /// the reason its last attempt failed.
-pub(super) fn waiting(conn: &Connection, only: Option<HookId>, now: DateTime<Utc>) -> rusqlite::Result<Vec<Waiting>> {
+pub(super) fn waiting(conn: &Db<'_>, only: Option<HookId>, now: DateTime<Utc>) -> eventlog::sql::Result<Vec<Waiting>> {
     let mut waiting = Vec::new();
     for (hook, at) in queue::waiting_hooks(conn, now)? {
         let Some(until) = at.filter(|at| *at > now) else { continue };

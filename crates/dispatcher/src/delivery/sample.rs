@@ -10,8 +10,8 @@ use domain::contact::Contact;
 use domain::deal::Deal;
 use domain::ids::HookId;
 use domain::{Actor, ActorKind, DomainEvent, EventContext};
+use eventlog::sql::Db;
 use eventlog::{RecordedEvent, StorageError, reader};
-use rusqlite::Connection;
 use uuid::Uuid;
 
 use super::folds::FoldCache;
@@ -28,7 +28,7 @@ const PAGE: usize = 200;
 const PAGES: usize = 25;
 
 /// The items of a test send to `hook`.
-pub fn items(conn: &Connection, hook: &Hook, now: DateTime<Utc>) -> Result<Vec<Item>, StorageError> {
+pub fn items(conn: &Db<'_>, hook: &Hook, now: DateTime<Utc>) -> Result<Vec<Item>, StorageError> {
     let mut firing: Vec<&str> =
         hook.triggers.iter().map(String::as_str).filter(|t| !triggers::fired_from(t).is_empty()).collect();
     if firing.is_empty() {
@@ -46,7 +46,7 @@ pub fn items(conn: &Connection, hook: &Hook, now: DateTime<Utc>) -> Result<Vec<I
 }
 
 /// The trigger's item for the latest event in the log that fires it, if there is one.
-fn from_log(conn: &Connection, trigger: &str, hook: HookId) -> Result<Option<Item>, StorageError> {
+fn from_log(conn: &Db<'_>, trigger: &str, hook: HookId) -> Result<Option<Item>, StorageError> {
     let types = triggers::fired_from(trigger);
     let mut before = u64::MAX;
     for _ in 0..PAGES {
@@ -66,7 +66,7 @@ fn from_log(conn: &Connection, trigger: &str, hook: HookId) -> Result<Option<Ite
 }
 
 fn real_item(
-    conn: &Connection,
+    conn: &Db<'_>,
     trigger: &str,
     event: &RecordedEvent,
     decoded: &DomainEvent,

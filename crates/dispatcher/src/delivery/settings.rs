@@ -4,7 +4,7 @@
 use api::Fields;
 use croner::Cron;
 use domain::values::FieldErrors;
-use rusqlite::{Connection, OptionalExtension};
+use eventlog::sql::{Db, Optional};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -126,7 +126,7 @@ impl DeliverySettings {
     }
 
     /// The settings in force: the stored ones, or `defaults`.
-    pub fn load(conn: &Connection, defaults: &Self) -> rusqlite::Result<Self> {
+    pub fn load(conn: &Db<'_>, defaults: &Self) -> eventlog::sql::Result<Self> {
         let stored = conn
             .prepare_cached(
                 "SELECT queue_mode, events_orderby_dir, batch_limit, timeout, log_max, retry_schedule, dispatch_schedule
@@ -149,13 +149,13 @@ impl DeliverySettings {
     }
 
     /// Stores the settings (they then win over the configuration).
-    pub fn save(&self, conn: &Connection, now: i64) -> rusqlite::Result<()> {
+    pub fn save(&self, conn: &Db<'_>, now: i64) -> eventlog::sql::Result<()> {
         conn.prepare_cached(
-            "INSERT OR REPLACE INTO webhook_settings
-                 (id, queue_mode, events_orderby_dir, batch_limit, timeout, log_max, retry_schedule, dispatch_schedule, updated_at)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO webhook_settings (id, queue_mode, events_orderby_dir, batch_limit, timeout, log_max, retry_schedule, dispatch_schedule, updated_at)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT (id) DO UPDATE SET queue_mode = excluded.queue_mode, events_orderby_dir = excluded.events_orderby_dir, batch_limit = excluded.batch_limit, timeout = excluded.timeout, log_max = excluded.log_max, retry_schedule = excluded.retry_schedule, dispatch_schedule = excluded.dispatch_schedule, updated_at = excluded.updated_at",
         )?
-        .execute(rusqlite::params![
+        .execute(eventlog::params![
             self.queue_mode.as_str(),
             self.events_orderby_dir.as_str(),
             self.batch_limit,

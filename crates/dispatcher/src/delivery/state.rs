@@ -3,8 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use domain::ids::HookId;
+use eventlog::params;
+use eventlog::sql::{Db, Optional};
 use eventlog::{from_micros, to_micros};
-use rusqlite::{Connection, OptionalExtension, params};
 
 /// A hook's retry state, health and lease.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -32,7 +33,7 @@ fn time(micros: Option<i64>) -> Option<DateTime<Utc>> {
 }
 
 /// A hook's state (the default when it has none yet).
-pub fn state(conn: &Connection, hook: HookId) -> rusqlite::Result<HookState> {
+pub fn state(conn: &Db<'_>, hook: HookId) -> eventlog::sql::Result<HookState> {
     Ok(conn
         .prepare_cached(
             "SELECT retry_delivery, attempt, next_attempt_at, last_success_at, failing_since FROM hook_delivery_state WHERE hook_id = ?1",
@@ -51,7 +52,7 @@ pub fn state(conn: &Connection, hook: HookId) -> rusqlite::Result<HookState> {
 }
 
 /// Stores a hook's state (its lease is left alone).
-pub fn save_state(conn: &Connection, hook: HookId, state: &HookState) -> rusqlite::Result<()> {
+pub fn save_state(conn: &Db<'_>, hook: HookId, state: &HookState) -> eventlog::sql::Result<()> {
     conn.prepare_cached(
         "INSERT INTO hook_delivery_state (hook_id, retry_delivery, attempt, next_attempt_at, last_success_at, failing_since)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -72,13 +73,14 @@ pub fn save_state(conn: &Connection, hook: HookId, state: &HookState) -> rusqlit
 
 /// Takes (or renews) a hook's lease until `until`, unless another owner holds an unexpired one.
 pub fn take_lease(
-    conn: &Connection,
+    conn: &Db<'_>,
     hook: HookId,
     owner: &str,
     until: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> rusqlite::Result<bool> {
-    conn.prepare_cached("INSERT OR IGNORE INTO hook_delivery_state (hook_id) VALUES (?1)")?.execute([hook.0])?;
+) -> eventlog::sql::Result<bool> {
+    conn.prepare_cached("INSERT INTO hook_delivery_state (hook_id) VALUES (?1) ON CONFLICT DO NOTHING")?
+        .execute([hook.0])?;
     let taken = conn
         .prepare_cached(
             "UPDATE hook_delivery_state SET lease_owner = ?2, lease_until = ?3
@@ -89,7 +91,7 @@ pub fn take_lease(
 }
 
 /// When the lease on a hook ends, if one is held.
-pub fn lease_until(conn: &Connection, hook: HookId) -> rusqlite::Result<Option<DateTime<Utc>>> {
+pub fn lease_until(conn: &Db<'_>, hook: HookId) -> eventlog::sql::Result<Option<DateTime<Utc>>> {
     Ok(time(
         conn.prepare_cached("SELECT lease_until FROM hook_delivery_state WHERE hook_id = ?1")?
             .query_row([hook.0], |row| row.get(0))
@@ -99,7 +101,7 @@ pub fn lease_until(conn: &Connection, hook: HookId) -> rusqlite::Result<Option<D
 }
 
 /// Gives a lease back.
-pub fn release_lease(conn: &Connection, hook: HookId, owner: &str) -> rusqlite::Result<()> {
+pub fn release_lease(conn: &Db<'_>, hook: HookId, owner: &str) -> eventlog::sql::Result<()> {
     conn.prepare_cached(
         "UPDATE hook_delivery_state SET lease_owner = NULL, lease_until = NULL WHERE hook_id = ?1 AND lease_owner = ?2",
     )?

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use domain::secrets::SecretBox;
-use eventlog::SqliteEventLog;
+use eventlog::EventStore;
 
 use super::client::Sender;
 use super::failure::Failure;
@@ -19,7 +19,7 @@ use crate::hooks::Hook;
 
 /// What every lane shares.
 pub struct Context {
-    pub log: SqliteEventLog,
+    pub log: EventStore,
     pub sender: Sender,
     /// Opens and seals hook secrets.
     pub secrets: SecretBox,

@@ -8,10 +8,10 @@
 
 use api::{ApiError, ListParams, Order, Page};
 use chrono::{DateTime, Utc};
+use eventlog::sql::Value;
 use listquery::Where;
 use listquery::flag::flag_parameter;
 use listquery::page::{order, page};
-use rusqlite::types::Value;
 
 use super::columns::{ORDER_COLUMNS, column_name};
 use super::list_filter::{HookFilter, HookListQuery};
@@ -80,7 +80,7 @@ mod tests {
     fn given_camel_case_order_and_flags_when_parsed_then_typed() {
         let pairs = [("orderBy", "dateAdded"), ("orderByDir", "DESC"), ("limit", "2"), ("minimal", "yes")];
         let parsed = query(pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()).unwrap();
-        assert_eq!(parsed.order.sql(), "h.date_added DESC");
+        assert_eq!(parsed.order.sql(), "h.date_added DESC NULLS LAST");
         assert_eq!(parsed.page, Page { start: 0, limit: 2 });
         assert!(parsed.minimal);
         assert_eq!(parsed.where_sql().0, "");

@@ -1,8 +1,8 @@
 //! A [`HookFilter`] as SQL over `hooks h`, built with the `WHERE` builder every list query
 //! shares.
 
+use eventlog::sql::Value;
 use listquery::{Where, like_pattern};
-use rusqlite::types::Value;
 
 use super::list_filter::HookFilter;
 use super::search::Term;
@@ -45,7 +45,7 @@ fn push_term(sql: &mut Where, term: &Term) {
             let pattern = Value::Text(like_pattern(text));
             sql.push(
                 &format!(
-                    "{}(h.name LIKE ? ESCAPE '\\' OR coalesce(h.description, '') LIKE ? ESCAPE '\\')",
+                    "{}(lower(h.name) LIKE lower(?) ESCAPE '\\' OR lower(coalesce(h.description, '')) LIKE lower(?) ESCAPE '\\')",
                     not(*negated)
                 ),
                 [pattern.clone(), pattern],
@@ -58,7 +58,10 @@ fn push_condition(sql: &mut Where, Condition { column, test }: &Condition) {
     match test {
         Test::Compare(op, value) => sql.push(&format!("{column} {op} ?"), [value.clone()]),
         Test::Like { negated, pattern } => {
-            sql.push(&format!("coalesce({column}, '') {}LIKE ?", not(*negated)), [Value::Text(pattern.clone())]);
+            sql.push(
+                &format!("lower(coalesce({column}, '')) {}LIKE lower(?)", not(*negated)),
+                [Value::Text(pattern.clone())],
+            );
         }
         Test::In { negated, values } => sql.push_in(column, *negated, values.clone(), Value::Null),
         Test::IsNull => sql.push(&format!("{column} IS NULL"), []),
@@ -92,7 +95,7 @@ mod tests {
         assert_eq!(
             sql.sql(),
             " WHERE h.id NOT IN (?) AND h.is_published = 0 AND h.category_id IN (SELECT id FROM categories WHERE alias = ?) \
-             AND NOT (h.name LIKE ? ESCAPE '\\' OR coalesce(h.description, '') LIKE ? ESCAPE '\\') \
+             AND NOT (lower(h.name) LIKE lower(?) ESCAPE '\\' OR lower(coalesce(h.description, '')) LIKE lower(?) ESCAPE '\\') \
              AND h.is_published = 1 AND (h.publish_up IS NULL OR h.publish_up <= ?) AND (h.publish_down IS NULL OR h.publish_down > ?) \
              AND h.id IN (?) AND (h.name IS NOT NULL AND h.name <> '')"
         );

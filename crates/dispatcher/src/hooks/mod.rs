@@ -21,7 +21,7 @@ pub mod where_params;
 use std::sync::Arc;
 
 use domain::secrets::SecretBox;
-use eventlog::SqliteEventLog;
+use eventlog::EventStore;
 use tokio::sync::Notify;
 
 use crate::targets::TargetPolicy;
@@ -31,7 +31,7 @@ pub use pace::{MaxInFlight, RateLimit};
 
 /// What the hooks API's handlers share.
 pub struct HooksApi {
-    pub log: SqliteEventLog,
+    pub log: EventStore,
     pub targets: TargetPolicy,
     /// Seals hook secrets at rest (the master key of source secrets).
     pub secrets: SecretBox,

@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use domain::ids::HookId;
 use domain::secrets::SecretBox;
 use eventlog::from_micros;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use eventlog::params;
+use eventlog::sql::{Db, Optional, Row};
 
 use super::model::{Category, Hook, OrderDir, PayloadFormat, SignatureFormat};
 use super::pace::{MaxInFlight, RateLimit};
@@ -33,29 +34,27 @@ pub fn seal(secrets: &SecretBox, secret: &str) -> String {
 }
 
 /// The secret a column holds: opened when sealed, as it is when written before sealing.
-pub fn open(secrets: &SecretBox, stored: &str) -> rusqlite::Result<String> {
+pub fn open(secrets: &SecretBox, stored: &str) -> eventlog::sql::Result<String> {
     match stored.strip_prefix(SEALED) {
-        Some(sealed) => secrets
-            .open(sealed)
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, Box::new(e))),
+        Some(sealed) => secrets.open(sealed).map_err(|e| eventlog::sql::SqlError::Invalid(format!("column 4: {e}"))),
         None => Ok(stored.to_owned()),
     }
 }
 
 /// Reads a row selected with [`SELECT`], opening its secret.
-pub fn hook_opened(row: &Row<'_>, secrets: &SecretBox) -> rusqlite::Result<Hook> {
+pub fn hook_opened(row: &Row<'_>, secrets: &SecretBox) -> eventlog::sql::Result<Hook> {
     let mut hook = hook(row)?;
     hook.secret = open(secrets, &hook.secret)?;
     Ok(hook)
 }
 
 /// Reads a row selected with [`SELECT`]; `secret` as stored (sealed).
-fn hook(row: &Row<'_>) -> rusqlite::Result<Hook> {
+fn hook(row: &Row<'_>) -> eventlog::sql::Result<Hook> {
     let direction: Option<String> = row.get(5)?;
     let triggers: String = row.get(15)?;
     let payload: String = row.get(16)?;
     let signature: String = row.get(17)?;
-    let category = match row.get::<_, Option<u64>>(22)? {
+    let category = match row.get::<Option<u64>>(22)? {
         Some(id) => Some(Category {
             created_by_user: row.get(28)?,
             modified_by_user: None,
@@ -91,26 +90,27 @@ fn hook(row: &Row<'_>) -> rusqlite::Result<Hook> {
         unpublished_reason: row.get(18)?,
         created_position: row.get(19)?,
         max_in_flight: MaxInFlight::stored(row.get(20)?),
-        rate_limit: row.get::<_, Option<u64>>(21)?.and_then(|rate| RateLimit::new(rate).ok()),
+        rate_limit: row.get::<Option<u64>>(21)?.and_then(|rate| RateLimit::new(rate).ok()),
     })
 }
 
 /// One hook.
-pub fn find(conn: &Connection, secrets: &SecretBox, id: HookId) -> rusqlite::Result<Option<Hook>> {
+pub fn find(conn: &Db<'_>, secrets: &SecretBox, id: HookId) -> eventlog::sql::Result<Option<Hook>> {
     conn.prepare_cached(&format!("{SELECT} WHERE h.id = ?1"))?
         .query_row([id.0], |row| hook_opened(row, secrets))
         .optional()
 }
 
 /// Inserts or replaces a hook's row, its secret sealed.
-pub fn save(conn: &Connection, secrets: &SecretBox, hook: &Hook) -> rusqlite::Result<()> {
+pub fn save(conn: &Db<'_>, secrets: &SecretBox, hook: &Hook) -> eventlog::sql::Result<()> {
     let time = |t: Option<DateTime<Utc>>| t.map(|t| t.timestamp_micros());
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO hooks (id, name, description, webhook_url, secret, events_orderby_dir, is_published,
+        "INSERT INTO hooks (id, name, description, webhook_url, secret, events_orderby_dir, is_published,
              publish_up, publish_down, date_added, created_by, created_by_user, date_modified, modified_by, modified_by_user,
              category_id, triggers, payload_format, signature_format, unpublished_reason, created_position,
              max_in_flight, rate_limit)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description, webhook_url = excluded.webhook_url, secret = excluded.secret, events_orderby_dir = excluded.events_orderby_dir, is_published = excluded.is_published, publish_up = excluded.publish_up, publish_down = excluded.publish_down, date_added = excluded.date_added, created_by = excluded.created_by, created_by_user = excluded.created_by_user, date_modified = excluded.date_modified, modified_by = excluded.modified_by, modified_by_user = excluded.modified_by_user, category_id = excluded.category_id, triggers = excluded.triggers, payload_format = excluded.payload_format, signature_format = excluded.signature_format, unpublished_reason = excluded.unpublished_reason, created_position = excluded.created_position, max_in_flight = excluded.max_in_flight, rate_limit = excluded.rate_limit",
     )?
     .execute(params![
         hook.id.0,
@@ -142,14 +142,14 @@ pub fn save(conn: &Connection, secrets: &SecretBox, hook: &Hook) -> rusqlite::Re
 
 /// A page of hooks matching a list query, and the total matching.
 pub fn list(
-    conn: &Connection,
+    conn: &Db<'_>,
     secrets: &SecretBox,
     query: &super::listing::HookQuery,
-) -> rusqlite::Result<(u64, Vec<Hook>)> {
+) -> eventlog::sql::Result<(u64, Vec<Hook>)> {
     let (where_sql, values) = query.where_sql();
     let total: u64 = conn
         .prepare(&format!("SELECT count(*) FROM hooks h{where_sql}"))?
-        .query_row(rusqlite::params_from_iter(values), |row| row.get(0))?;
+        .query_row(eventlog::sql::params_from_iter(values), |row| row.get(0))?;
     let sql = format!(
         "{SELECT}{where_sql} ORDER BY {}, h.id LIMIT {} OFFSET {}",
         query.order.sql(),
@@ -158,25 +158,25 @@ pub fn list(
     );
     let hooks = conn
         .prepare(&sql)?
-        .query_map(rusqlite::params_from_iter(values), |row| hook_opened(row, secrets))?
+        .query_map(eventlog::sql::params_from_iter(values), |row| hook_opened(row, secrets))?
         .collect::<Result<_, _>>()?;
     Ok((total, hooks))
 }
 
 /// Deletes a hook's row.
-pub fn delete(conn: &Connection, id: HookId) -> rusqlite::Result<()> {
+pub fn delete(conn: &Db<'_>, id: HookId) -> eventlog::sql::Result<()> {
     conn.prepare_cached("DELETE FROM hooks WHERE id = ?1")?.execute([id.0])?;
     Ok(())
 }
 
 /// Every hook, by id (for matching and delivery).
-pub fn all(conn: &Connection, secrets: &SecretBox) -> rusqlite::Result<Vec<Hook>> {
+pub fn all(conn: &Db<'_>, secrets: &SecretBox) -> eventlog::sql::Result<Vec<Hook>> {
     conn.prepare_cached(&format!("{SELECT} ORDER BY h.id"))?.query_map([], |row| hook_opened(row, secrets))?.collect()
 }
 
 /// Seals every secret still stored in plain text (rows written before secrets were sealed);
 /// answers how many.
-pub fn seal_plaintext(conn: &Connection, secrets: &SecretBox) -> rusqlite::Result<usize> {
+pub fn seal_plaintext(conn: &Db<'_>, secrets: &SecretBox) -> eventlog::sql::Result<usize> {
     let plain: Vec<(u64, String)> = conn
         .prepare("SELECT id, secret FROM hooks WHERE secret NOT LIKE 'sealed:%'")?
         .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
@@ -187,7 +187,7 @@ pub fn seal_plaintext(conn: &Connection, secrets: &SecretBox) -> rusqlite::Resul
     Ok(plain.len())
 }
 
-fn category(row: &Row<'_>) -> rusqlite::Result<Category> {
+fn category(row: &Row<'_>) -> eventlog::sql::Result<Category> {
     Ok(Category {
         id: row.get(0)?,
         title: row.get(1)?,
@@ -203,22 +203,22 @@ fn category(row: &Row<'_>) -> rusqlite::Result<Category> {
 const CATEGORY: &str = "SELECT id, title, alias, description, color, bundle, created_by_user FROM categories";
 
 /// One category.
-pub fn find_category(conn: &Connection, id: u64) -> rusqlite::Result<Option<Category>> {
+pub fn find_category(conn: &Db<'_>, id: u64) -> eventlog::sql::Result<Option<Category>> {
     conn.prepare_cached(&format!("{CATEGORY} WHERE id = ?1"))?.query_row([id], category).optional()
 }
 
 /// Every category, by id.
-pub fn categories(conn: &Connection) -> rusqlite::Result<Vec<Category>> {
+pub fn categories(conn: &Db<'_>) -> eventlog::sql::Result<Vec<Category>> {
     conn.prepare_cached(&format!("{CATEGORY} ORDER BY id"))?.query_map([], category)?.collect()
 }
 
 /// The id the next category gets.
-pub fn next_category_id(conn: &Connection) -> rusqlite::Result<u64> {
+pub fn next_category_id(conn: &Db<'_>) -> eventlog::sql::Result<u64> {
     conn.query_row("SELECT coalesce(max(id), 0) + 1 FROM categories", [], |row| row.get(0))
 }
 
 /// Inserts a category.
-pub fn insert_category(conn: &Connection, category: &Category) -> rusqlite::Result<()> {
+pub fn insert_category(conn: &Db<'_>, category: &Category) -> eventlog::sql::Result<()> {
     conn.prepare_cached(
         "INSERT INTO categories (id, title, alias, description, color, bundle, created_by_user) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?

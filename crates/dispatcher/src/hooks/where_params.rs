@@ -3,8 +3,8 @@
 
 use api::limits::{beyond_max, out_of_range};
 use chrono::DateTime;
+use eventlog::sql::Value;
 use listquery::{Refusal, WhereClause};
-use rusqlite::types::Value;
 
 use super::columns::{Kind, where_column};
 

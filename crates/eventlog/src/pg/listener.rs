@@ -13,7 +13,7 @@ use crate::StorageError;
 use crate::notify::Notifier;
 
 /// The notification channel; its payload is the committed head position in decimal.
-pub(crate) const CHANNEL: &str = "dealflow_log";
+pub(crate) use crate::append_point::CHANNEL;
 
 /// How often the thread checks whether its log is still open.
 const LIVENESS: Duration = Duration::from_millis(500);

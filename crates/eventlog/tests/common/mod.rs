@@ -8,8 +8,8 @@ use domain::{Actor, Metadata};
 use eventlog::*;
 use uuid::Uuid;
 
-pub fn open(path: &Path) -> SqliteEventLog {
-    SqliteEventLog::open(path, migrations::MIGRATIONS, LogSettings::default()).unwrap()
+pub fn open(path: &Path) -> EventStore {
+    EventStore::open(path, migrations::MIGRATIONS, LogSettings::default()).unwrap()
 }
 
 pub fn event(n: u64) -> NewEvent {

@@ -7,9 +7,7 @@
 use std::ops::Deref;
 use std::time::Duration;
 
-use eventlog::{
-    EventLog, LogSettings, PostgresEventLog, PostgresSettings, SqliteEventLog, StorageError, migrations, pg,
-};
+use eventlog::{Database, EventLog, EventStore, LogSettings, StorageError, migrations};
 
 pub const POSTGRES_ENV: &str = "DEALFLOW_TEST_POSTGRES";
 
@@ -19,19 +17,13 @@ pub enum Store {
 }
 
 /// One open log, of either backend.
-pub enum Log {
-    Sqlite(SqliteEventLog),
-    Postgres(PostgresEventLog),
-}
+pub struct Log(pub EventStore);
 
 impl Deref for Log {
     type Target = dyn EventLog;
 
     fn deref(&self) -> &Self::Target {
-        match self {
-            Log::Sqlite(log) => log,
-            Log::Postgres(log) => log,
-        }
+        &self.0
     }
 }
 
@@ -51,15 +43,15 @@ impl Store {
 
     /// Opens a log whose PostgreSQL listener polls the head only this often.
     pub fn open_polling_every(&self, poll: Duration) -> Log {
+        let settings = LogSettings { poll, ..LogSettings::default() };
+        Log(EventStore::open_database(&self.database(), migrations::MIGRATIONS, settings).unwrap())
+    }
+
+    /// Where this store lives, as `DEALFLOW_DATABASE` would name it.
+    pub fn database(&self) -> Database {
         match self {
-            Store::Sqlite(dir) => Log::Sqlite(
-                SqliteEventLog::open(&dir.path().join("log.db"), migrations::MIGRATIONS, LogSettings::default())
-                    .unwrap(),
-            ),
-            Store::Postgres(db) => {
-                let settings = PostgresSettings { poll, ..PostgresSettings::default() };
-                Log::Postgres(PostgresEventLog::open(&db.url, pg::MIGRATIONS, settings).unwrap())
-            }
+            Store::Sqlite(dir) => Database::Sqlite(dir.path().join("log.db")),
+            Store::Postgres(db) => Database::Postgres(db.url.clone()),
         }
     }
 
@@ -80,13 +72,8 @@ impl Store {
 impl Log {
     /// Saves a checkpoint in a write of its own.
     pub async fn save_checkpoint(&self, name: &str, position: u64) -> Result<(), StorageError> {
-        match self {
-            Log::Sqlite(log) => {
-                let name = name.to_owned();
-                log.write(move |tx| tx.save_checkpoint(&name, position)).await
-            }
-            Log::Postgres(log) => log.save_checkpoint(name, position).await,
-        }
+        let name = name.to_owned();
+        self.0.write(move |tx| tx.save_checkpoint(&name, position)).await
     }
 }
 

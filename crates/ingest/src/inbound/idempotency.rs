@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use domain::ids::{DealId, SourceId};
 use eventlog::Transaction;
-use rusqlite::{Connection, OptionalExtension};
+use eventlog::sql::{Db, Optional};
 
 use super::outcome::{InboundOutcome, Replayed};
 use crate::CommandError;
@@ -80,7 +80,7 @@ pub struct StoredAnswer {
 }
 
 /// The stored answer for a source's key, if any.
-pub fn find(conn: &Connection, source: SourceId, key: &str) -> rusqlite::Result<Option<StoredAnswer>> {
+pub fn find(conn: &Db<'_>, source: SourceId, key: &str) -> eventlog::sql::Result<Option<StoredAnswer>> {
     conn.prepare_cached(
         "SELECT body_sha256, status, response, created_at FROM idempotency_keys WHERE source_id = ?1 AND key = ?2",
     )?
@@ -96,16 +96,17 @@ pub fn find(conn: &Connection, source: SourceId, key: &str) -> rusqlite::Result<
 }
 
 /// Remembers (or replaces an expired) answer for a source's key.
-pub fn save(conn: &Connection, source: SourceId, key: &str, answer: &StoredAnswer) -> rusqlite::Result<()> {
+pub fn save(conn: &Db<'_>, source: SourceId, key: &str, answer: &StoredAnswer) -> eventlog::sql::Result<()> {
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO idempotency_keys (source_id, key, body_sha256, status, response, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO idempotency_keys (source_id, key, body_sha256, status, response, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (source_id, key) DO UPDATE SET body_sha256 = excluded.body_sha256, status = excluded.status, response = excluded.response, created_at = excluded.created_at",
     )?
     .execute((source.0, key, &answer.body_sha256, answer.status, &answer.response, answer.created_at))?;
     Ok(())
 }
 
 /// Forgets answers older than `before` (UTC microseconds); answers how many.
-pub fn purge(conn: &Connection, before: i64) -> rusqlite::Result<usize> {
+pub fn purge(conn: &Db<'_>, before: i64) -> eventlog::sql::Result<usize> {
     conn.prepare_cached("DELETE FROM idempotency_keys WHERE created_at < ?1")?.execute([before])
 }

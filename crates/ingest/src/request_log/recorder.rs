@@ -14,7 +14,7 @@ use actix_web::{HttpMessage, HttpRequest};
 use api::ApiError;
 use chrono::Utc;
 use domain::ids::SourceId;
-use eventlog::{SqliteEventLog, StorageError};
+use eventlog::{EventStore, StorageError};
 
 use super::classify;
 use super::row::Entry;
@@ -34,7 +34,7 @@ pub const MAX_PENDING: usize = 10_000;
 
 /// The rows waiting to be inserted, and the turn of whoever inserts them.
 pub struct RequestLog {
-    log: SqliteEventLog,
+    log: EventStore,
     pending: Mutex<Vec<Entry>>,
     // True while a flush task is spawned and has not yet taken the queue: later rows ride on it.
     scheduled: AtomicBool,
@@ -45,7 +45,7 @@ pub struct RequestLog {
 
 impl RequestLog {
     /// A log writing to `log`'s database.
-    pub fn new(log: SqliteEventLog) -> Self {
+    pub fn new(log: EventStore) -> Self {
         Self {
             log,
             pending: Mutex::default(),
@@ -182,7 +182,7 @@ mod tests {
     async fn one_flush_stores_every_queued_row_and_the_next_finds_none() {
         let dir = tempfile::tempdir().unwrap();
         let migrations = [eventlog::migrations::MIGRATIONS, crate::MIGRATIONS].concat();
-        let log = SqliteEventLog::open(&dir.path().join("db"), &migrations, Default::default()).unwrap();
+        let log = EventStore::open(&dir.path().join("db"), &migrations, Default::default()).unwrap();
         let recorder = RequestLog::new(log.clone());
         recorder.push(refused(1));
         recorder.push(refused(1));
@@ -198,7 +198,7 @@ mod tests {
     #[test]
     fn only_the_first_row_of_a_burst_spawns_a_flush() {
         let dir = tempfile::tempdir().unwrap();
-        let log = SqliteEventLog::open(&dir.path().join("db"), eventlog::migrations::MIGRATIONS, Default::default());
+        let log = EventStore::open(&dir.path().join("db"), eventlog::migrations::MIGRATIONS, Default::default());
         let recorder = RequestLog::new(log.unwrap());
 
         assert!(recorder.schedule());

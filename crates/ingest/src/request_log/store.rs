@@ -2,12 +2,12 @@
 
 use chrono::{DateTime, Utc};
 use domain::ids::{DealId, SourceId};
-use rusqlite::{Connection, Row, params_from_iter};
+use eventlog::sql::{Db, Row, params_from_iter};
 
 use super::row::{Entry, Outcome, RequestRow, StatusFilter};
 
 /// Records one request.
-pub fn insert(conn: &Connection, entry: &Entry) -> rusqlite::Result<()> {
+pub fn insert(conn: &Db<'_>, entry: &Entry) -> eventlog::sql::Result<()> {
     conn.prepare_cached(
         "INSERT INTO inbound_requests
              (source_id, received_at, status, outcome, reason, body_size, idempotency_key, deal_id)
@@ -29,19 +29,19 @@ pub fn insert(conn: &Connection, entry: &Entry) -> rusqlite::Result<()> {
 /// A page of a source's requests, newest first, and how many match in all. Ordered by time
 /// received, not id: refusals are inserted in batches, after requests that came later.
 pub fn list(
-    conn: &Connection,
+    conn: &Db<'_>,
     source: SourceId,
     filter: Option<StatusFilter>,
     start: u64,
     limit: u64,
-) -> rusqlite::Result<(u64, Vec<RequestRow>)> {
+) -> eventlog::sql::Result<(u64, Vec<RequestRow>)> {
     let outcomes: Vec<&str> = filter.map(|f| f.outcomes()).unwrap_or_default().iter().map(|o| o.as_str()).collect();
     let mut condition = "source_id = ?".to_owned();
     if filter.is_some() {
         condition += &format!(" AND outcome IN ({})", vec!["?"; outcomes.len()].join(", "));
     }
-    let mut args: Vec<rusqlite::types::Value> = vec![(source.0 as i64).into()];
-    args.extend(outcomes.iter().map(|o| rusqlite::types::Value::Text((*o).to_owned())));
+    let mut args: Vec<eventlog::sql::Value> = vec![(source.0 as i64).into()];
+    args.extend(outcomes.iter().map(|o| eventlog::sql::Value::Text((*o).to_owned())));
     let total: i64 = conn.query_row(
         &format!("SELECT COUNT(*) FROM inbound_requests WHERE {condition}"),
         params_from_iter(args.iter()),
@@ -57,20 +57,20 @@ pub fn list(
     Ok((total as u64, rows))
 }
 
-fn read_row(row: &Row<'_>) -> rusqlite::Result<RequestRow> {
+fn read_row(row: &Row<'_>) -> eventlog::sql::Result<RequestRow> {
     let outcome: String = row.get(4)?;
     let micros: i64 = row.get(2)?;
     Ok(RequestRow {
-        id: row.get::<_, i64>(0)? as u64,
+        id: row.get::<i64>(0)? as u64,
         entry: Entry {
-            source_id: SourceId(row.get::<_, i64>(1)? as u64),
+            source_id: SourceId(row.get::<i64>(1)? as u64),
             received_at: DateTime::from_timestamp_micros(micros).unwrap_or_default(),
             status: row.get(3)?,
             outcome: Outcome::parse(&outcome).unwrap_or(Outcome::Error),
             reason: row.get(5)?,
-            body_size: row.get::<_, Option<i64>>(6)?.map(|size| size as u64),
+            body_size: row.get::<Option<i64>>(6)?.map(|size| size as u64),
             idempotency_key: row.get(7)?,
-            deal_id: row.get::<_, Option<i64>>(8)?.map(|id| DealId(id as u64)),
+            deal_id: row.get::<Option<i64>>(8)?.map(|id| DealId(id as u64)),
         },
     })
 }
@@ -85,7 +85,7 @@ pub struct Retention {
 }
 
 /// Deletes rows older than the retention or beyond its count per source; answers how many.
-pub fn prune(conn: &Connection, retention: &Retention) -> rusqlite::Result<usize> {
+pub fn prune(conn: &Db<'_>, retention: &Retention) -> eventlog::sql::Result<usize> {
     let mut pruned = conn
         .prepare_cached("DELETE FROM inbound_requests WHERE received_at < ?1")?
         .execute([retention.before.timestamp_micros()])?;
@@ -95,9 +95,9 @@ pub fn prune(conn: &Connection, retention: &Retention) -> rusqlite::Result<usize
         .collect::<Result<_, _>>()?;
     let keep = retention.max_rows_per_source.min(i64::MAX as u64) as i64;
     let mut beyond = conn.prepare_cached(
-        "DELETE FROM inbound_requests WHERE id IN (
+        "DELETE FROM inbound_requests WHERE source_id = ?1 AND id NOT IN (
              SELECT id FROM inbound_requests WHERE source_id = ?1
-             ORDER BY received_at DESC, id DESC LIMIT -1 OFFSET ?2)",
+             ORDER BY received_at DESC, id DESC LIMIT ?2)",
     )?;
     for source in sources {
         pruned += beyond.execute((source, keep))?;
@@ -109,8 +109,8 @@ pub fn prune(conn: &Connection, retention: &Retention) -> rusqlite::Result<usize
 mod tests {
     use super::*;
 
-    fn database() -> Connection {
-        let conn = Connection::open_in_memory().unwrap();
+    fn database() -> Db<'static> {
+        let conn = Db::sqlite_memory().unwrap();
         conn.execute_batch(include_str!("../../../../migrations/0009_request_log.sql")).unwrap();
         conn
     }

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use domain::ids::{PipelineId, SourceId};
 use domain::mapping::Mapping;
 use domain::signature::SchemeSettings;
-use eventlog::{SqliteEventLog, StorageError};
+use eventlog::{EventStore, StorageError};
 
 use super::store;
 use crate::secrets::SecretBox;
@@ -87,7 +87,7 @@ impl SourceCache {
     /// The source, from memory when fresh; `None` when it does not exist or was deleted.
     pub async fn get(
         &self,
-        log: &SqliteEventLog,
+        log: &EventStore,
         secrets: &SecretBox,
         id: SourceId,
     ) -> Result<Option<Arc<ActiveSource>>, SourceLoadError> {

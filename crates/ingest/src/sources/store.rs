@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use domain::ids::{PipelineId, SourceId};
 use domain::signature::SignatureScheme;
 use eventlog::from_micros;
-use rusqlite::{Connection, OptionalExtension, Row};
+use eventlog::sql::{Db, Optional, Row};
 use serde::Serialize;
 
 /// A stored source.
@@ -80,7 +80,7 @@ pub fn endpoint_url(public_url: &str, id: SourceId) -> String {
 const COLUMNS: &str = "id, name, default_pipeline_id, is_published, secret, previous_secret, previous_valid_until, \
                        created_at, updated_at, signature, tolerance_seconds, mapping, preset";
 
-fn record(row: &Row<'_>) -> rusqlite::Result<SourceRecord> {
+fn record(row: &Row<'_>) -> eventlog::sql::Result<SourceRecord> {
     let previous: Option<String> = row.get(5)?;
     let until: Option<i64> = row.get(6)?;
     Ok(SourceRecord {
@@ -99,41 +99,44 @@ fn record(row: &Row<'_>) -> rusqlite::Result<SourceRecord> {
     })
 }
 
-fn scheme(name: String) -> rusqlite::Result<SignatureScheme> {
-    name.parse()
-        .map_err(|error| rusqlite::Error::FromSqlConversionFailure(9, rusqlite::types::Type::Text, Box::new(error)))
+fn scheme(name: String) -> eventlog::sql::Result<SignatureScheme> {
+    name.parse().map_err(|error| eventlog::sql::SqlError::Invalid(format!("column 9: {error}")))
 }
 
-fn mapping(text: Option<String>) -> rusqlite::Result<Option<serde_json::Value>> {
+fn mapping(text: Option<String>) -> eventlog::sql::Result<Option<serde_json::Value>> {
     let parse = |text: String| serde_json::from_str(&text);
-    text.map(parse)
-        .transpose()
-        .map_err(|error| rusqlite::Error::FromSqlConversionFailure(11, rusqlite::types::Type::Text, Box::new(error)))
+    text.map(parse).transpose().map_err(|error| eventlog::sql::SqlError::Invalid(format!("column 11: {error}")))
 }
 
 /// A source that is not deleted.
-pub fn find(conn: &Connection, id: SourceId) -> rusqlite::Result<Option<SourceRecord>> {
+pub fn find(conn: &Db<'_>, id: SourceId) -> eventlog::sql::Result<Option<SourceRecord>> {
     conn.prepare_cached(&format!("SELECT {COLUMNS} FROM sources WHERE id = ?1 AND deleted_at IS NULL"))?
         .query_row([id.0], record)
         .optional()
 }
 
 /// Every source that is not deleted, by id.
-pub fn list(conn: &Connection) -> rusqlite::Result<Vec<SourceRecord>> {
+pub fn list(conn: &Db<'_>) -> eventlog::sql::Result<Vec<SourceRecord>> {
     conn.prepare_cached(&format!("SELECT {COLUMNS} FROM sources WHERE deleted_at IS NULL ORDER BY id"))?
         .query_map([], record)?
         .collect()
 }
 
 /// Inserts or replaces a source's row.
-pub fn save(conn: &Connection, source: &SourceRecord) -> rusqlite::Result<()> {
+pub fn save(conn: &Db<'_>, source: &SourceRecord) -> eventlog::sql::Result<()> {
     let (previous, until) = match &source.previous_secret {
         Some((sealed, until)) => (Some(sealed.as_str()), Some(until.timestamp_micros())),
         None => (None, None),
     };
     conn.prepare_cached(&format!(
-        "INSERT OR REPLACE INTO sources ({COLUMNS}, deleted_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, NULL)"
+        "INSERT INTO sources ({COLUMNS}, deleted_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, NULL)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, default_pipeline_id = excluded.default_pipeline_id,
+             is_published = excluded.is_published, secret = excluded.secret, previous_secret = excluded.previous_secret,
+             previous_valid_until = excluded.previous_valid_until, created_at = excluded.created_at,
+             updated_at = excluded.updated_at, signature = excluded.signature,
+             tolerance_seconds = excluded.tolerance_seconds, mapping = excluded.mapping, preset = excluded.preset,
+             deleted_at = NULL"
     ))?
     .execute((
         source.id.0,
@@ -154,7 +157,7 @@ pub fn save(conn: &Connection, source: &SourceRecord) -> rusqlite::Result<()> {
 }
 
 /// Marks a source deleted; its row (and sealed secrets) stay for the audit trail's sake, unusable.
-pub fn mark_deleted(conn: &Connection, id: SourceId, at: DateTime<Utc>) -> rusqlite::Result<()> {
+pub fn mark_deleted(conn: &Db<'_>, id: SourceId, at: DateTime<Utc>) -> eventlog::sql::Result<()> {
     conn.prepare_cached("UPDATE sources SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
         .execute((id.0, at.timestamp_micros()))?;
     Ok(())

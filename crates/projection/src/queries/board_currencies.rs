@@ -5,7 +5,7 @@
 use std::str::FromStr;
 
 use domain::ids::StageId;
-use rusqlite::Connection;
+use eventlog::sql::Db;
 use rust_decimal::Decimal;
 
 /// A stage's deals in one currency.
@@ -21,7 +21,7 @@ pub struct CurrencySum {
 }
 
 /// The stage's deals per currency, by currency code; currencies without deals left out.
-pub fn of_stage(conn: &Connection, stage: StageId, probability: u8) -> rusqlite::Result<Vec<CurrencySum>> {
+pub fn of_stage(conn: &Db<'_>, stage: StageId, probability: u8) -> eventlog::sql::Result<Vec<CurrencySum>> {
     let mut statement = conn.prepare_cached(
         "SELECT currency, deal_count, amount_sum FROM rm_board_currencies
          WHERE stage_id = ?1 AND deal_count > 0 ORDER BY currency",
@@ -66,7 +66,7 @@ mod tests {
 
     #[test]
     fn the_migration_sums_the_existing_deals_exactly_per_stage_and_currency() {
-        let conn = Connection::open_in_memory().unwrap();
+        let conn = Db::sqlite_memory().unwrap();
         conn.execute_batch(
             "CREATE TABLE rm_deals (stage_id INTEGER, currency TEXT, amount TEXT);
              INSERT INTO rm_deals VALUES (1, 'EUR', '2500.5'), (1, 'EUR', '0.0001'), (1, 'USD', '35000'),

@@ -4,7 +4,7 @@ use api::{Order, Page};
 use domain::contact::Contact;
 use domain::ids::ContactId;
 use eventlog::from_micros;
-use rusqlite::{Connection, OptionalExtension, Row};
+use eventlog::sql::{Db, Optional, Row};
 
 use listquery::Where;
 
@@ -13,7 +13,7 @@ use super::rows::{ListSql, page_and_total, search_needle};
 /// `orderBy` names and their columns.
 pub const ORDER_COLUMNS: &[(&str, &str)] = &[
     ("id", "id"),
-    ("email", "email COLLATE NOCASE"),
+    ("email", "lower(email)"),
     ("first_name", "first_name"),
     ("last_name", "last_name"),
     ("company", "company"),
@@ -24,7 +24,7 @@ pub const ORDER_COLUMNS: &[(&str, &str)] = &[
 const SELECT: &str =
     "SELECT id, email, first_name, last_name, company, created_at, updated_at, version FROM rm_contacts";
 
-fn contact(row: &Row<'_>) -> rusqlite::Result<Contact> {
+fn contact(row: &Row<'_>) -> eventlog::sql::Result<Contact> {
     Ok(Contact {
         id: ContactId(row.get(0)?),
         email: row.get(1)?,
@@ -38,17 +38,17 @@ fn contact(row: &Row<'_>) -> rusqlite::Result<Contact> {
 }
 
 /// One contact.
-pub fn find(conn: &Connection, id: ContactId) -> rusqlite::Result<Option<Contact>> {
+pub fn find(conn: &Db<'_>, id: ContactId) -> eventlog::sql::Result<Option<Contact>> {
     conn.prepare_cached(&format!("{SELECT} WHERE id = ?1"))?.query_row([id.0], contact).optional()
 }
 
 /// A page of contacts matching `search` (in email, names or company) and the total matching.
 pub fn list(
-    conn: &Connection,
+    conn: &Db<'_>,
     search: Option<&str>,
     order: Order,
     page: Page,
-) -> rusqlite::Result<(u64, Vec<Contact>)> {
+) -> eventlog::sql::Result<(u64, Vec<Contact>)> {
     let mut conditions = Where::default();
     if let Some(search) = search {
         // search_text holds the email, "first last" and the company (migration 0011).

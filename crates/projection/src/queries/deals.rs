@@ -8,7 +8,7 @@ use domain::events::{ContactSnapshot, DealStatus, PipelineRef, StageRef, StageTy
 use domain::ids::{ContactId, DealId, NoteId, PipelineId, SourceId, StageId, TaskId};
 use domain::values::{Amount, Currency};
 use eventlog::from_micros;
-use rusqlite::{Connection, OptionalExtension, Row};
+use eventlog::sql::{Db, Optional, Row};
 
 pub use super::deal_filters::{DealFilters, DealListQuery, ORDER_COLUMNS};
 use super::rows::{ListSql, invalid, page_and_total};
@@ -18,7 +18,7 @@ const SELECT: &str =
         s.name, s.type, d.custom_fields, d.source_id, d.external_id, d.created_at, d.updated_at, d.version
     FROM rm_deals d LEFT JOIN rm_pipelines p ON p.id = d.pipeline_id LEFT JOIN rm_stages s ON s.id = d.stage_id";
 
-fn deal(row: &Row<'_>) -> rusqlite::Result<Deal> {
+fn deal(row: &Row<'_>) -> eventlog::sql::Result<Deal> {
     let amount: String = row.get(2)?;
     let currency: String = row.get(3)?;
     let close_date: Option<String> = row.get(4)?;
@@ -32,18 +32,15 @@ fn deal(row: &Row<'_>) -> rusqlite::Result<Deal> {
         currency: Currency::parse(&currency).map_err(|_| invalid(3, "currency"))?,
         close_date: close_date.map(|d| d.parse().map_err(|_| invalid(4, "close date"))).transpose()?,
         status: DealStatus::parse(&status).ok_or_else(|| invalid(5, "status"))?,
-        pipeline: PipelineRef {
-            id: PipelineId(row.get(6)?),
-            name: row.get::<_, Option<String>>(7)?.unwrap_or_default(),
-        },
+        pipeline: PipelineRef { id: PipelineId(row.get(6)?), name: row.get::<Option<String>>(7)?.unwrap_or_default() },
         stage: StageRef {
             id: StageId(row.get(8)?),
-            name: row.get::<_, Option<String>>(9)?.unwrap_or_default(),
+            name: row.get::<Option<String>>(9)?.unwrap_or_default(),
             kind: stage_type.as_deref().and_then(StageType::parse).unwrap_or(StageType::Open),
         },
         contacts: Vec::new(),
         custom_fields: serde_json::from_str(&custom_fields).map_err(|_| invalid(11, "custom fields"))?,
-        source_id: row.get::<_, Option<u64>>(12)?.map(SourceId),
+        source_id: row.get::<Option<u64>>(12)?.map(SourceId),
         external_id: row.get(13)?,
         notes: Vec::new(),
         tasks: Vec::new(),
@@ -54,7 +51,7 @@ fn deal(row: &Row<'_>) -> rusqlite::Result<Deal> {
 }
 
 /// One deal with its contacts, notes and tasks.
-pub fn find(conn: &Connection, id: DealId) -> rusqlite::Result<Option<Deal>> {
+pub fn find(conn: &Db<'_>, id: DealId) -> eventlog::sql::Result<Option<Deal>> {
     let Some(mut found) =
         conn.prepare_cached(&format!("{SELECT} WHERE d.id = ?1"))?.query_row([id.0], deal).optional()?
     else {
@@ -67,14 +64,14 @@ pub fn find(conn: &Connection, id: DealId) -> rusqlite::Result<Option<Deal>> {
 }
 
 /// A page of deals (with contacts, without notes and tasks) and the total matching.
-pub fn list(conn: &Connection, filters: &DealFilters, order: Order, page: Page) -> rusqlite::Result<(u64, Vec<Deal>)> {
+pub fn list(conn: &Db<'_>, filters: &DealFilters, order: Order, page: Page) -> eventlog::sql::Result<(u64, Vec<Deal>)> {
     let list = ListSql { select: SELECT, count_from: "rm_deals d", id: "d.id" };
     let (total, mut deals) = page_and_total(conn, list, &filters.where_sql(), order, page, deal)?;
     attach_contacts(conn, &mut deals)?;
     Ok((total, deals))
 }
 
-fn attach_contacts(conn: &Connection, deals: &mut [Deal]) -> rusqlite::Result<()> {
+fn attach_contacts(conn: &Db<'_>, deals: &mut [Deal]) -> eventlog::sql::Result<()> {
     if deals.is_empty() {
         return Ok(());
     }
@@ -86,7 +83,7 @@ fn attach_contacts(conn: &Connection, deals: &mut [Deal]) -> rusqlite::Result<()
     let ids = deals.iter().map(|d| d.id.0);
     let mut by_deal: HashMap<u64, Vec<ContactSnapshot>> = HashMap::new();
     let mut statement = conn.prepare_cached(&sql)?;
-    let mut rows = statement.query(rusqlite::params_from_iter(ids))?;
+    let mut rows = statement.query(eventlog::sql::params_from_iter(ids))?;
     while let Some(row) = rows.next()? {
         let contact = ContactSnapshot {
             id: ContactId(row.get(1)?),
@@ -103,7 +100,7 @@ fn attach_contacts(conn: &Connection, deals: &mut [Deal]) -> rusqlite::Result<()
     Ok(())
 }
 
-fn notes(conn: &Connection, id: DealId) -> rusqlite::Result<Vec<Note>> {
+fn notes(conn: &Db<'_>, id: DealId) -> eventlog::sql::Result<Vec<Note>> {
     conn.prepare_cached("SELECT id, text, created_at, created_by FROM rm_deal_notes WHERE deal_id = ?1 ORDER BY id")?
         .query_map([id.0], |row| {
             let actor: String = row.get(3)?;
@@ -117,7 +114,7 @@ fn notes(conn: &Connection, id: DealId) -> rusqlite::Result<Vec<Note>> {
         .collect()
 }
 
-fn tasks(conn: &Connection, id: DealId) -> rusqlite::Result<Vec<Task>> {
+fn tasks(conn: &Db<'_>, id: DealId) -> eventlog::sql::Result<Vec<Task>> {
     conn.prepare_cached(
         "SELECT id, title, due_date, completed, created_at, completed_at FROM rm_deal_tasks WHERE deal_id = ?1 ORDER BY id",
     )?
@@ -129,7 +126,7 @@ fn tasks(conn: &Connection, id: DealId) -> rusqlite::Result<Vec<Task>> {
             due_date: due.map(|d| d.parse().map_err(|_| invalid(2, "due date"))).transpose()?,
             completed: row.get(3)?,
             created_at: from_micros(row.get(4)?),
-            completed_at: row.get::<_, Option<i64>>(5)?.map(from_micros),
+            completed_at: row.get::<Option<i64>>(5)?.map(from_micros),
         })
     })?
     .collect()

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use domain::ids::{PipelineId, StageId};
 use domain::values::number_from_decimal;
 use eventlog::from_micros;
-use rusqlite::{Connection, OptionalExtension};
+use eventlog::sql::{Db, Optional};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -33,7 +33,7 @@ pub struct StageView {
     pub position: u32,
 }
 
-fn stages_by_pipeline(conn: &Connection) -> rusqlite::Result<BTreeMap<u64, Vec<StageView>>> {
+fn stages_by_pipeline(conn: &Db<'_>) -> eventlog::sql::Result<BTreeMap<u64, Vec<StageView>>> {
     let mut stages: BTreeMap<u64, Vec<StageView>> = BTreeMap::new();
     let mut statement = conn.prepare_cached(
         "SELECT pipeline_id, id, name, type, probability, position FROM rm_stages ORDER BY pipeline_id, position, id",
@@ -53,7 +53,7 @@ fn stages_by_pipeline(conn: &Connection) -> rusqlite::Result<BTreeMap<u64, Vec<S
 }
 
 /// Every pipeline that is not deleted, by id.
-pub fn list(conn: &Connection) -> rusqlite::Result<Vec<PipelineView>> {
+pub fn list(conn: &Db<'_>) -> eventlog::sql::Result<Vec<PipelineView>> {
     let mut stages = stages_by_pipeline(conn)?;
     conn.prepare_cached(
         "SELECT id, name, created_at, updated_at, version FROM rm_pipelines WHERE deleted = 0 ORDER BY id",
@@ -79,7 +79,7 @@ pub fn list(conn: &Connection) -> rusqlite::Result<Vec<PipelineView>> {
 }
 
 /// One pipeline that is not deleted.
-pub fn find(conn: &Connection, id: PipelineId) -> rusqlite::Result<Option<PipelineView>> {
+pub fn find(conn: &Db<'_>, id: PipelineId) -> eventlog::sql::Result<Option<PipelineView>> {
     Ok(list(conn)?.into_iter().find(|p| p.id == id))
 }
 
@@ -109,7 +109,7 @@ pub struct Board {
 }
 
 /// The board of a pipeline that is not deleted.
-pub fn board(conn: &Connection, id: PipelineId) -> rusqlite::Result<Option<Board>> {
+pub fn board(conn: &Db<'_>, id: PipelineId) -> eventlog::sql::Result<Option<Board>> {
     let Some(pipeline) = find(conn, id)? else { return Ok(None) };
     let mut totals = (0_u64, Decimal::ZERO, Decimal::ZERO);
     let mut stages = Vec::with_capacity(pipeline.stages.len());

@@ -2,13 +2,13 @@
 //! with its total.
 
 use api::{Order, Page};
+use eventlog::sql::Value;
+use eventlog::sql::{Db, Row};
 use listquery::Where;
-use rusqlite::types::{Type, Value};
-use rusqlite::{Connection, Row};
 
 /// A stored value that does not parse as its type (a bug or a corrupt file, never user input).
-pub fn invalid(index: usize, what: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(index, Type::Text, format!("stored {what} does not parse").into())
+pub fn invalid(index: usize, what: &str) -> eventlog::sql::SqlError {
+    eventlog::sql::SqlError::Invalid(format!("column {index}: stored {what} does not parse"))
 }
 
 /// The parameter that a search's `instr(search_text, ?) > 0` looks for: the text folded as
@@ -39,13 +39,13 @@ pub struct ListSql<'a> {
 /// A page of rows and the total matching `conditions`: the page first, then a count only when
 /// the page cannot tell it (see [`total_from_page`]), so a rare search scans the table once.
 pub fn page_and_total<T>(
-    conn: &Connection,
+    conn: &Db<'_>,
     list: ListSql<'_>,
     conditions: &Where,
     order: Order,
     page: Page,
-    read: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
-) -> rusqlite::Result<(u64, Vec<T>)> {
+    read: impl FnMut(&Row<'_>) -> eventlog::sql::Result<T>,
+) -> eventlog::sql::Result<(u64, Vec<T>)> {
     let sql = format!(
         "{}{} ORDER BY {}, {} LIMIT {} OFFSET {}",
         list.select,
@@ -57,13 +57,13 @@ pub fn page_and_total<T>(
     );
     let rows: Vec<T> = conn
         .prepare(&sql)?
-        .query_map(rusqlite::params_from_iter(conditions.params()), read)?
+        .query_map(eventlog::sql::params_from_iter(conditions.params()), read)?
         .collect::<Result<_, _>>()?;
     let total = match total_from_page(page, rows.len()) {
         Some(total) => total,
         None => conn
             .prepare(&format!("SELECT count(*) FROM {}{}", list.count_from, conditions.sql()))?
-            .query_row(rusqlite::params_from_iter(conditions.params()), |row| row.get(0))?,
+            .query_row(eventlog::sql::params_from_iter(conditions.params()), |row| row.get(0))?,
     };
     Ok((total, rows))
 }

@@ -5,7 +5,7 @@ use actix_web::http::header::ETAG;
 use actix_web::web::{self, Data, Path, Query};
 use api::{ApiError, Authenticated, etag, path_id};
 use domain::ids::ContactId;
-use eventlog::SqliteEventLog;
+use eventlog::EventStore;
 use serde_json::json;
 
 use super::{params, read};
@@ -17,7 +17,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 async fn list(
-    log: Data<SqliteEventLog>,
+    log: Data<EventStore>,
     _: Authenticated,
     query: Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, ApiError> {
@@ -29,7 +29,7 @@ async fn list(
     Ok(HttpResponse::Ok().json(json!({ "total": total, "contacts": found })))
 }
 
-async fn get_one(log: Data<SqliteEventLog>, _: Authenticated, id: Path<String>) -> Result<HttpResponse, ApiError> {
+async fn get_one(log: Data<EventStore>, _: Authenticated, id: Path<String>) -> Result<HttpResponse, ApiError> {
     let id: ContactId = path_id(&id)?;
     let contact = read(&log, move |conn| Ok(contacts::find(conn, id)?)).await?;
     let contact = contact.ok_or_else(|| ApiError::not_found(format!("contact {id} does not exist")))?;

@@ -5,7 +5,7 @@ use actix_web::http::header::ETAG;
 use actix_web::web::{self, Data, Path, Query};
 use api::{ApiError, Authenticated, ListParams, etag, path_id};
 use domain::ids::DealId;
-use eventlog::{SqliteEventLog, StorageError, reader};
+use eventlog::{EventStore, StorageError, reader};
 use serde_json::json;
 
 use super::{params, read};
@@ -24,7 +24,7 @@ pub fn deal_filters(params: &ListParams) -> Result<DealFilters, ApiError> {
 }
 
 async fn list(
-    log: Data<SqliteEventLog>,
+    log: Data<EventStore>,
     _: Authenticated,
     query: Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, ApiError> {
@@ -37,7 +37,7 @@ async fn list(
 }
 
 async fn get_one(
-    log: Data<SqliteEventLog>,
+    log: Data<EventStore>,
     _: Authenticated,
     id: Path<String>,
     query: Query<Vec<(String, String)>>,
@@ -55,7 +55,7 @@ async fn get_one(
     Ok(HttpResponse::Ok().insert_header((ETAG, etag(deal.version))).json(json!({ "deal": deal })))
 }
 
-async fn history(log: Data<SqliteEventLog>, _: Authenticated, id: Path<String>) -> Result<HttpResponse, ApiError> {
+async fn history(log: Data<EventStore>, _: Authenticated, id: Path<String>) -> Result<HttpResponse, ApiError> {
     let id: DealId = path_id(&id)?;
     let body = read(&log, move |conn| {
         let events = reader::read_stream(conn, id.stream().as_str(), 1)?;

@@ -4,7 +4,7 @@
 use actix_web::HttpResponse;
 use actix_web::web::{self, Bytes, Data, Query};
 use api::{ApiError, Authenticated, ListParams};
-use eventlog::{EventFilter, SqliteEventLog, StorageError, reader};
+use eventlog::{EventFilter, EventStore, StorageError, reader};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -32,7 +32,7 @@ pub fn filter(params: &ListParams) -> Result<(u64, EventFilter), ApiError> {
 }
 
 async fn list(
-    log: Data<SqliteEventLog>,
+    log: Data<EventStore>,
     _: Authenticated,
     query: Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, ApiError> {
@@ -41,7 +41,7 @@ async fn list(
 
 /// One page of the log by `filter`'s parameters and `limit` (up to `max_limit`):
 /// `{"events", "next_after"}`, as `GET /api/events` answers. The console's events page reads it.
-pub async fn events_page(log: &SqliteEventLog, params: &ListParams, max_limit: u64) -> Result<Value, ApiError> {
+pub async fn events_page(log: &EventStore, params: &ListParams, max_limit: u64) -> Result<Value, ApiError> {
     let (after, filter) = filter(params)?;
     let limit = params.page(100, max_limit)?.limit as usize;
     read(log, move |conn| {
@@ -54,7 +54,7 @@ pub async fn events_page(log: &SqliteEventLog, params: &ListParams, max_limit: u
 }
 
 async fn export(
-    log: Data<SqliteEventLog>,
+    log: Data<EventStore>,
     _: Authenticated,
     query: Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, ApiError> {
@@ -63,7 +63,7 @@ async fn export(
 
 /// The NDJSON export of the events `params` filter, streamed a page at a time, as
 /// `GET /api/events/export` answers. The console's export link answers it too.
-pub fn export_ndjson(log: Arc<SqliteEventLog>, params: &ListParams) -> Result<HttpResponse, ApiError> {
+pub fn export_ndjson(log: Arc<EventStore>, params: &ListParams) -> Result<HttpResponse, ApiError> {
     let (after, filter) = filter(params)?;
     let pages = futures::stream::unfold(Some(after), move |position| {
         let (log, filter) = (log.clone(), filter.clone());

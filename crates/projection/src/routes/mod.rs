@@ -22,8 +22,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// Runs a read on the pool off the async threads; storage errors become 500.
 async fn read<T: Send + 'static>(
-    log: &eventlog::SqliteEventLog,
-    read: impl FnOnce(&rusqlite::Connection) -> Result<T, eventlog::StorageError> + Send + 'static,
+    log: &eventlog::EventStore,
+    read: impl FnOnce(&eventlog::sql::Db<'_>) -> Result<T, eventlog::StorageError> + Send + 'static,
 ) -> Result<T, ApiError> {
     Ok(log.read_async(read).await?)
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::str::FromStr;
 
 use domain::ids::StageId;
-use rusqlite::{Connection, OptionalExtension};
+use eventlog::sql::{Db, Optional};
 use rust_decimal::Decimal;
 
 /// Changes to the board and deal versions not yet written.
@@ -40,7 +40,7 @@ impl BoardDelta {
     }
 
     /// Writes the accumulated changes and starts over.
-    pub fn flush(&mut self, conn: &Connection) -> rusqlite::Result<()> {
+    pub fn flush(&mut self, conn: &Db<'_>) -> eventlog::sql::Result<()> {
         for (deal, (version, at)) in self.touched.drain() {
             conn.prepare_cached("UPDATE rm_deals SET updated_at = ?2, version = ?3 WHERE id = ?1")?
                 .execute((deal, at, version))?;
@@ -53,7 +53,8 @@ impl BoardDelta {
             let (old_count, old_sum) = current.unwrap_or((0, "0".into()));
             let sum = Decimal::from_str(&old_sum).unwrap_or_default() + amount;
             conn.prepare_cached(
-                "INSERT OR REPLACE INTO rm_board (stage_id, deal_count, amount_sum) VALUES (?1, ?2, ?3)",
+                "INSERT INTO rm_board (stage_id, deal_count, amount_sum) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (stage_id) DO UPDATE SET deal_count = excluded.deal_count, amount_sum = excluded.amount_sum",
             )?
             .execute((stage.0, old_count + count, sum.normalize().to_string()))?;
         }
@@ -67,8 +68,9 @@ impl BoardDelta {
             let (old_count, old_sum) = current.unwrap_or((0, "0".into()));
             let sum = Decimal::from_str(&old_sum).unwrap_or_default() + amount;
             conn.prepare_cached(
-                "INSERT OR REPLACE INTO rm_board_currencies (stage_id, currency, deal_count, amount_sum)
-                 VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO rm_board_currencies (stage_id, currency, deal_count, amount_sum)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (stage_id, currency) DO UPDATE SET deal_count = excluded.deal_count, amount_sum = excluded.amount_sum",
             )?
             .execute((stage.0, &currency, old_count + count, sum.normalize().to_string()))?;
         }

@@ -2,7 +2,7 @@ use std::str::FromStr;
 
 use domain::events::*;
 use domain::ids::DealId;
-use rusqlite::{Connection, OptionalExtension};
+use eventlog::sql::{Db, Optional};
 use rust_decimal::Decimal;
 
 use super::{BoardDelta, Stored};
@@ -12,24 +12,25 @@ fn json(value: &impl serde::Serialize) -> String {
 }
 
 /// Every deal event moves `updated_at` and `version` (written once per deal per batch).
-fn touch(board: &mut BoardDelta, id: DealId, stored: &Stored) -> rusqlite::Result<()> {
+fn touch(board: &mut BoardDelta, id: DealId, stored: &Stored) -> eventlog::sql::Result<()> {
     board.touch(id, stored.version, stored.at());
     Ok(())
 }
 
 pub fn created(
-    conn: &Connection,
+    conn: &Db<'_>,
     id: DealId,
     e: &DealCreated,
     stored: &Stored,
     board: &mut BoardDelta,
-) -> rusqlite::Result<()> {
+) -> eventlog::sql::Result<()> {
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO rm_deals (id, title, amount, amount_units, currency, close_date, status, pipeline_id,
+        "INSERT INTO rm_deals (id, title, amount, amount_units, currency, close_date, status, pipeline_id,
              stage_id, custom_fields, source_id, external_id, created_at, updated_at, version)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)
+         ON CONFLICT (id) DO UPDATE SET title = excluded.title, amount = excluded.amount, amount_units = excluded.amount_units, currency = excluded.currency, close_date = excluded.close_date, status = excluded.status, pipeline_id = excluded.pipeline_id, stage_id = excluded.stage_id, custom_fields = excluded.custom_fields, source_id = excluded.source_id, external_id = excluded.external_id, created_at = excluded.created_at, updated_at = excluded.updated_at, version = excluded.version",
     )?
-    .execute(rusqlite::params![
+    .execute(eventlog::params![
         id.0,
         &e.title,
         e.amount.to_string(),
@@ -50,12 +51,12 @@ pub fn created(
 }
 
 pub fn updated(
-    conn: &Connection,
+    conn: &Db<'_>,
     id: DealId,
     e: &DealUpdated,
     stored: &Stored,
     board: &mut BoardDelta,
-) -> rusqlite::Result<()> {
+) -> eventlog::sql::Result<()> {
     let c = &e.changes;
     if let Some(title) = &c.title {
         conn.prepare_cached("UPDATE rm_deals SET title = ?2 WHERE id = ?1")?.execute((id.0, &title.new))?;
@@ -95,12 +96,12 @@ pub fn updated(
 }
 
 pub fn stage_changed(
-    conn: &Connection,
+    conn: &Db<'_>,
     id: DealId,
     e: &DealStageChanged,
     stored: &Stored,
     board: &mut BoardDelta,
-) -> rusqlite::Result<()> {
+) -> eventlog::sql::Result<()> {
     let moved: Option<(String, String)> = conn
         .prepare_cached(
             "UPDATE rm_deals SET stage_id = ?2, pipeline_id = ?3, status = ?4 WHERE id = ?1 RETURNING amount, currency",
@@ -117,29 +118,30 @@ pub fn stage_changed(
 }
 
 pub fn contact_added(
-    conn: &Connection,
+    conn: &Db<'_>,
     id: DealId,
     board: &mut BoardDelta,
     e: &DealContactAdded,
     stored: &Stored,
-) -> rusqlite::Result<()> {
+) -> eventlog::sql::Result<()> {
     conn.prepare_cached(
-        "INSERT OR IGNORE INTO rm_deal_contacts (deal_id, contact_id, position)
-         VALUES (?1, ?2, (SELECT count(*) FROM rm_deal_contacts WHERE deal_id = ?1))",
+        "INSERT INTO rm_deal_contacts (deal_id, contact_id, position)
+         VALUES (?1, ?2, (SELECT count(*) FROM rm_deal_contacts WHERE deal_id = ?1)) ON CONFLICT DO NOTHING",
     )?
     .execute((id.0, e.contact.id.0))?;
     touch(board, id, stored)
 }
 
 pub fn note_added(
-    conn: &Connection,
+    conn: &Db<'_>,
     id: DealId,
     board: &mut BoardDelta,
     e: &DealNoteAdded,
     stored: &Stored,
-) -> rusqlite::Result<()> {
+) -> eventlog::sql::Result<()> {
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO rm_deal_notes (id, deal_id, text, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO rm_deal_notes (id, deal_id, text, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (id) DO UPDATE SET deal_id = excluded.deal_id, text = excluded.text, created_at = excluded.created_at, created_by = excluded.created_by",
     )?
     .execute((
         e.note.id.0,
@@ -152,26 +154,27 @@ pub fn note_added(
 }
 
 pub fn task_added(
-    conn: &Connection,
+    conn: &Db<'_>,
     id: DealId,
     board: &mut BoardDelta,
     e: &DealTaskAdded,
     stored: &Stored,
-) -> rusqlite::Result<()> {
+) -> eventlog::sql::Result<()> {
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO rm_deal_tasks (id, deal_id, title, due_date, completed, created_at) VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+        "INSERT INTO rm_deal_tasks (id, deal_id, title, due_date, completed, created_at) VALUES (?1, ?2, ?3, ?4, 0, ?5)
+         ON CONFLICT (id) DO UPDATE SET deal_id = excluded.deal_id, title = excluded.title, due_date = excluded.due_date, completed = excluded.completed, created_at = excluded.created_at, completed_at = NULL",
     )?
     .execute((e.task.id.0, id.0, &e.task.title, e.task.due_date.map(|d| d.to_string()), stored.at()))?;
     touch(board, id, stored)
 }
 
 pub fn task_completed(
-    conn: &Connection,
+    conn: &Db<'_>,
     id: DealId,
     board: &mut BoardDelta,
     e: &DealTaskCompleted,
     stored: &Stored,
-) -> rusqlite::Result<()> {
+) -> eventlog::sql::Result<()> {
     conn.prepare_cached("UPDATE rm_deal_tasks SET completed = 1, completed_at = ?2 WHERE id = ?1")?
         .execute((e.task_id.0, stored.at()))?;
     touch(board, id, stored)

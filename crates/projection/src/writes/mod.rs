@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use domain::Actor;
 use domain::events::DomainEvent;
 use domain::ids::{ContactId, DealId, PipelineId};
-use rusqlite::Connection;
+use eventlog::sql::Db;
 
 /// What the tables need of a stored event besides its data.
 #[derive(Clone, Debug)]
@@ -36,7 +36,7 @@ impl Stored {
 }
 
 /// Applies one event; events no read model cares about are skipped.
-pub fn apply(conn: &Connection, event: &DomainEvent, stored: &Stored, board: &mut BoardDelta) -> rusqlite::Result<()> {
+pub fn apply(conn: &Db<'_>, event: &DomainEvent, stored: &Stored, board: &mut BoardDelta) -> eventlog::sql::Result<()> {
     let deal = || DealId::from_stream(&stored.stream);
     let pipeline = || PipelineId::from_stream(&stored.stream);
     let contact = || ContactId::from_stream(&stored.stream);
@@ -60,7 +60,7 @@ pub fn apply(conn: &Connection, event: &DomainEvent, stored: &Stored, board: &mu
 }
 
 /// Deletes every read-model row (before a rebuild).
-pub fn clear(conn: &Connection) -> rusqlite::Result<()> {
+pub fn clear(conn: &Db<'_>) -> eventlog::sql::Result<()> {
     conn.execute_batch(
         "DELETE FROM rm_pipelines; DELETE FROM rm_stages; DELETE FROM rm_contacts; DELETE FROM rm_deals;
          DELETE FROM rm_deal_contacts; DELETE FROM rm_deal_notes; DELETE FROM rm_deal_tasks; DELETE FROM rm_board;

@@ -1,18 +1,19 @@
 use domain::events::{PipelineCreated, PipelineStageAdded, PipelineStageUpdated, PipelineUpdated, Stage};
 use domain::ids::PipelineId;
-use rusqlite::Connection;
+use eventlog::sql::Db;
 
 use super::Stored;
 
-fn insert_stage(conn: &Connection, pipeline: PipelineId, stage: &Stage) -> rusqlite::Result<()> {
+fn insert_stage(conn: &Db<'_>, pipeline: PipelineId, stage: &Stage) -> eventlog::sql::Result<()> {
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO rm_stages (id, pipeline_id, name, type, probability, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO rm_stages (id, pipeline_id, name, type, probability, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (id) DO UPDATE SET pipeline_id = excluded.pipeline_id, name = excluded.name, type = excluded.type, probability = excluded.probability, position = excluded.position",
     )?
     .execute((stage.id.0, pipeline.0, &stage.name, stage.kind.as_str(), stage.probability, stage.position))?;
     Ok(())
 }
 
-fn touch(conn: &Connection, id: PipelineId, stored: &Stored) -> rusqlite::Result<()> {
+fn touch(conn: &Db<'_>, id: PipelineId, stored: &Stored) -> eventlog::sql::Result<()> {
     conn.prepare_cached("UPDATE rm_pipelines SET updated_at = ?2, version = ?3 WHERE id = ?1")?.execute((
         id.0,
         stored.at(),
@@ -21,15 +22,16 @@ fn touch(conn: &Connection, id: PipelineId, stored: &Stored) -> rusqlite::Result
     Ok(())
 }
 
-pub fn created(conn: &Connection, id: PipelineId, event: &PipelineCreated, stored: &Stored) -> rusqlite::Result<()> {
+pub fn created(conn: &Db<'_>, id: PipelineId, event: &PipelineCreated, stored: &Stored) -> eventlog::sql::Result<()> {
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO rm_pipelines (id, name, deleted, created_at, updated_at, version) VALUES (?1, ?2, 0, ?3, ?3, ?4)",
+        "INSERT INTO rm_pipelines (id, name, deleted, created_at, updated_at, version) VALUES (?1, ?2, 0, ?3, ?3, ?4)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, deleted = excluded.deleted, created_at = excluded.created_at, updated_at = excluded.updated_at, version = excluded.version",
     )?
     .execute((id.0, &event.name, stored.at(), stored.version))?;
     event.stages.iter().try_for_each(|stage| insert_stage(conn, id, stage))
 }
 
-pub fn updated(conn: &Connection, id: PipelineId, event: &PipelineUpdated, stored: &Stored) -> rusqlite::Result<()> {
+pub fn updated(conn: &Db<'_>, id: PipelineId, event: &PipelineUpdated, stored: &Stored) -> eventlog::sql::Result<()> {
     if let Some(name) = &event.changes.name {
         conn.prepare_cached("UPDATE rm_pipelines SET name = ?2 WHERE id = ?1")?.execute((id.0, &name.new))?;
     }
@@ -37,21 +39,21 @@ pub fn updated(conn: &Connection, id: PipelineId, event: &PipelineUpdated, store
 }
 
 pub fn stage_added(
-    conn: &Connection,
+    conn: &Db<'_>,
     id: PipelineId,
     event: &PipelineStageAdded,
     stored: &Stored,
-) -> rusqlite::Result<()> {
+) -> eventlog::sql::Result<()> {
     insert_stage(conn, id, &event.stage)?;
     touch(conn, id, stored)
 }
 
 pub fn stage_updated(
-    conn: &Connection,
+    conn: &Db<'_>,
     id: PipelineId,
     event: &PipelineStageUpdated,
     stored: &Stored,
-) -> rusqlite::Result<()> {
+) -> eventlog::sql::Result<()> {
     let (stage, changes) = (event.stage_id.0, &event.changes);
     if let Some(c) = &changes.name {
         conn.prepare_cached("UPDATE rm_stages SET name = ?2 WHERE id = ?1")?.execute((stage, &c.new))?;
@@ -68,7 +70,7 @@ pub fn stage_updated(
     touch(conn, id, stored)
 }
 
-pub fn deleted(conn: &Connection, id: PipelineId, stored: &Stored) -> rusqlite::Result<()> {
+pub fn deleted(conn: &Db<'_>, id: PipelineId, stored: &Stored) -> eventlog::sql::Result<()> {
     conn.prepare_cached("UPDATE rm_pipelines SET deleted = 1 WHERE id = ?1")?.execute([id.0])?;
     touch(conn, id, stored)
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use api::{ApiError, Principal};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use eventlog::SqliteEventLog;
+use eventlog::EventStore;
 use sha2::{Digest, Sha256};
 
 use super::passwords::{verify_against_dummy, verify_password};
@@ -68,7 +68,7 @@ impl Credentials {
 
 /// Authenticates requests against the users table.
 pub struct Authenticator {
-    log: SqliteEventLog,
+    log: EventStore,
     remembered: Mutex<HashMap<[u8; 32], (Principal, Instant)>>,
 }
 
@@ -77,7 +77,7 @@ const MAX_REMEMBERED: usize = 10_000;
 
 impl Authenticator {
     /// An authenticator over the database of `log`.
-    pub fn new(log: SqliteEventLog) -> Self {
+    pub fn new(log: EventStore) -> Self {
         Self { log, remembered: Mutex::new(HashMap::new()) }
     }
 
@@ -126,7 +126,7 @@ impl Authenticator {
     }
 }
 
-fn check(log: &SqliteEventLog, credentials: Credentials) -> Result<Principal, AuthFailure> {
+fn check(log: &EventStore, credentials: Credentials) -> Result<Principal, AuthFailure> {
     let storage = |e: eventlog::StorageError| AuthFailure::Storage(e.to_string());
     let user = match credentials {
         Credentials::Basic { username, password } => {

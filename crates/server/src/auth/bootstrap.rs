@@ -2,7 +2,7 @@
 
 use api::Role;
 use domain::values::Secret;
-use eventlog::{SqliteEventLog, StorageError};
+use eventlog::{EventStore, StorageError};
 
 use super::passwords::{hash_password, random_secret};
 use super::users;
@@ -18,7 +18,7 @@ pub enum AdminSetup {
 
 /// Creates user `admin` when the database has no users. Answers the generated password when
 /// none was configured, so that the caller prints it once.
-pub async fn ensure_admin(log: &SqliteEventLog, configured: Option<&Secret>) -> anyhow::Result<AdminSetup> {
+pub async fn ensure_admin(log: &EventStore, configured: Option<&Secret>) -> anyhow::Result<AdminSetup> {
     let existed = AdminSetup::Existed { password_ignored: configured.is_some() };
     if log.read(|conn| users::count(conn).map_err(StorageError::from))? > 0 {
         return Ok(existed);

@@ -9,7 +9,7 @@
 use api::{ApiError, ListParams, Role, like_pattern};
 use chrono::{DateTime, SecondsFormat, Utc};
 use domain::ids::UserId;
-use eventlog::{SqliteEventLog, StorageError};
+use eventlog::{EventStore, StorageError};
 use serde::Serialize;
 
 use super::passwords::{hash_password, random_secret};
@@ -73,8 +73,8 @@ async fn hashed(secret: String) -> Result<String, ApiError> {
 
 /// Runs `write` in a write transaction; its own refusals pass through.
 async fn write<T: Send + 'static>(
-    log: &SqliteEventLog,
-    write: impl FnOnce(&rusqlite::Connection, i64) -> Result<Result<T, ApiError>, rusqlite::Error> + Send + 'static,
+    log: &EventStore,
+    write: impl FnOnce(&eventlog::sql::Db<'_>, i64) -> Result<Result<T, ApiError>, eventlog::sql::SqlError> + Send + 'static,
 ) -> Result<T, ApiError> {
     // The outer error is the storage's; the inner one the command's own refusal.
     log.write(move |tx| {
@@ -85,14 +85,14 @@ async fn write<T: Send + 'static>(
 }
 
 async fn read<T: Send + 'static>(
-    log: &SqliteEventLog,
-    read: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T> + Send + 'static,
+    log: &EventStore,
+    read: impl FnOnce(&eventlog::sql::Db<'_>) -> eventlog::sql::Result<T> + Send + 'static,
 ) -> Result<T, ApiError> {
     Ok(log.read_async(move |conn| read(conn).map_err(StorageError::from)).await?)
 }
 
 /// `search` (part of a username), `start`, `limit` (default 30, at most 100).
-pub async fn list(log: &SqliteEventLog, params: &ListParams) -> Result<(u64, Vec<UserView>), ApiError> {
+pub async fn list(log: &EventStore, params: &ListParams) -> Result<(u64, Vec<UserView>), ApiError> {
     let page = params.page(30, 100)?;
     let like = like_pattern(params.get("search").unwrap_or_default());
     let (total, rows) = read(log, move |conn| users::list(conn, &like, page.start, page.limit)).await?;
@@ -100,12 +100,12 @@ pub async fn list(log: &SqliteEventLog, params: &ListParams) -> Result<(u64, Vec
 }
 
 /// One user, or 404.
-pub async fn find(log: &SqliteEventLog, id: UserId) -> Result<UserView, ApiError> {
+pub async fn find(log: &EventStore, id: UserId) -> Result<UserView, ApiError> {
     read(log, move |conn| users::find_row(conn, id)).await?.map(UserView::from).ok_or_else(|| no_user(id))
 }
 
 /// Creates a user; answers it and the generated password when none was given.
-pub async fn add(log: &SqliteEventLog, input: NewUser) -> Result<(UserView, Option<String>), ApiError> {
+pub async fn add(log: &EventStore, input: NewUser) -> Result<(UserView, Option<String>), ApiError> {
     let generated = input.password.is_none().then(|| random_secret(18));
     let hash = hashed(input.password.clone().or_else(|| generated.clone()).unwrap_or_default()).await?;
     let id = write(log, move |conn, now| {
@@ -122,11 +122,11 @@ pub async fn add(log: &SqliteEventLog, input: NewUser) -> Result<(UserView, Opti
 /// Why `actor` may not take the admin role away from `target` (or delete it); `what` names the
 /// action in the message.
 fn keeps_an_admin(
-    conn: &rusqlite::Connection,
+    conn: &eventlog::sql::Db<'_>,
     actor: Actor,
     target: &UserRow,
     what: &str,
-) -> rusqlite::Result<Option<String>> {
+) -> eventlog::sql::Result<Option<String>> {
     if actor == Some(target.user.id) {
         return Ok(Some(format!("you cannot {what} yourself; another admin can")));
     }
@@ -139,7 +139,7 @@ fn keeps_an_admin(
 
 /// Changes a user's role and/or password. Nobody changes their own role, and the last admin
 /// stays one.
-pub async fn edit(log: &SqliteEventLog, actor: Actor, id: UserId, edit: UserEdit) -> Result<UserView, ApiError> {
+pub async fn edit(log: &EventStore, actor: Actor, id: UserId, edit: UserEdit) -> Result<UserView, ApiError> {
     let hash = match edit.password {
         Some(password) => Some(hashed(password).await?),
         None => None,
@@ -162,7 +162,7 @@ pub async fn edit(log: &SqliteEventLog, actor: Actor, id: UserId, edit: UserEdit
 }
 
 /// Gives a user a generated password; answers it, to be shown once.
-pub async fn reset_password(log: &SqliteEventLog, id: UserId) -> Result<(UserView, String), ApiError> {
+pub async fn reset_password(log: &EventStore, id: UserId) -> Result<(UserView, String), ApiError> {
     let password = random_secret(18);
     let user = edit(log, None, id, UserEdit { role: None, password: Some(password.clone()) }).await?;
     Ok((user, password))
@@ -170,7 +170,7 @@ pub async fn reset_password(log: &SqliteEventLog, id: UserId) -> Result<(UserVie
 
 /// Deletes a user and its tokens; answers the user as it was. Nobody deletes themselves, and the
 /// last admin stays.
-pub async fn delete(log: &SqliteEventLog, actor: Actor, id: UserId) -> Result<UserView, ApiError> {
+pub async fn delete(log: &EventStore, actor: Actor, id: UserId) -> Result<UserView, ApiError> {
     let before = write(log, move |conn, _| {
         let Some(target) = users::find_row(conn, id)? else { return Ok(Err(no_user(id))) };
         if let Some(refusal) = keeps_an_admin(conn, actor, &target, "delete")? {
@@ -184,7 +184,7 @@ pub async fn delete(log: &SqliteEventLog, actor: Actor, id: UserId) -> Result<Us
 }
 
 /// A user's tokens, oldest first; 404 for an unknown user.
-pub async fn tokens(log: &SqliteEventLog, id: UserId) -> Result<Vec<TokenView>, ApiError> {
+pub async fn tokens(log: &EventStore, id: UserId) -> Result<Vec<TokenView>, ApiError> {
     let rows = read(log, move |conn| {
         let exists = users::find_by_id(conn, id)?.is_some();
         exists.then(|| users::list_tokens(conn, id)).transpose()
@@ -195,7 +195,7 @@ pub async fn tokens(log: &SqliteEventLog, id: UserId) -> Result<Vec<TokenView>, 
 }
 
 /// Issues a token for a user; answers it and its full value (`dft_<id>_<secret>`), shown once.
-pub async fn issue_token(log: &SqliteEventLog, id: UserId, name: String) -> Result<(TokenView, String), ApiError> {
+pub async fn issue_token(log: &EventStore, id: UserId, name: String) -> Result<(TokenView, String), ApiError> {
     let secret = random_secret(32);
     let hash = hashed(secret.clone()).await?;
     let token = write(log, move |conn, now| {
@@ -211,7 +211,7 @@ pub async fn issue_token(log: &SqliteEventLog, id: UserId, name: String) -> Resu
 }
 
 /// Revokes one of a user's tokens; answers it as it was.
-pub async fn revoke_token(log: &SqliteEventLog, id: UserId, token_id: u64) -> Result<TokenView, ApiError> {
+pub async fn revoke_token(log: &EventStore, id: UserId, token_id: u64) -> Result<TokenView, ApiError> {
     write(log, move |conn, _| {
         if users::find_by_id(conn, id)?.is_none() {
             return Ok(Err(no_user(id)));

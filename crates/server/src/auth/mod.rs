@@ -15,5 +15,4 @@ pub use bootstrap::{AdminSetup, ensure_admin};
 pub use middleware::authenticate;
 
 /// The users table and its tokens.
-pub const MIGRATIONS: &[eventlog::Migration] =
-    &[eventlog::Migration { version: 2, name: "users", sql: include_str!("../../../../migrations/0002_users.sql") }];
+pub const MIGRATIONS: &[eventlog::Migration] = &[eventlog::migration!(2, "users", "0002_users.sql")];

@@ -3,7 +3,7 @@
 
 use api::Role;
 use domain::ids::UserId;
-use rusqlite::{Connection, OptionalExtension};
+use eventlog::sql::{Db, Optional};
 
 /// A stored user.
 #[derive(Clone, Debug)]
@@ -28,7 +28,7 @@ impl UserRecord {
 
 const COLUMNS: &str = "id, username, role, password_hash, first_name, last_name, email";
 
-fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserRecord> {
+fn user_from_row(row: &eventlog::sql::Row<'_>) -> eventlog::sql::Result<UserRecord> {
     let role: String = row.get(2)?;
     Ok(UserRecord {
         id: UserId(row.get(0)?),
@@ -42,56 +42,57 @@ fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserRecord> {
 }
 
 /// The user with this name (case-insensitive).
-pub fn find_by_username(conn: &Connection, username: &str) -> rusqlite::Result<Option<UserRecord>> {
-    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE username = ?1"))?
+pub fn find_by_username(conn: &Db<'_>, username: &str) -> eventlog::sql::Result<Option<UserRecord>> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE lower(username) = lower(?1)"))?
         .query_row([username], user_from_row)
         .optional()
 }
 
 /// The user with this id.
-pub fn find_by_id(conn: &Connection, id: UserId) -> rusqlite::Result<Option<UserRecord>> {
+pub fn find_by_id(conn: &Db<'_>, id: UserId) -> eventlog::sql::Result<Option<UserRecord>> {
     conn.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE id = ?1"))?
         .query_row([id.0], user_from_row)
         .optional()
 }
 
 /// How many users exist.
-pub fn count(conn: &Connection) -> rusqlite::Result<u64> {
+pub fn count(conn: &Db<'_>) -> eventlog::sql::Result<u64> {
     conn.query_row("SELECT count(*) FROM users", [], |row| row.get(0))
 }
 
 /// Creates a user and answers its id.
 pub fn insert(
-    conn: &Connection,
+    conn: &Db<'_>,
     username: &str,
     role: Role,
     password_hash: &str,
     now: i64,
-) -> rusqlite::Result<UserId> {
-    conn.execute(
-        "INSERT INTO users (username, role, password_hash, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+) -> eventlog::sql::Result<UserId> {
+    conn.query_row(
+        "INSERT INTO users (username, role, password_hash, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)
+         RETURNING id",
         (username, role.as_str(), password_hash, now),
-    )?;
-    Ok(UserId(u64::try_from(conn.last_insert_rowid()).unwrap_or_default()))
+        |row| Ok(UserId(row.get(0)?)),
+    )
 }
 
 /// Replaces a user's password hash.
-pub fn set_password(conn: &Connection, id: UserId, password_hash: &str, now: i64) -> rusqlite::Result<()> {
+pub fn set_password(conn: &Db<'_>, id: UserId, password_hash: &str, now: i64) -> eventlog::sql::Result<()> {
     conn.execute("UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE id = ?1", (id.0, password_hash, now))?;
     Ok(())
 }
 
 /// Stores a token's hash and answers the token's id.
-pub fn insert_token(conn: &Connection, user: UserId, name: &str, token_hash: &str, now: i64) -> rusqlite::Result<u64> {
-    conn.execute(
-        "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+pub fn insert_token(conn: &Db<'_>, user: UserId, name: &str, token_hash: &str, now: i64) -> eventlog::sql::Result<u64> {
+    conn.query_row(
+        "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
         (user.0, name, token_hash, now),
-    )?;
-    Ok(u64::try_from(conn.last_insert_rowid()).unwrap_or_default())
+        |row| row.get(0),
+    )
 }
 
 /// The owner and hash of a token.
-pub fn find_token(conn: &Connection, token_id: u64) -> rusqlite::Result<Option<(UserId, String)>> {
+pub fn find_token(conn: &Db<'_>, token_id: u64) -> eventlog::sql::Result<Option<(UserId, String)>> {
     conn.prepare_cached("SELECT user_id, token_hash FROM api_tokens WHERE id = ?1")?
         .query_row([token_id], |row| Ok((UserId(row.get(0)?), row.get(1)?)))
         .optional()
@@ -108,43 +109,45 @@ pub struct UserRow {
 const LISTED: &str = "u.id, u.username, u.role, u.password_hash, u.first_name, u.last_name, u.email, u.created_at,
     (SELECT count(*) FROM api_tokens t WHERE t.user_id = u.id)";
 
-fn row_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
+fn row_from(row: &eventlog::sql::Row<'_>) -> eventlog::sql::Result<UserRow> {
     Ok(UserRow { user: user_from_row(row)?, created_at: row.get(7)?, tokens: row.get(8)? })
 }
 
 /// How many users match `like` (a `LIKE` pattern on the username), and a page of them by id.
-pub fn list(conn: &Connection, like: &str, start: u64, limit: u64) -> rusqlite::Result<(u64, Vec<UserRow>)> {
+pub fn list(conn: &Db<'_>, like: &str, start: u64, limit: u64) -> eventlog::sql::Result<(u64, Vec<UserRow>)> {
     let total =
-        conn.query_row("SELECT count(*) FROM users WHERE username LIKE ?1 ESCAPE '\\'", [like], |r| r.get(0))?;
+        conn.query_row("SELECT count(*) FROM users WHERE lower(username) LIKE lower(?1) ESCAPE '\\'", [like], |r| {
+            r.get(0)
+        })?;
     let rows = conn
         .prepare_cached(&format!(
-            "SELECT {LISTED} FROM users u WHERE u.username LIKE ?1 ESCAPE '\\' ORDER BY u.id LIMIT ?2 OFFSET ?3"
+            "SELECT {LISTED} FROM users u WHERE lower(u.username) LIKE lower(?1) ESCAPE '\\' ORDER BY u.id LIMIT ?2 OFFSET ?3"
         ))?
         .query_map((like, limit, start), row_from)?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<eventlog::sql::Result<_>>()?;
     Ok((total, rows))
 }
 
 /// One user as listed.
-pub fn find_row(conn: &Connection, id: UserId) -> rusqlite::Result<Option<UserRow>> {
+pub fn find_row(conn: &Db<'_>, id: UserId) -> eventlog::sql::Result<Option<UserRow>> {
     conn.prepare_cached(&format!("SELECT {LISTED} FROM users u WHERE u.id = ?1"))?
         .query_row([id.0], row_from)
         .optional()
 }
 
 /// How many admins exist.
-pub fn count_admins(conn: &Connection) -> rusqlite::Result<u64> {
+pub fn count_admins(conn: &Db<'_>) -> eventlog::sql::Result<u64> {
     conn.query_row("SELECT count(*) FROM users WHERE role = 'admin'", [], |row| row.get(0))
 }
 
 /// Changes a user's role.
-pub fn set_role(conn: &Connection, id: UserId, role: Role, now: i64) -> rusqlite::Result<()> {
+pub fn set_role(conn: &Db<'_>, id: UserId, role: Role, now: i64) -> eventlog::sql::Result<()> {
     conn.execute("UPDATE users SET role = ?2, updated_at = ?3 WHERE id = ?1", (id.0, role.as_str(), now))?;
     Ok(())
 }
 
 /// Deletes a user and (by the foreign key) its tokens.
-pub fn delete(conn: &Connection, id: UserId) -> rusqlite::Result<()> {
+pub fn delete(conn: &Db<'_>, id: UserId) -> eventlog::sql::Result<()> {
     conn.execute("DELETE FROM api_tokens WHERE user_id = ?1", [id.0])?;
     conn.execute("DELETE FROM users WHERE id = ?1", [id.0])?;
     Ok(())
@@ -159,14 +162,14 @@ pub struct TokenRow {
 }
 
 /// A user's tokens, oldest first.
-pub fn list_tokens(conn: &Connection, user: UserId) -> rusqlite::Result<Vec<TokenRow>> {
+pub fn list_tokens(conn: &Db<'_>, user: UserId) -> eventlog::sql::Result<Vec<TokenRow>> {
     conn.prepare_cached("SELECT id, name, created_at FROM api_tokens WHERE user_id = ?1 ORDER BY id")?
         .query_map([user.0], |row| Ok(TokenRow { id: row.get(0)?, name: row.get(1)?, created_at: row.get(2)? }))?
         .collect()
 }
 
 /// Deletes one of a user's tokens.
-pub fn delete_token(conn: &Connection, user: UserId, token_id: u64) -> rusqlite::Result<()> {
+pub fn delete_token(conn: &Db<'_>, user: UserId, token_id: u64) -> eventlog::sql::Result<()> {
     conn.execute("DELETE FROM api_tokens WHERE id = ?1 AND user_id = ?2", (token_id, user.0))?;
     Ok(())
 }

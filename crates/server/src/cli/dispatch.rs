@@ -31,6 +31,7 @@ pub async fn run(args: DispatchArgs, settings: &Settings) -> anyhow::Result<()> 
     let log = open_existing(settings)?;
     crate::database::require_master_key(&log, settings)?;
     let secrets = ingest::secrets::load_box(&settings.ingest, log.path())?;
+    ingest::key_check::verify(&log, &secrets).await?;
     let engine = dispatcher_engine(&log, settings, &secrets, super::public_url(settings)?, Default::default())?;
     let limit = args.limit.map(|limit| usize::try_from(limit).unwrap_or(usize::MAX));
     // On the engine's own single-threaded runtime, as `serve` runs it: a request and its answer

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
-use eventlog::{EventFilter, EventLog, SqliteEventLog, StorageError};
+use eventlog::{EventFilter, EventLog, EventStore, StorageError};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// Reading the history.
@@ -54,7 +54,7 @@ impl FilterArgs {
 }
 
 /// Runs an events command.
-pub async fn run(command: EventsCommand, log: &SqliteEventLog) -> anyhow::Result<()> {
+pub async fn run(command: EventsCommand, log: &EventStore) -> anyhow::Result<()> {
     match command {
         EventsCommand::Export { filter, out } => {
             let mut output: Box<dyn Write> = match &out {
@@ -75,7 +75,7 @@ pub async fn run(command: EventsCommand, log: &SqliteEventLog) -> anyhow::Result
 }
 
 /// Writes every matching event after `after`; answers how many.
-fn export(log: &SqliteEventLog, mut after: u64, filter: &EventFilter, out: &mut dyn Write) -> anyhow::Result<u64> {
+fn export(log: &EventStore, mut after: u64, filter: &EventFilter, out: &mut dyn Write) -> anyhow::Result<u64> {
     let mut written = 0;
     while let Some((chunk, last)) = log.read(|conn| projection::history::export_page(conn, after, filter))? {
         out.write_all(chunk.as_bytes())?;
@@ -85,7 +85,7 @@ fn export(log: &SqliteEventLog, mut after: u64, filter: &EventFilter, out: &mut 
     Ok(written)
 }
 
-async fn tail(log: &SqliteEventLog, args: FilterArgs) -> anyhow::Result<()> {
+async fn tail(log: &EventStore, args: FilterArgs) -> anyhow::Result<()> {
     let filter = args.filter();
     let mut after = match args.after {
         Some(after) => after,
@@ -117,7 +117,7 @@ pub enum ProjectionsCommand {
 }
 
 /// Rebuilds the read models with a progress bar and a final count.
-pub async fn rebuild(command: ProjectionsCommand, log: &SqliteEventLog) -> anyhow::Result<()> {
+pub async fn rebuild(command: ProjectionsCommand, log: &EventStore) -> anyhow::Result<()> {
     let ProjectionsCommand::Rebuild { batch } = command;
     let head = log.head()?;
     let bar = ProgressBar::new(head).with_message("replaying");

@@ -67,7 +67,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => {
             settings.validate()?;
             let log = open_log(&settings)?;
-            println!("database {} is up to date", log.path().display());
+            println!("database {} is up to date", log.database().redacted());
             Ok(())
         }
         Command::Users(command) => users::run(command, &open_existing(&settings)?).await,
@@ -75,6 +75,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let log = open_existing(&settings)?;
             crate::database::require_master_key(&log, &settings)?;
             let ingest = ingest::Ingest::new(log, settings.ingest.clone(), public_url(&settings)?)?;
+            ingest::key_check::verify(&ingest.log, &ingest.secrets).await?;
             if command.prints_urls() && settings.server.address_is_default() {
                 eprintln!("{}", default_address_note(&ingest.public_url));
             }

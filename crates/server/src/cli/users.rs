@@ -4,7 +4,7 @@
 use api::{ApiError, ListParams, Role};
 use clap::{Subcommand, ValueEnum};
 use domain::ids::UserId;
-use eventlog::{SqliteEventLog, StorageError};
+use eventlog::{EventStore, StorageError};
 use serde_json::{Map, Value, json};
 
 use crate::auth::manage::{self, UserView};
@@ -77,7 +77,7 @@ fn failed(error: ApiError) -> anyhow::Error {
 }
 
 /// Runs a user command against the database.
-pub async fn run(command: UsersCommand, log: &SqliteEventLog) -> anyhow::Result<()> {
+pub async fn run(command: UsersCommand, log: &EventStore) -> anyhow::Result<()> {
     match command {
         UsersCommand::Add { username, role, password } => add(log, username, role.into(), password).await,
         UsersCommand::Passwd { username, password } => passwd(log, &username, password).await,
@@ -107,7 +107,7 @@ pub async fn run(command: UsersCommand, log: &SqliteEventLog) -> anyhow::Result<
     }
 }
 
-async fn id_of(log: &SqliteEventLog, username: &str) -> anyhow::Result<UserId> {
+async fn id_of(log: &EventStore, username: &str) -> anyhow::Result<UserId> {
     let name = username.to_owned();
     let user = log.read_async(move |conn| users::find_by_username(conn, &name).map_err(StorageError::from)).await?;
     Ok(user.ok_or_else(|| anyhow::anyhow!("no user named {username:?}"))?.id)
@@ -117,7 +117,7 @@ fn body(value: Value) -> Map<String, Value> {
     value.as_object().cloned().unwrap_or_default()
 }
 
-async fn add(log: &SqliteEventLog, username: String, role: Role, password: Option<String>) -> anyhow::Result<()> {
+async fn add(log: &EventStore, username: String, role: Role, password: Option<String>) -> anyhow::Result<()> {
     let input = json!({ "username": username, "role": role.as_str(), "password": password });
     let input = user_input::parse_new(&body(input)).map_err(|e| failed(e.into()))?;
     let (user, generated) = manage::add(log, input).await.map_err(failed)?;
@@ -128,7 +128,7 @@ async fn add(log: &SqliteEventLog, username: String, role: Role, password: Optio
     Ok(())
 }
 
-async fn passwd(log: &SqliteEventLog, username: &str, password: Option<String>) -> anyhow::Result<()> {
+async fn passwd(log: &EventStore, username: &str, password: Option<String>) -> anyhow::Result<()> {
     let id = id_of(log, username).await?;
     let generated = match password {
         Some(password) => {
@@ -145,14 +145,14 @@ async fn passwd(log: &SqliteEventLog, username: &str, password: Option<String>) 
     Ok(())
 }
 
-async fn token(log: &SqliteEventLog, username: &str, label: String) -> anyhow::Result<()> {
+async fn token(log: &EventStore, username: &str, label: String) -> anyhow::Result<()> {
     let (_, value) = manage::issue_token(log, id_of(log, username).await?, label).await.map_err(failed)?;
     println!("{value}");
     eprintln!("(send it as `Authorization: Bearer <token>`; it is shown only this once)");
     Ok(())
 }
 
-async fn list(log: &SqliteEventLog) -> anyhow::Result<()> {
+async fn list(log: &EventStore) -> anyhow::Result<()> {
     let mut start = 0;
     println!("{:>6}  {:<24}  {:<8}  tokens", "id", "username", "role");
     loop {

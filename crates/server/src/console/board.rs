@@ -10,7 +10,7 @@ use console::pages::see_other;
 use console::{PageError, Pages, Session};
 use domain::deal::Deal;
 use domain::ids::{DealId, PipelineId};
-use eventlog::{SqliteEventLog, StorageError};
+use eventlog::{EventStore, StorageError};
 use ingest::Ingest;
 use ingest::commands::deals as commands;
 use projection::queries::board_currencies;
@@ -57,7 +57,7 @@ struct BoardView {
 }
 
 async fn show(
-    log: Data<SqliteEventLog>,
+    log: Data<EventStore>,
     session: Session,
     query: Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
@@ -81,7 +81,7 @@ async fn show(
 /// The chosen pipeline (the first one when none is chosen), its board, and each column's first
 /// cards, most recently updated first; and the deal of a stale move, if any.
 fn board_view(
-    conn: &rusqlite::Connection,
+    conn: &eventlog::sql::Db<'_>,
     chosen: Option<PipelineId>,
     stale: Option<DealId>,
 ) -> Result<Option<BoardView>, StorageError> {

@@ -7,7 +7,7 @@ use actix_web::web::{self, Data, Path, Query};
 use api::{ApiError, ListParams, Order, Page, path_id};
 use console::{PageError, Pages, Session};
 use domain::ids::ContactId;
-use eventlog::{SqliteEventLog, StorageError};
+use eventlog::{EventStore, StorageError};
 use projection::queries::contacts::{self, ORDER_COLUMNS};
 use projection::queries::deals::{self, DealFilters};
 use serde_json::json;
@@ -25,7 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 async fn list(
-    log: Data<SqliteEventLog>,
+    log: Data<EventStore>,
     session: Session,
     query: Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
@@ -44,7 +44,7 @@ async fn list(
     Pages::get().render("contacts.html", with_layout(&session, "contacts", page))
 }
 
-async fn show(log: Data<SqliteEventLog>, session: Session, id: Path<String>) -> Result<HttpResponse, PageError> {
+async fn show(log: Data<EventStore>, session: Session, id: Path<String>) -> Result<HttpResponse, PageError> {
     let id: ContactId = path_id(&id)?;
     let (contact, total, found) = log
         .read_async(move |conn| {

@@ -10,7 +10,7 @@ use api::{ApiError, ListParams, path_id};
 use chrono::{DateTime, Utc};
 use console::{PageError, Pages, Session};
 use domain::ids::{DealId, SourceId};
-use eventlog::{SqliteEventLog, StorageError, reader};
+use eventlog::{EventStore, StorageError, reader};
 use projection::history;
 use projection::queries::deals;
 use serde_json::{Value, json};
@@ -31,7 +31,7 @@ pub struct Refused {
 }
 
 async fn show(
-    log: Data<SqliteEventLog>,
+    log: Data<EventStore>,
     session: Session,
     id: Path<String>,
     query: Query<Vec<(String, String)>>,
@@ -60,7 +60,7 @@ pub struct Shown<'a> {
 /// The deal page: now, or as of `as_of`; with a refused form's values and errors (answered with
 /// the error's status).
 pub async fn render(
-    log: &SqliteEventLog,
+    log: &EventStore,
     session: &Session,
     id: DealId,
     as_of: Option<DateTime<Utc>>,
@@ -116,7 +116,7 @@ fn page(
 /// The deal (now from the read models, or folded from its stream as of a time) and its history,
 /// newest first, up to that time.
 fn read(
-    conn: &rusqlite::Connection,
+    conn: &eventlog::sql::Db<'_>,
     id: DealId,
     as_of: Option<DateTime<Utc>>,
 ) -> Result<(Option<Value>, Vec<Value>), StorageError> {
@@ -146,7 +146,7 @@ fn read(
 }
 
 /// The name of the deal's inbound source (`None` without one, or when it was deleted).
-fn source_name(conn: &rusqlite::Connection, source_id: &Value) -> Result<Option<String>, StorageError> {
+fn source_name(conn: &eventlog::sql::Db<'_>, source_id: &Value) -> Result<Option<String>, StorageError> {
     let Some(id) = source_id.as_u64() else { return Ok(None) };
     Ok(ingest::sources::store::find(conn, SourceId(id))?.map(|source| source.name))
 }

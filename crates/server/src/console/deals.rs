@@ -5,7 +5,7 @@ use actix_web::HttpResponse;
 use actix_web::web::{self, Data, Query};
 use api::{ApiError, ListParams};
 use console::{PageError, Pages, Session};
-use eventlog::{SqliteEventLog, StorageError};
+use eventlog::{EventStore, StorageError};
 use projection::queries::{deals, pipelines};
 use serde_json::json;
 
@@ -20,7 +20,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 async fn list(
-    log: Data<SqliteEventLog>,
+    log: Data<EventStore>,
     session: Session,
     query: Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {

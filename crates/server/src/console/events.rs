@@ -8,7 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::web::{self, Data, Query};
 use api::ListParams;
 use console::{PageError, Pages, Session};
-use eventlog::SqliteEventLog;
+use eventlog::EventStore;
 use serde_json::{Value, json};
 
 use super::forms::with_layout;
@@ -23,7 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 async fn list(
-    log: Data<SqliteEventLog>,
+    log: Data<EventStore>,
     session: Session,
     query: Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
@@ -77,7 +77,7 @@ fn with_query(path: &str, params: &ListParams, extra: &[(&str, String)]) -> Stri
 }
 
 async fn export(
-    log: Data<SqliteEventLog>,
+    log: Data<EventStore>,
     _: Session,
     query: Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {

@@ -15,7 +15,7 @@ use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::web::{self, Bytes, Data, Query};
 use api::{ApiError, ListParams};
 use console::{PageError, Session};
-use eventlog::{SqliteEventLog, StorageError, reader};
+use eventlog::{EventStore, StorageError, reader};
 use futures::stream::{self, StreamExt};
 use tokio::time::Instant;
 
@@ -27,12 +27,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// The projector's checkpoint: the position every page shows the read models at.
-pub async fn position(log: &SqliteEventLog) -> Result<u64, ApiError> {
+pub async fn position(log: &EventStore) -> Result<u64, ApiError> {
     Ok(log.read_async(|conn| reader::checkpoint(conn, projection::CONSUMER)).await?)
 }
 
 async fn live(
-    log: Data<SqliteEventLog>,
+    log: Data<EventStore>,
     _: Session,
     query: Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {

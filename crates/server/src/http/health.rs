@@ -2,12 +2,12 @@
 //! applied, every role of this process running, how far each consumer lags behind the log).
 
 use actix_web::{HttpResponse, web};
-use eventlog::{EventLog, Migration, SqliteEventLog, StorageError, migrations};
+use eventlog::{EventLog, EventStore, Migration, StorageError, migrations};
 use serde_json::{Map, Value, json};
 
 /// What `/ready` checks.
 pub struct Readiness {
-    pub log: SqliteEventLog,
+    pub log: EventStore,
     pub migrations: Vec<Migration>,
     /// The roles the supervisor runs; one stopped makes the process unready.
     pub roles: crate::supervisor::Roles,
@@ -61,7 +61,7 @@ fn check(readiness: &Readiness) -> Result<Value, StorageError> {
 }
 
 /// Every consumer's checkpoint.
-pub fn consumer_positions(log: &SqliteEventLog) -> Result<Vec<(String, u64)>, StorageError> {
+pub fn consumer_positions(log: &EventStore) -> Result<Vec<(String, u64)>, StorageError> {
     log.read(|conn| {
         let mut query = conn.prepare_cached("SELECT name, position FROM checkpoints ORDER BY name")?;
         let rows = query.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?.collect::<Result<_, _>>()?;

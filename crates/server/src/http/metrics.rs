@@ -9,7 +9,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
-use eventlog::{EventLog, SqliteEventLog};
+use eventlog::{EventLog, EventStore};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 /// The process-wide recorder (installed once; tests start many applications in one process).
@@ -43,13 +43,13 @@ pub async fn run_upkeep() {
 }
 
 /// `GET /metrics`: refreshes the log gauges, then renders everything recorded.
-pub async fn render(log: web::Data<SqliteEventLog>) -> HttpResponse {
+pub async fn render(log: web::Data<EventStore>) -> HttpResponse {
     let log = log.into_inner();
     let _ = web::block(move || refresh_log_gauges(&log)).await;
     HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(recorder().render())
 }
 
-fn refresh_log_gauges(log: &SqliteEventLog) {
+fn refresh_log_gauges(log: &EventStore) {
     let Ok(head) = log.head() else { return };
     metrics::gauge!("dealflow_log_head_position").set(head as f64);
     if let Ok((pending, failed)) =
@@ -70,7 +70,7 @@ fn refresh_log_gauges(log: &SqliteEventLog) {
 /// Per hook: the pending events and the oldest one's age, so that a hook whose backlog grows
 /// (an ordered hook bound by its receiver's round trip) shows. A hook that emptied its queue
 /// since the last scrape reads 0.
-fn refresh_hook_gauges(log: &SqliteEventLog) {
+fn refresh_hook_gauges(log: &EventStore) {
     use dispatcher::delivery::backlog;
     static SEEN: std::sync::Mutex<Vec<u64>> = std::sync::Mutex::new(Vec::new());
     let Ok(backlogs) = log.read(|conn| Ok::<_, eventlog::StorageError>(backlog::all(conn)?)) else { return };

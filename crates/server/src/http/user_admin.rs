@@ -10,7 +10,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use api::{Admin, ApiError, ListParams, ObjectBody, OptionalObjectBody, path_id};
 use console::SessionStore;
 use domain::ids::UserId;
-use eventlog::SqliteEventLog;
+use eventlog::EventStore;
 use serde_json::json;
 
 use crate::auth::manage::{self, UserView};
@@ -43,17 +43,17 @@ fn user_answer(user: &UserView) -> serde_json::Value {
     json!({ "user": user })
 }
 
-async fn list(log: Data<SqliteEventLog>, query: Query<Vec<(String, String)>>) -> Result<HttpResponse, ApiError> {
+async fn list(log: Data<EventStore>, query: Query<Vec<(String, String)>>) -> Result<HttpResponse, ApiError> {
     let (total, users) = manage::list(&log, &ListParams::new(query.into_inner())).await?;
     Ok(HttpResponse::Ok().json(json!({ "total": total, "users": users })))
 }
 
-async fn show(log: Data<SqliteEventLog>, id: Path<String>) -> Result<HttpResponse, ApiError> {
+async fn show(log: Data<EventStore>, id: Path<String>) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(user_answer(&manage::find(&log, path_id(&id)?).await?)))
 }
 
 /// 201 `{"user", "password"}`: the password only when it was generated.
-async fn create(log: Data<SqliteEventLog>, _: Admin, body: ObjectBody) -> Result<HttpResponse, ApiError> {
+async fn create(log: Data<EventStore>, _: Admin, body: ObjectBody) -> Result<HttpResponse, ApiError> {
     let (user, generated) = manage::add(&log, user_input::parse_new(&body.0)?).await?;
     let mut answer = user_answer(&user);
     if let Some(password) = generated {
@@ -64,7 +64,7 @@ async fn create(log: Data<SqliteEventLog>, _: Admin, body: ObjectBody) -> Result
 
 async fn edit(
     req: HttpRequest,
-    log: Data<SqliteEventLog>,
+    log: Data<EventStore>,
     Admin(me): Admin,
     id: Path<String>,
     body: ObjectBody,
@@ -77,7 +77,7 @@ async fn edit(
 
 async fn reset_password(
     req: HttpRequest,
-    log: Data<SqliteEventLog>,
+    log: Data<EventStore>,
     _: Admin,
     id: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -89,7 +89,7 @@ async fn reset_password(
 
 async fn delete(
     req: HttpRequest,
-    log: Data<SqliteEventLog>,
+    log: Data<EventStore>,
     Admin(me): Admin,
     id: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -99,14 +99,14 @@ async fn delete(
     Ok(HttpResponse::Ok().json(user_answer(&user)))
 }
 
-async fn tokens(log: Data<SqliteEventLog>, id: Path<String>) -> Result<HttpResponse, ApiError> {
+async fn tokens(log: Data<EventStore>, id: Path<String>) -> Result<HttpResponse, ApiError> {
     let tokens = manage::tokens(&log, path_id(&id)?).await?;
     Ok(HttpResponse::Ok().json(json!({ "total": tokens.len(), "tokens": tokens })))
 }
 
 /// 201 `{"token", "value"}`: the value (`dft_…`) is shown only this once.
 async fn issue_token(
-    log: Data<SqliteEventLog>,
+    log: Data<EventStore>,
     _: Admin,
     id: Path<String>,
     body: OptionalObjectBody,
@@ -118,7 +118,7 @@ async fn issue_token(
 
 async fn revoke_token(
     req: HttpRequest,
-    log: Data<SqliteEventLog>,
+    log: Data<EventStore>,
     _: Admin,
     ids: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {

@@ -16,7 +16,7 @@ use console::{PageError, Session};
 use dispatcher::delivery::attempts;
 use dispatcher::delivery::log_query::LogQuery;
 use domain::ids::HookId;
-use eventlog::{EventLog, SqliteEventLog, StorageError};
+use eventlog::{EventLog, EventStore, StorageError};
 use futures::stream::{self, StreamExt};
 use tokio::time::Instant;
 
@@ -30,14 +30,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// The id of the hook's newest logged attempt (0 when none), read with the log's own query.
-pub async fn newest_attempt(log: &SqliteEventLog, id: HookId) -> Result<u64, ApiError> {
+pub async fn newest_attempt(log: &EventStore, id: HookId) -> Result<u64, ApiError> {
     let newest = LogQuery { status: None, since: None, until: None, page: Page { start: 0, limit: 1 } };
     let (_, entries) = log.read_async(move |conn| Ok::<_, StorageError>(attempts::logs(conn, id, &newest)?)).await?;
     Ok(entries.first().map_or(0, |entry| entry.id))
 }
 
 async fn live(
-    log: Data<SqliteEventLog>,
+    log: Data<EventStore>,
     _: Session,
     id: Path<String>,
     query: Query<Vec<(String, String)>>,

@@ -17,7 +17,7 @@ use dispatcher::delivery::log_query::LogQuery;
 use dispatcher::delivery::replay::{self, ReplayRequest};
 use dispatcher::hooks::model::Hook;
 use domain::ids::HookId;
-use eventlog::{SqliteEventLog, StorageError};
+use eventlog::{EventStore, StorageError};
 use serde_json::{Map, Value, json};
 
 use crate::console::forms::{Posted, field_errors, may, with_layout};
@@ -53,7 +53,7 @@ fn api_pairs(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
 }
 
 async fn show(
-    log: Data<SqliteEventLog>,
+    log: Data<EventStore>,
     engine: Data<Engine>,
     session: Session,
     id: Path<String>,
@@ -71,7 +71,7 @@ struct Replayed {
 }
 
 async fn page(
-    log: &SqliteEventLog,
+    log: &EventStore,
     engine: &Engine,
     session: &Session,
     id: HookId,
@@ -104,7 +104,7 @@ async fn page(
 }
 
 /// When the hook's failing delivery is retried, if later than now (RFC 3339 UTC).
-async fn next_retry(log: &SqliteEventLog, hook: Hook) -> Result<Option<String>, ApiError> {
+async fn next_retry(log: &EventStore, hook: Hook) -> Result<Option<String>, ApiError> {
     let due = log
         .read_async(move |conn| Ok::<_, StorageError>(super::retry::of(conn, std::slice::from_ref(&hook), Utc::now())?))
         .await?;
@@ -140,7 +140,7 @@ fn replay_body(posted: &Posted) -> Map<String, Value> {
 }
 
 async fn replay(
-    log: Data<SqliteEventLog>,
+    log: Data<EventStore>,
     engine: Data<Engine>,
     posted: Posted,
     id: Path<String>,

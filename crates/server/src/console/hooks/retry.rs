@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use dispatcher::delivery::{queue, state};
 use dispatcher::hooks::model::Hook;
 use domain::ids::HookId;
-use rusqlite::Connection;
+use eventlog::sql::Db;
 
 /// When the hook's next retry is due: only for a live hook with pending events whose retry time
 /// is still ahead of `now` (a due retry goes out with the next send; a stopped hook sends none).
@@ -24,7 +24,7 @@ pub fn due(
 
 /// Each hook's next retry, as RFC 3339 UTC to the second (`2026-11-30T21:56:31Z`), for those
 /// that have one.
-pub fn of(conn: &Connection, hooks: &[Hook], now: DateTime<Utc>) -> rusqlite::Result<HashMap<HookId, String>> {
+pub fn of(conn: &Db<'_>, hooks: &[Hook], now: DateTime<Utc>) -> eventlog::sql::Result<HashMap<HookId, String>> {
     let mut due_at = HashMap::new();
     for hook in hooks {
         let at = state::state(conn, hook.id)?.next_attempt_at;

@@ -11,7 +11,7 @@ use actix_web::web::{self, Data, Query};
 use actix_web::{HttpRequest, HttpResponse};
 use api::{ApiError, ListParams};
 use console::{PageError, Pages, Session};
-use eventlog::SqliteEventLog;
+use eventlog::EventStore;
 use serde_json::{Map, Value, json};
 
 use super::forms::{Posted, field_errors, require, with_layout};
@@ -26,7 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 async fn list(
-    log: Data<SqliteEventLog>,
+    log: Data<EventStore>,
     session: Session,
     query: Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
@@ -37,7 +37,7 @@ async fn list(
 
 /// The list (`search`, `start`, 100 a page) and the add form holding `values` and `errors`.
 async fn list_page(
-    log: &SqliteEventLog,
+    log: &EventStore,
     session: &Session,
     params: &ListParams,
     status: StatusCode,
@@ -66,7 +66,7 @@ async fn list_page(
 
 /// Runs what `POST /api/users/new` runs; the form's password is optional (generated and shown
 /// once when empty) and is never put back into a page.
-async fn add(log: Data<SqliteEventLog>, posted: Posted) -> Result<HttpResponse, PageError> {
+async fn add(log: Data<EventStore>, posted: Posted) -> Result<HttpResponse, PageError> {
     posted.require(Method::POST, ADMIN_ROUTE)?;
     let mut body = Map::new();
     for name in ["username", "role", "password"] {

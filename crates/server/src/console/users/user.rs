@@ -10,7 +10,7 @@ use api::{ApiError, path_id};
 use console::pages::see_other;
 use console::{PageError, Pages, Session};
 use domain::ids::UserId;
-use eventlog::SqliteEventLog;
+use eventlog::EventStore;
 use serde_json::{Map, Value, json};
 
 use super::{ADMIN_ROUTE, forget, once_page};
@@ -26,14 +26,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/users/{id}/delete", web::post().to(delete));
 }
 
-async fn show(log: Data<SqliteEventLog>, session: Session, id: Path<String>) -> Result<HttpResponse, PageError> {
+async fn show(log: Data<EventStore>, session: Session, id: Path<String>) -> Result<HttpResponse, PageError> {
     require(&session, Method::POST, ADMIN_ROUTE)?;
     user_page(&log, &session, path_id(&id)?, StatusCode::OK, json!({})).await
 }
 
 /// The user's page; `errors` by form field (`role`, `name`, `delete`).
 async fn user_page(
-    log: &SqliteEventLog,
+    log: &EventStore,
     session: &Session,
     id: UserId,
     status: StatusCode,
@@ -49,7 +49,7 @@ async fn user_page(
 /// A refused write: the user's page with the API's words beside `field` (its own field
 /// messages when it has some).
 async fn refused(
-    log: &SqliteEventLog,
+    log: &EventStore,
     session: &Session,
     id: UserId,
     field: &str,
@@ -69,7 +69,7 @@ fn body_of(posted: &Posted, names: &[&str]) -> Map<String, Value> {
 
 async fn change_role(
     req: HttpRequest,
-    log: Data<SqliteEventLog>,
+    log: Data<EventStore>,
     posted: Posted,
     id: Path<String>,
 ) -> Result<HttpResponse, PageError> {
@@ -90,7 +90,7 @@ async fn change_role(
 
 async fn reset_password(
     req: HttpRequest,
-    log: Data<SqliteEventLog>,
+    log: Data<EventStore>,
     posted: Posted,
     id: Path<String>,
 ) -> Result<HttpResponse, PageError> {
@@ -101,7 +101,7 @@ async fn reset_password(
     once_page(&posted.session, &user, "password", Some(json!({ "label": "New password", "value": password })))
 }
 
-async fn issue_token(log: Data<SqliteEventLog>, posted: Posted, id: Path<String>) -> Result<HttpResponse, PageError> {
+async fn issue_token(log: Data<EventStore>, posted: Posted, id: Path<String>) -> Result<HttpResponse, PageError> {
     posted.require(Method::POST, "/api/users/{id}/tokens/new")?;
     let id: UserId = path_id(&id)?;
     let issued = match user_input::parse_token(&body_of(&posted, &["name"])) {
@@ -120,7 +120,7 @@ async fn issue_token(log: Data<SqliteEventLog>, posted: Posted, id: Path<String>
 
 async fn revoke_token(
     req: HttpRequest,
-    log: Data<SqliteEventLog>,
+    log: Data<EventStore>,
     posted: Posted,
     ids: Path<(String, String)>,
 ) -> Result<HttpResponse, PageError> {
@@ -133,7 +133,7 @@ async fn revoke_token(
 
 async fn delete(
     req: HttpRequest,
-    log: Data<SqliteEventLog>,
+    log: Data<EventStore>,
     posted: Posted,
     id: Path<String>,
 ) -> Result<HttpResponse, PageError> {

@@ -5,7 +5,7 @@ use actix_web::http::header::LOCATION;
 use actix_web::web::{self, Data};
 use api::{Admin, ApiError, ObjectBody, RequestId};
 use domain::ids::ContactId;
-use eventlog::SqliteEventLog;
+use eventlog::EventStore;
 use ingest::commands::contacts;
 use ingest::{Ingest, user_metadata};
 use projection::queries::contacts as views;
@@ -19,7 +19,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/contacts/{id}/edit").route(web::patch().to(edit)).route(web::put().to(edit)));
 }
 
-async fn answer(log: &SqliteEventLog, id: ContactId, position: u64) -> Result<serde_json::Value, ApiError> {
+async fn answer(log: &EventStore, id: ContactId, position: u64) -> Result<serde_json::Value, ApiError> {
     let view = read_after(log, position, move |conn| Ok(views::find(conn, id)?)).await?;
     let view = view.ok_or_else(|| ApiError::internal(format!("contact {id} is not in the read models yet")))?;
     Ok(json!({ "contact": view }))

@@ -9,7 +9,7 @@ use actix_web::web::{self, Data, Path};
 use api::{Admin, ApiError, ObjectBody, RequestId, etag, path_id};
 use domain::deal::Deal;
 use domain::ids::{DealId, TaskId};
-use eventlog::{SqliteEventLog, StorageError};
+use eventlog::{EventStore, StorageError};
 use ingest::commands::deals;
 use ingest::{Ingest, user_metadata};
 use serde_json::json;
@@ -29,7 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// The deal as the read models show it once they hold `position` (folded from the log if they
 /// are too far behind).
-async fn deal_after(log: &SqliteEventLog, id: DealId, position: u64) -> Result<Deal, ApiError> {
+async fn deal_after(log: &EventStore, id: DealId, position: u64) -> Result<Deal, ApiError> {
     let deal = read_after(log, position, move |conn| {
         if projection_reached(conn, position)? {
             Ok(projection::queries::deals::find(conn, id)?)
@@ -41,7 +41,7 @@ async fn deal_after(log: &SqliteEventLog, id: DealId, position: u64) -> Result<D
     deal.ok_or_else(|| ApiError::not_found(format!("deal {id} does not exist")))
 }
 
-fn projection_reached(conn: &rusqlite::Connection, position: u64) -> Result<bool, StorageError> {
+fn projection_reached(conn: &eventlog::sql::Db<'_>, position: u64) -> Result<bool, StorageError> {
     Ok(eventlog::reader::checkpoint(conn, projection::CONSUMER)? >= position)
 }
 
@@ -112,7 +112,7 @@ async fn complete_task(
 }
 
 async fn task_answer(
-    log: &SqliteEventLog,
+    log: &EventStore,
     (deal_id, task_id): (DealId, TaskId),
     position: u64,
     status: StatusCode,

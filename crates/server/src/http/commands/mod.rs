@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use actix_web::web;
 use api::ApiError;
-use eventlog::{CatchUp, SqliteEventLog, StorageError};
+use eventlog::{CatchUp, EventStore, StorageError};
 
 /// How long a command waits for the read models before answering anyway.
 const CATCH_UP: Duration = Duration::from_secs(5);
@@ -25,20 +25,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// What every answer after a write waits for: the projector's checkpoint, at most [`CATCH_UP`].
 /// The admin commands here and the inbound endpoint (as app data) share it.
-pub fn read_models(log: &SqliteEventLog) -> CatchUp {
+pub fn read_models(log: &EventStore) -> CatchUp {
     CatchUp::new(log.clone(), projection::CONSUMER, CATCH_UP)
 }
 
 /// Waits until the projector has applied `position`.
-pub(crate) async fn caught_up(log: &SqliteEventLog, position: u64) {
+pub(crate) async fn caught_up(log: &EventStore, position: u64) {
     read_models(log).wait(position).await;
 }
 
 /// Reads the read models after a command.
 async fn read_after<T: Send + 'static>(
-    log: &SqliteEventLog,
+    log: &EventStore,
     position: u64,
-    read: impl FnOnce(&rusqlite::Connection) -> Result<T, StorageError> + Send + 'static,
+    read: impl FnOnce(&eventlog::sql::Db<'_>) -> Result<T, StorageError> + Send + 'static,
 ) -> Result<T, ApiError> {
     caught_up(log, position).await;
     Ok(log.read_async(read).await?)

@@ -5,7 +5,7 @@ use actix_web::http::header::LOCATION;
 use actix_web::web::{self, Data};
 use api::{Admin, ApiError, ObjectBody, RequestId};
 use domain::ids::PipelineId;
-use eventlog::SqliteEventLog;
+use eventlog::EventStore;
 use ingest::commands::pipelines;
 use ingest::{Ingest, user_metadata};
 use projection::queries::pipelines as views;
@@ -20,7 +20,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/pipelines/{id}/delete").route(web::delete().to(delete)));
 }
 
-async fn answer(log: &SqliteEventLog, id: PipelineId, position: u64) -> Result<serde_json::Value, ApiError> {
+async fn answer(log: &EventStore, id: PipelineId, position: u64) -> Result<serde_json::Value, ApiError> {
     let view = read_after(log, position, move |conn| Ok(views::find(conn, id)?)).await?;
     let view = view.ok_or_else(|| ApiError::internal(format!("pipeline {id} is not in the read models yet")))?;
     Ok(json!({ "pipeline": view }))

@@ -1,0 +1,69 @@
+//! Every node must open secrets with the key they were sealed with. The first start seals a known
+//! text into `master_key_check`; every later start (of any node, any command) opens it, and a
+//! node whose `DEALFLOW_MASTER_KEY` differs refuses to start, saying so, instead of failing every
+//! signature later.
+
+use eventlog::sql::{Db, Optional};
+use eventlog::{EventStore, StorageError};
+
+use crate::secrets::SecretBox;
+
+/// The text sealed with the key.
+const CHECK_TEXT: &str = "dealflow master key check";
+
+/// What a start finds in the database about its key.
+#[derive(Debug, PartialEq, Eq)]
+pub enum KeyCheck {
+    /// The stored check opens with this key.
+    Matches,
+    /// Nothing is stored yet, and no sealed secret contradicts this key: it is recorded.
+    Recorded,
+}
+
+/// Checks the key against the database, recording it at the first start. A database from before
+/// the check is checked against one of its sealed source secrets instead.
+pub async fn verify(log: &EventStore, secrets: &SecretBox) -> anyhow::Result<KeyCheck> {
+    let (stored, legacy) =
+        log.read_async(|conn| Ok::<_, StorageError>((stored_check(conn)?, legacy_sealed(conn)?))).await?;
+    if let Some(sealed) = stored {
+        return match secrets.open(&sealed) {
+            Ok(text) if text == CHECK_TEXT => Ok(KeyCheck::Matches),
+            _ => Err(refusal()),
+        };
+    }
+    if legacy.is_some_and(|sealed| secrets.open(&sealed).is_err()) {
+        return Err(refusal());
+    }
+    let sealed = secrets.seal(CHECK_TEXT);
+    let recorded = log
+        .write(move |tx| {
+            let at = tx.recorded_at().timestamp_micros();
+            tx.sql().execute(
+                "INSERT INTO master_key_check (id, sealed, created_at) VALUES (1, ?1, ?2) ON CONFLICT DO NOTHING",
+                (&sealed, at),
+            )?;
+            stored_check(tx.sql())
+        })
+        .await?;
+    // Another node may have recorded its key first: ours must open what was stored.
+    match recorded.map(|sealed| secrets.open(&sealed)) {
+        Some(Ok(text)) if text == CHECK_TEXT => Ok(KeyCheck::Recorded),
+        _ => Err(refusal()),
+    }
+}
+
+fn stored_check(conn: &Db<'_>) -> Result<Option<String>, StorageError> {
+    Ok(conn.query_row("SELECT sealed FROM master_key_check WHERE id = 1", [], |row| row.get(0)).optional()?)
+}
+
+/// One source secret sealed before the check existed.
+fn legacy_sealed(conn: &Db<'_>) -> Result<Option<String>, StorageError> {
+    Ok(conn.query_row("SELECT secret FROM sources ORDER BY id LIMIT 1", [], |row| row.get(0)).optional()?)
+}
+
+fn refusal() -> anyhow::Error {
+    anyhow::anyhow!(
+        "the master key differs from the one this database's secrets were sealed with; start every node \
+         with the same DEALFLOW_MASTER_KEY (or master_key_file) as the first one"
+    )
+}
