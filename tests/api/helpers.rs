@@ -66,6 +66,34 @@ impl TestApp {
         self.store.sqlite_path().expect("this test reads the SQLite file, and the suite runs on PostgreSQL")
     }
 
+    /// Every byte the store holds, as a copy of it would: the SQLite file with its WAL and
+    /// shared-memory files, or on PostgreSQL every row of every table as text (as a dump holds them).
+    pub fn stored_bytes(&self) -> Vec<u8> {
+        let Some(path) = self.store.sqlite_path() else { return self.every_row_as_text().into_bytes() };
+        let mut bytes = Vec::new();
+        for suffix in ["", "-wal", "-shm"] {
+            bytes.extend(std::fs::read(format!("{}{suffix}", path.display())).unwrap_or_default());
+        }
+        bytes
+    }
+
+    fn every_row_as_text(&self) -> String {
+        self.log
+            .read(|conn| {
+                let tables: Vec<String> = conn
+                    .prepare("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")?
+                    .query_map([], |row| row.get(0))?
+                    .collect::<Result<_, _>>()?;
+                let mut text = String::new();
+                for table in tables {
+                    let sql = format!("SELECT coalesce(string_agg(t::text, chr(10)), '') FROM {table} t");
+                    text.push_str(&conn.query_row(&sql, [], |row| row.get::<String>(0))?);
+                }
+                Ok::<_, StorageError>(text)
+            })
+            .unwrap()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

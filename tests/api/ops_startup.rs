@@ -10,6 +10,7 @@ use server::{Application, Settings};
 
 use crate::helpers::*;
 use crate::served::Served;
+use crate::test_store::TestStore;
 
 fn dealflow(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dealflow"))
@@ -68,19 +69,18 @@ async fn an_address_already_in_use_leaves_no_database_behind() {
 async fn a_configured_admin_password_on_a_database_with_users_is_ignored_with_a_warning() {
     let app = spawn_app().await;
 
-    let warned = serve_until_line(app.database_file(), "ignored").await;
+    let warned = serve_until_line(&app.store, "ignored").await;
     assert!(warned.contains("DEALFLOW_ADMIN_PASSWORD") && warned.contains("dealflow users passwd admin"), "{warned}");
     let still = app.client.get(app.url("/api/users/self")).basic_auth("admin", Some(ADMIN_PASSWORD)).send().await;
     assert_eq!(still.unwrap().status(), 200, "the first password still works");
 }
 
-/// Runs `dealflow serve` on `database` with another admin password until its log has a line
+/// Runs `dealflow serve` on `store` with another admin password until its log has a line
 /// containing `needle`; answers that line.
-async fn serve_until_line(database: &Path, needle: &str) -> String {
-    let served = Served::start([
-        ("DEALFLOW_DATABASE", database.as_os_str().to_owned()),
-        ("DEALFLOW_ADMIN_PASSWORD", "another-password".into()),
-    ]);
+async fn serve_until_line(store: &TestStore, needle: &str) -> String {
+    let mut env = store.env();
+    env.push(("DEALFLOW_ADMIN_PASSWORD", "another-password".into()));
+    let served = Served::start(env);
     let needle = needle.to_owned();
     tokio::task::spawn_blocking(move || served.wait_for_line(&needle)).await.unwrap()
 }

@@ -1,5 +1,7 @@
 //! Read models rebuilt from the log equal the incrementally built ones (issue 4).
 
+use eventlog::sql::{Db, Value as SqlValue};
+use eventlog::{EventStore, StorageError};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use reqwest::Method;
@@ -137,8 +139,11 @@ async fn random_command(app: &TestApp, source: &TestSource, rng: &mut StdRng, wo
 }
 
 /// Every read-model row, table by table, in key order.
-fn dump_read_models(database: &std::path::Path) -> String {
-    let conn = rusqlite::Connection::open(database).unwrap();
+fn dump_read_models(log: &EventStore) -> String {
+    log.read(|conn| Ok::<_, StorageError>(dump_tables(conn))).unwrap()
+}
+
+fn dump_tables(conn: &Db<'_>) -> String {
     let mut dump = String::new();
     for table in [
         "rm_pipelines",
@@ -151,11 +156,8 @@ fn dump_read_models(database: &std::path::Path) -> String {
         "rm_board",
     ] {
         let mut statement = conn.prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2")).unwrap();
-        let columns = statement.column_count();
         let rows = statement
-            .query_map([], |row| {
-                (0..columns).map(|i| row.get::<_, rusqlite::types::Value>(i)).collect::<Result<Vec<_>, _>>()
-            })
+            .query_map([], |row| (0..row.column_count()).map(|i| row.get::<SqlValue>(i)).collect::<Result<Vec<_>, _>>())
             .unwrap();
         for row in rows {
             dump.push_str(&format!("{table} {:?}\n", row.unwrap()));
@@ -180,10 +182,10 @@ async fn a_rebuild_after_a_thousand_random_commands_equals_the_incremental_read_
         random_command(&app, &source, &mut rng, &mut world).await;
     }
     assert!(app.log.wait_for_checkpoint(projection::CONSUMER, app.head(), std::time::Duration::from_secs(10)).await);
-    let incremental = dump_read_models(app.database_file());
+    let incremental = dump_read_models(&app.log);
 
     let replayed = projection::rebuild(&app.log, 97, |_, _| {}).await.unwrap();
-    let rebuilt = dump_read_models(app.database_file());
+    let rebuilt = dump_read_models(&app.log);
 
     // The app's own projector runs meanwhile and may apply some of the batches itself.
     assert!(replayed > 0 && app.head() >= 1000, "replayed {replayed} of {} events", app.head());

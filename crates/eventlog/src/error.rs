@@ -5,7 +5,7 @@
 pub enum StorageError {
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("PostgreSQL: {0}")]
+    #[error("PostgreSQL: {}", crate::sql::postgres_message(.0))]
     Postgres(#[from] postgres::Error),
     #[error("{0}")]
     Sql(#[from] crate::sql::SqlError),

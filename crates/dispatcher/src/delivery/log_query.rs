@@ -55,7 +55,10 @@ impl LogQuery {
             Some(Outcome::Failed) => sql.push_str(" AND (status_code IS NULL OR status_code NOT BETWEEN 200 AND 299)"),
             Some(Outcome::Exhausted) => sql.push_str(" AND exhausted = 1"),
         }
-        sql.push_str(" AND (?2 IS NULL OR created_at >= ?2) AND (?3 IS NULL OR created_at < ?3)");
+        // The casts name the type PostgreSQL cannot infer from `IS NULL` alone.
+        sql.push_str(
+            " AND (CAST(?2 AS BIGINT) IS NULL OR created_at >= ?2) AND (CAST(?3 AS BIGINT) IS NULL OR created_at < ?3)",
+        );
         sql
     }
 

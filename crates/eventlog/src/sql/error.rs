@@ -7,7 +7,7 @@ use super::ValueRef;
 pub enum SqlError {
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("PostgreSQL: {0}")]
+    #[error("PostgreSQL: {}", postgres_message(.0))]
     Postgres(#[from] postgres::Error),
     #[error("the query returned no rows")]
     NoRows,
@@ -19,6 +19,19 @@ pub enum SqlError {
     WrongClass { expected: &'static str, found: &'static str },
     #[error("a stored value is unreadable: {0}")]
     Invalid(String),
+}
+
+/// The server's own words (severity, message, detail, hint) where the client's Display says only
+/// "db error".
+pub(crate) fn postgres_message(error: &postgres::Error) -> String {
+    let Some(db) = error.as_db_error() else { return error.to_string() };
+    let mut message = format!("{}: {}", db.severity(), db.message());
+    for (label, part) in [("detail", db.detail()), ("hint", db.hint())] {
+        if let Some(part) = part {
+            message.push_str(&format!(" ({label}: {part})"));
+        }
+    }
+    message
 }
 
 impl SqlError {

@@ -19,6 +19,7 @@ mod sqlite;
 mod value;
 
 pub use db::{Db, Statement};
+pub(crate) use error::postgres_message;
 pub use error::{Optional, SqlError};
 pub use params::{Params, params_from_iter};
 pub use pg_conn::{PgConn, PgManager};

@@ -22,6 +22,14 @@ impl<'r> Row<'r> {
         Self { inner: Inner::Postgres(row) }
     }
 
+    /// How many columns the row has.
+    pub fn column_count(&self) -> usize {
+        match &self.inner {
+            Inner::Sqlite(row) => row.as_ref().column_count(),
+            Inner::Postgres(row) => row.len(),
+        }
+    }
+
     /// Column `index` (from 0) as a `T`.
     pub fn get<T: FromSql>(&self, index: usize) -> Result<T, SqlError> {
         match &self.inner {
