@@ -52,6 +52,7 @@ mod inbound_reads;
 mod large_ids;
 mod mapping_preview;
 mod nesting;
+mod nodes;
 mod openapi_client;
 mod openapi_document;
 mod openapi_tools;

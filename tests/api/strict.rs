@@ -271,3 +271,24 @@ async fn every_bad_query_value_is_a_400_naming_the_parameter() {
     let plus = error_body(app.admin_get(&format!("/api/deals/{deal}?asOf=2026-11-30T21:48:52+00:00")).await, 400).await;
     assert!(plus["message"].as_str().unwrap().contains("%2B"), "{plus}");
 }
+
+#[tokio::test]
+async fn a_nul_character_in_a_query_or_a_body_is_refused_with_400_on_every_store() {
+    let app = spawn_app().await;
+
+    for path in
+        ["/api/users?search=Y%00x", "/api/deals?search=a%00", "/api/contacts?search=%00", "/api/hooks?search=%00"]
+    {
+        let error = error_body(app.admin_get(path).await, 400).await;
+        assert!(error["message"].as_str().unwrap().contains("U+0000"), "{path}: {error}");
+    }
+    let json = app.as_admin(reqwest::Method::POST, "/api/deals/new").json(&serde_json::json!({ "title": "a\u{0}b" }));
+    let error = error_body(json.send().await.unwrap(), 400).await;
+    assert!(error["message"].as_str().unwrap().contains("title"), "{error}");
+    let form = app
+        .as_admin(reqwest::Method::POST, "/api/deals/new")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("title=a%00b");
+    error_body(form.send().await.unwrap(), 400).await;
+    assert_eq!(app.events_of_type("deal.created").len(), 0, "nothing was stored");
+}

@@ -48,6 +48,7 @@ fn parse_json(body: &[u8]) -> Result<Value, ApiError> {
         }
     })?;
     check_depth(&value)?;
+    crate::nul::check_body(&value)?;
     Ok(value)
 }
 
@@ -82,7 +83,10 @@ pub fn decode(content_type: &str, body: &[u8]) -> Result<Option<Value>, ApiError
         Reading::Empty => Ok(None),
         Reading::Json => parse_json(body).map(Some),
         Reading::Form => {
-            php_form::decode(body, Bounds { max_depth: MAX_DEPTH, max_pairs: MAX_PAIRS }).map(Some).map_err(form_error)
+            let form =
+                php_form::decode(body, Bounds { max_depth: MAX_DEPTH, max_pairs: MAX_PAIRS }).map_err(form_error)?;
+            crate::nul::check_body(&form)?;
+            Ok(Some(form))
         }
         Reading::Unsupported => Err(unsupported(content_type)),
     }

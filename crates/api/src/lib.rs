@@ -17,6 +17,7 @@ pub mod error;
 pub mod fields;
 pub mod limits;
 pub mod listing;
+pub mod nul;
 pub mod principal;
 pub mod request;
 pub mod versions;

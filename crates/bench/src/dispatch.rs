@@ -74,6 +74,10 @@ pub struct DispatchArgs {
     /// Receiver worker threads.
     #[arg(long, default_value_t = 1)]
     receiver_workers: usize,
+    /// Run each server on a fresh database on this PostgreSQL server (`postgres://user@host:port/db`,
+    /// a database it may create others beside) instead of a SQLite file.
+    #[arg(long)]
+    pub database: Option<String>,
     /// The dealflow binary (default: the one beside this benchmark).
     #[arg(long)]
     dealflow: Option<PathBuf>,
@@ -132,7 +136,7 @@ async fn one_run(args: &DispatchArgs, variant: Variant) -> anyhow::Result<RunFig
     let binary = process::dealflow_binary(args.dealflow.as_deref())?;
     let mode = if variant.mode == Mode::Queue { "queue" } else { "immediate" };
     let env = [("DEALFLOW_QUEUE_MODE", mode.to_owned()), ("DEALFLOW_ALLOW_PRIVATE_TARGETS", "true".to_owned())];
-    let server = process::start_dealflow(&binary, dir.path(), &env).await?;
+    let mut server = process::start_dealflow(&binary, dir.path(), args.database.as_deref(), &env).await?;
     let delay = Duration::from_secs_f64(args.receiver_delay_ms.max(0.0) / 1000.0);
     let sink = Sink::with(SECRET, args.receiver_workers, args.fail_rate, delay)?;
     // The built-in job stays out of the way in queue mode: `dealflow dispatch` is what is timed.
@@ -159,9 +163,12 @@ async fn one_run(args: &DispatchArgs, variant: Variant) -> anyhow::Result<RunFig
     };
     figures.most_in_flight = sink.most_in_flight();
     anyhow::ensure!(sink.bad_signatures() == 0, "{} requests had a bad signature", sink.bad_signatures());
-    let database = server.database.clone().unwrap_or_default();
+    let store = server.store.take();
     drop(server);
-    verify::every_event_arrived(&database, &sink.arrivals(), variant.max_in_flight == 1 && args.fail_rate == 0.0)?;
+    if let Some(store) = &store {
+        let in_order = variant.max_in_flight == 1 && args.fail_rate == 0.0;
+        verify::every_event_arrived(&store.database, &sink.arrivals(), in_order)?;
+    }
     sink.stop().await;
     Ok(figures)
 }
@@ -201,11 +208,11 @@ async fn queue(
     let load = load::run(requests, 64).await;
     anyhow::ensure!(load.failures() == 0, "{} inbound requests failed", load.failures());
     wait_until_matched(server).await?;
-    let database = server.database.clone().unwrap_or_default();
+    let store_env = server.store.as_ref().map(crate::store::Store::env).unwrap_or_default();
     let started = Instant::now();
     let output = Command::new(binary)
         .arg("dispatch")
-        .env("DEALFLOW_DATABASE", &database)
+        .envs(store_env)
         .env("DEALFLOW_ALLOW_PRIVATE_TARGETS", "true")
         .env("RUST_LOG", "warn")
         .output()?;

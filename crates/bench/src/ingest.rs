@@ -28,6 +28,10 @@ pub struct IngestArgs {
     /// Runs (each on a fresh server); the table shows medians.
     #[arg(long, default_value_t = 3)]
     runs: usize,
+    /// Run each server on a fresh database on this PostgreSQL server (`postgres://user@host:port/db`,
+    /// a database it may create others beside) instead of a SQLite file.
+    #[arg(long)]
+    database: Option<String>,
     /// The dealflow binary (default: the one beside this benchmark).
     #[arg(long)]
     dealflow: Option<PathBuf>,
@@ -130,7 +134,7 @@ async fn one_dealflow_run(args: &IngestArgs, run: usize, preset: Preset) -> anyh
     let binary = process::dealflow_binary(args.dealflow.as_deref())?;
     let env: Vec<(&str, String)> =
         args.server_env.iter().filter_map(|pair| pair.split_once('=')).map(|(k, v)| (k, v.to_owned())).collect();
-    let server = process::start_dealflow(&binary, dir.path(), &env).await?;
+    let mut server = process::start_dealflow(&binary, dir.path(), args.database.as_deref(), &env).await?;
     let payloads = preset.payloads(args.requests, args.existing_contacts, run)?;
     let requests = source_requests(&server.base_url, preset, payloads).await?;
     let (result, cpu_us) = measured(&server, requests, args.concurrency).await;
@@ -141,9 +145,11 @@ async fn one_dealflow_run(args: &IngestArgs, run: usize, preset: Preset) -> anyh
         result.failures(),
         result.outcomes.iter().find(|o| o.status != 201).map(|o| (o.status, &o.body))
     );
-    let database = server.database.clone().unwrap_or_default();
+    let store = server.store.take();
     drop(server);
-    verify_deals_exist(&database, &result.outcomes)?;
+    if let Some(store) = &store {
+        verify_deals_exist(&store.database, &result.outcomes)?;
+    }
     Ok(RunFigures::of(&result, cpu_us))
 }
 
@@ -156,18 +162,20 @@ async fn measured(server: &process::Running, requests: Vec<Prepared>, concurrenc
 }
 
 /// Every acknowledged request's deal is in the log (read after the server was killed).
-fn verify_deals_exist(database: &std::path::Path, outcomes: &[load::Outcome]) -> anyhow::Result<()> {
-    let conn = eventlog::sql::Db::sqlite_owned(eventlog::open_connection(database)?);
-    for outcome in outcomes {
-        let answer: Value = serde_json::from_str(&outcome.body)?;
-        let deal = answer["deal"]["id"].as_u64().ok_or_else(|| anyhow::anyhow!("no deal id in {}", outcome.body))?;
-        let events = eventlog::reader::read_stream(&conn, &format!("deal-{deal}"), 1)?;
-        anyhow::ensure!(
-            events.first().is_some_and(|e| e.event_type == "deal.created"),
-            "deal {deal} was acknowledged but is not in the log"
-        );
-    }
-    Ok(())
+fn verify_deals_exist(database: &eventlog::Database, outcomes: &[load::Outcome]) -> anyhow::Result<()> {
+    crate::store::read(database, |conn| {
+        for outcome in outcomes {
+            let answer: Value = serde_json::from_str(&outcome.body)?;
+            let deal =
+                answer["deal"]["id"].as_u64().ok_or_else(|| anyhow::anyhow!("no deal id in {}", outcome.body))?;
+            let events = eventlog::reader::read_stream(conn, &format!("deal-{deal}"), 1)?;
+            anyhow::ensure!(
+                events.first().is_some_and(|e| e.event_type == "deal.created"),
+                "deal {deal} was acknowledged but is not in the log"
+            );
+        }
+        Ok(())
+    })
 }
 
 async fn one_bare_run(args: &IngestArgs) -> anyhow::Result<RunFigures> {

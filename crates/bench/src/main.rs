@@ -13,6 +13,7 @@ mod process;
 mod replay;
 mod sink;
 mod stats;
+mod store;
 mod typeform;
 mod verify;
 

@@ -46,7 +46,8 @@ pub fn run(args: &PagesArgs) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let server =
-            process::start_dealflow(&binary, dir.path(), &[("DEALFLOW_ALLOW_PRIVATE_TARGETS", "true".into())]).await?;
+            process::start_dealflow(&binary, dir.path(), None, &[("DEALFLOW_ALLOW_PRIVATE_TARGETS", "true".into())])
+                .await?;
         let figures = measure(&server, args).await?;
         report(args, events, &figures);
         Ok(())

@@ -2,6 +2,8 @@
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
+
+use crate::store::Store;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -12,7 +14,8 @@ pub const ADMIN_PASSWORD: &str = "bench-admin-password";
 pub struct Running {
     child: Child,
     pub base_url: String,
-    pub database: Option<PathBuf>,
+    /// The store the server runs on (none for the bare baseline); dropped after the server.
+    pub store: Option<Store>,
 }
 
 impl Drop for Running {
@@ -58,15 +61,21 @@ pub fn dealflow_binary(given: Option<&Path>) -> anyhow::Result<PathBuf> {
     Ok(beside)
 }
 
-/// Starts `dealflow serve` on a fresh database in `dir`, with extra environment variables.
-pub async fn start_dealflow(binary: &Path, dir: &Path, env: &[(&str, String)]) -> anyhow::Result<Running> {
+/// Starts `dealflow serve` on a fresh store (in `dir`, or on the PostgreSQL server `database`
+/// names), with extra environment variables.
+pub async fn start_dealflow(
+    binary: &Path,
+    dir: &Path,
+    database: Option<&str>,
+    env: &[(&str, String)],
+) -> anyhow::Result<Running> {
     let port = free_port()?;
-    let database = dir.join("dealflow.db");
+    let store = Store::fresh(dir, database)?;
     let mut command = Command::new(binary);
     command
         .arg("serve")
         .env("DEALFLOW_LISTEN", format!("127.0.0.1:{port}"))
-        .env("DEALFLOW_DATABASE", &database)
+        .envs(store.env())
         .env("DEALFLOW_ADMIN_PASSWORD", ADMIN_PASSWORD)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
@@ -74,8 +83,7 @@ pub async fn start_dealflow(binary: &Path, dir: &Path, env: &[(&str, String)]) -
     for (name, value) in env {
         command.env(name, value);
     }
-    let running =
-        Running { child: command.spawn()?, base_url: format!("http://127.0.0.1:{port}"), database: Some(database) };
+    let running = Running { child: command.spawn()?, base_url: format!("http://127.0.0.1:{port}"), store: Some(store) };
     wait_until_healthy(&running.base_url).await?;
     Ok(running)
 }
@@ -87,7 +95,7 @@ pub async fn start_bare(secret: &str) -> anyhow::Result<Running> {
         .args(["bare-server", "--port", &port.to_string(), "--secret", secret])
         .stdout(Stdio::null())
         .spawn()?;
-    let running = Running { child, base_url: format!("http://127.0.0.1:{port}"), database: None };
+    let running = Running { child, base_url: format!("http://127.0.0.1:{port}"), store: None };
     wait_until_healthy(&running.base_url).await?;
     Ok(running)
 }

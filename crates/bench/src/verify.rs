@@ -2,7 +2,6 @@
 //! for an ordered hook (`maxInFlight` 1), per trigger, first arrived in log order (ASC).
 
 use std::collections::HashSet;
-use std::path::Path;
 
 use eventlog::{EventFilter, reader};
 use uuid::Uuid;
@@ -14,11 +13,15 @@ const FIRED_BY: [(&str, &str); 2] =
     [("mautic.lead_post_save_new", "contact.created"), ("dealflow.deal.created", "deal.created")];
 
 /// Compares the arrivals with the log (read after the server stopped).
-pub fn every_event_arrived(database: &Path, arrivals: &[Arrival], in_order: bool) -> anyhow::Result<()> {
-    let conn = eventlog::sql::Db::sqlite_owned(eventlog::open_connection(database)?);
+pub fn every_event_arrived(database: &eventlog::Database, arrivals: &[Arrival], in_order: bool) -> anyhow::Result<()> {
+    let logged_of = |filter: &EventFilter| -> anyhow::Result<Vec<Uuid>> {
+        crate::store::read(database, |conn| {
+            Ok(reader::read_all(conn, 0, usize::MAX, filter)?.iter().map(|e| e.event_id).collect())
+        })
+    };
     for (trigger, event_type) in FIRED_BY {
         let filter = EventFilter { types: vec![event_type.to_owned()], ..EventFilter::default() };
-        let logged: Vec<Uuid> = reader::read_all(&conn, 0, usize::MAX, &filter)?.iter().map(|e| e.event_id).collect();
+        let logged: Vec<Uuid> = logged_of(&filter)?;
         let mut seen = HashSet::new();
         let first_arrivals: Vec<Uuid> = arrivals
             .iter()

@@ -35,6 +35,9 @@ impl ToSql for PgParam<'_> {
             (ValueRef::Text(t), &Type::JSON | &Type::JSONB) => {
                 serde_json::from_str::<serde_json::Value>(t)?.to_sql(ty, out)
             }
+            // PostgreSQL's text cannot hold U+0000 (the API refuses it at the edge; this keeps a
+            // projector from stalling on one that came another way, e.g. an inbound mapping).
+            (ValueRef::Text(t), ty) if is_text(ty) && t.contains('\0') => t.replace('\0', "\u{FFFD}").to_sql(ty, out),
             (ValueRef::Text(t), ty) if is_text(ty) => t.to_sql(ty, out),
             (ValueRef::Blob(b), &Type::BYTEA) => b.to_sql(ty, out),
             (value, ty) => Err(format!("cannot bind {value:?} as PostgreSQL type {ty}").into()),

@@ -56,6 +56,9 @@ pub fn accepted(pattern: &str) -> &'static [&'static str] {
 /// when the query string cannot be decoded: the route's own extractor answers that).
 pub fn query_problem(pattern: &str, query: &str) -> Option<ApiError> {
     let pairs = web::Query::<Vec<(String, String)>>::from_query(query).ok()?.into_inner();
+    if let Err(error) = api::nul::check_query(&pairs) {
+        return Some(error);
+    }
     ListParams::new(pairs).refuse_unknown(accepted(pattern)).err()
 }
 

@@ -1,0 +1,61 @@
+//! Several nodes on one store (issue 14): a second `dealflow serve` process, the real binary, on
+//! the same database as the test's application. On PostgreSQL they are two nodes of a cluster;
+//! on SQLite two processes sharing one file. Either way their writes meet at the one append point.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+use crate::served::Served;
+
+/// POSTs a signed payload to a source's endpoint on the node at `base`.
+async fn post_signed(client: &reqwest::Client, base: &str, source: &TestSource, payload: &Value) -> (u16, Value) {
+    let body = payload.to_string();
+    let response = client
+        .post(format!("{base}/deal-flow/settings/inbound-webhooks/{}/receive", source.id))
+        .header("Content-Type", "application/json")
+        .header("X-DealFlow-Signature", sign(&source.secret, body.as_bytes()))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), json(response).await)
+}
+
+#[tokio::test]
+async fn two_api_nodes_racing_on_new_emails_store_every_acknowledged_deal_once_and_one_contact_per_email() {
+    let app = spawn_app().await;
+    let source = app.create_source("Two nodes").await;
+    let second = Served::start(app.store.env());
+    let nodes = [app.address.clone(), second.address()];
+
+    // Forty deals, four per new email, the requests of each email split between the two nodes.
+    let requests = (0..40).map(|i| {
+        let payload =
+            json!({ "title": format!("Deal {i}"), "contact": { "email": format!("racer-{}@example.com", i / 4) } });
+        let (client, base, source) = (&app.client, &nodes[i % 2], &source);
+        async move { (i / 4, post_signed(client, base, source, &payload).await) }
+    });
+    let answers = futures::future::join_all(requests).await;
+
+    let mut deals = HashSet::new();
+    let mut contact_of_email: HashMap<usize, HashSet<u64>> = HashMap::new();
+    for (email, (status, body)) in &answers {
+        assert_eq!(*status, 201, "{body}");
+        deals.insert(body["deal"]["id"].as_u64().unwrap());
+        contact_of_email.entry(*email).or_default().insert(body["contact"]["id"].as_u64().unwrap());
+    }
+    assert_eq!(deals.len(), 40, "every acknowledged deal is its own");
+    assert!(contact_of_email.values().all(|ids| ids.len() == 1), "one contact per email: {contact_of_email:?}");
+    let created: Vec<String> = app.events_of_type("deal.created").iter().map(|e| e.stream.clone()).collect();
+    assert_eq!(created.len(), 40, "each deal is in the log once");
+    assert_eq!(created.iter().collect::<HashSet<_>>().len(), 40);
+    assert_eq!(app.events_of_type("contact.created").len(), 10);
+    let positions: Vec<u64> = app.events_of_type("deal.created").iter().map(|e| e.position).collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "positions rise in commit order");
+    assert_eq!(
+        eventlog::EventLog::read_all(&app.log, 0, 10_000, &Default::default()).unwrap().len() as u64,
+        app.head()
+    );
+}
