@@ -18,6 +18,8 @@ pub mod commands;
 pub mod engine;
 pub mod error;
 pub mod failure;
+#[cfg(test)]
+mod fixtures;
 mod folds;
 pub mod health;
 pub mod lane;

@@ -156,7 +156,7 @@ impl<'a> Window<'a> {
     /// The next request, ready to be polled.
     fn start_next(&mut self) -> Option<impl Future<Output = Flight> + 'a> {
         let lease_until = self.lease_until;
-        let (chunk, entry) = self.chunks.to_start()?;
+        let (chunk, entry) = self.chunks.next_to_start()?;
         let index = entry.start_next()?;
         let delivery = entry.work.deliveries.get(index)?;
         let ticket = Ticket {

@@ -82,7 +82,7 @@ impl Chunks {
     }
 
     /// The first chunk with a delivery not started yet, with its sequence number.
-    pub fn to_start(&mut self) -> Option<(u64, &mut Chunk)> {
+    pub fn next_to_start(&mut self) -> Option<(u64, &mut Chunk)> {
         let front = self.front;
         let (position, chunk) = self.held.iter_mut().enumerate().find(|(_, chunk)| chunk.unstarted() > 0)?;
         Some((front + position as u64, chunk))
@@ -143,3 +143,7 @@ pub fn merge(chunks: Vec<Chunk>, state: HookState) -> Option<Merged> {
         .sum();
     Some(Merged { work, answers, events })
 }
+
+#[cfg(test)]
+#[path = "window_chunks_tests.rs"]
+mod tests;
