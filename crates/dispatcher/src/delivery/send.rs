@@ -3,6 +3,7 @@
 //! stopping at the first failure; a hook with more in flight sends through a window
 //! ([`super::window`]) that shares [`send_one`] and [`arrange`].
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -45,6 +46,24 @@ impl<'a> Request<'a> {
             limiter,
         }
     }
+}
+
+/// A request that owns what it needs, so that a window can hold many while chunks come and go.
+pub struct Ticket {
+    pub hook: Arc<Hook>,
+    pub delivery_id: String,
+    pub body: String,
+    pub timeout: Duration,
+    pub lease_until: Instant,
+    pub limiter: Option<Limiter>,
+}
+
+/// [`send_one`] for a [`Ticket`].
+pub async fn send_ticket(context: &Context, ticket: Ticket) -> Option<Answer> {
+    let Ticket { hook, delivery_id, body, timeout, lease_until, limiter } = ticket;
+    let request =
+        Request { hook: &hook, delivery_id: &delivery_id, body, timeout, lease_until, limiter: limiter.as_ref() };
+    send_one(context, request).await
 }
 
 /// Sends `work`'s deliveries in order until one fails; those not sent (after a failure, or near

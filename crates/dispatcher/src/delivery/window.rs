@@ -7,7 +7,6 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -15,15 +14,13 @@ use futures::stream::FuturesUnordered;
 
 use super::client::Answer;
 use super::error::DeliveryError;
-use super::pacer::Limiter;
 use super::payload;
-use super::send::{self, Request};
+use super::send::{self, Ticket};
 use super::state::HookState;
 use super::units::{self, After, Follow, Settled};
 use super::window_chunks::{Chunk, Chunks, merge};
 use super::window_plan::{self, Claims, Step, Then, View};
 use super::work::{Claimant, Context, Turn, Work};
-use crate::hooks::Hook;
 
 /// One request's answer (none: not sent, it could have outlasted the lease).
 struct Flight {
@@ -167,7 +164,8 @@ impl<'a> Window<'a> {
             lease_until,
             limiter: entry.limiter.clone(),
         };
-        Some(fly(self.context, Flight { chunk, index, answer: None }, ticket))
+        let context = self.context;
+        Some(async move { Flight { chunk, index, answer: send::send_ticket(context, ticket).await } })
     }
 
     fn answered(&mut self, flight: Flight) {
@@ -241,24 +239,4 @@ impl<'a> Window<'a> {
         }
         Ok(Turn::Delivered { deliveries: self.deliveries, events: self.events })
     }
-}
-
-/// What one request needs, owned, so that the window can hold many while it takes chunks in and
-/// out.
-struct Ticket {
-    hook: Arc<Hook>,
-    delivery_id: String,
-    body: String,
-    timeout: Duration,
-    lease_until: Instant,
-    limiter: Option<Limiter>,
-}
-
-/// Sends one request and reports its answer under `flight`'s chunk and index.
-async fn fly(context: &Context, mut flight: Flight, ticket: Ticket) -> Flight {
-    let Ticket { hook, delivery_id, body, timeout, lease_until, limiter } = ticket;
-    let request =
-        Request { hook: &hook, delivery_id: &delivery_id, body, timeout, lease_until, limiter: limiter.as_ref() };
-    flight.answer = send::send_one(context, request).await;
-    flight
 }
