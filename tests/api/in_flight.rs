@@ -1,6 +1,7 @@
-//! Per-hook concurrency (issue 16): `maxInFlight` N sends up to N requests at once, each event
-//! still arrives at least once, a failing hook backs off as a whole, `rateLimit` caps the rate,
-//! the fields are validated, and health and /metrics show a hook's backlog.
+//! Per-hook concurrency (issue 16): `maxInFlight` N sends up to N requests at once, starting a
+//! new one as each is answered (a slow one holds nothing back), each event still arrives at
+//! least once, a failing hook backs off as a whole, `rateLimit` caps the rate, the fields are
+//! validated, and health and /metrics show a hook's backlog.
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -46,6 +47,26 @@ async fn a_hook_with_max_in_flight_8_has_requests_in_flight_together_and_every_e
     assert!(receiver.most_at_once() <= 8, "never more than maxInFlight: {}", receiver.most_at_once());
     assert_eq!(receiver.accepted_event_ids(), committed(&app), "every event arrived");
     assert_eq!(app.health_of(&hook["id"]).await["pendingCount"], 0);
+}
+
+#[tokio::test]
+async fn a_slow_request_under_max_in_flight_8_does_not_hold_back_the_requests_after_it() {
+    let (app, receiver) = (spawn_driven_app().await, Receiver::start().await);
+    app.patch_settings(json!({ "batch_limit": 1 })).await;
+    hook_with(&app, &receiver, json!({ "maxInFlight": 8 })).await;
+    let first_request = receiver.hold_next();
+    // More events than one claim takes (256): the window goes on into the next claimed chunk.
+    create_deals(&app, 300).await;
+
+    let (report, ()) = tokio::join!(app.dispatcher.step(), async {
+        // Every other request arrives while the first is still unanswered.
+        receiver.wait_for(300).await;
+        first_request.notify_one();
+    });
+
+    assert_eq!(report.unwrap().events, 300);
+    assert!(receiver.most_at_once() <= 8, "never more than maxInFlight: {}", receiver.most_at_once());
+    assert_eq!(receiver.accepted_event_ids(), committed(&app), "every event arrived");
 }
 
 #[tokio::test]

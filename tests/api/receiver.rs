@@ -55,11 +55,13 @@ pub struct Reply {
     pub status: u16,
     pub headers: Vec<(&'static str, String)>,
     pub delay: Duration,
+    /// Held until this is notified (after the delay).
+    pub gate: Option<Arc<Notify>>,
 }
 
 impl Reply {
     pub fn status(status: u16) -> Self {
-        Self { status, headers: Vec::new(), delay: Duration::ZERO }
+        Self { status, headers: Vec::new(), delay: Duration::ZERO, gate: None }
     }
 }
 
@@ -102,6 +104,13 @@ impl Receiver {
     /// Answers the next requests with these replies, in order.
     pub fn script(&self, replies: impl IntoIterator<Item = Reply>) {
         self.state.script.lock().unwrap().extend(replies);
+    }
+
+    /// Holds the next request unanswered until the returned gate is notified, then answers 200.
+    pub fn hold_next(&self) -> Arc<Notify> {
+        let gate = Arc::new(Notify::new());
+        self.script([Reply { gate: Some(gate.clone()), ..Reply::status(200) }]);
+        gate
     }
 
     /// Once the script runs out, answers `rate` of the requests 500 at random (the others 200).
@@ -170,6 +179,9 @@ async fn receive(state: Data<State>, request: HttpRequest, body: Bytes) -> HttpR
     let at_once = state.at_once.fetch_add(1, Ordering::SeqCst) + 1;
     state.most_at_once.fetch_max(at_once, Ordering::SeqCst);
     tokio::time::sleep(reply.delay).await;
+    if let Some(gate) = &reply.gate {
+        gate.notified().await;
+    }
     state.at_once.fetch_sub(1, Ordering::SeqCst);
     if (200..300).contains(&reply.status) {
         state.accepted.lock().unwrap().push(received);

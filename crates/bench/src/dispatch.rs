@@ -5,30 +5,33 @@
 //! - `immediate`: the inbound load runs (paced at `--rate` events/s, or as fast as it goes), and
 //!   the run ends when the last event has arrived; latency is commit-to-receipt.
 //! - `queue`: the events are committed and matched first; then `dealflow dispatch` is timed.
+//! - `backlog`: the events are committed and matched first (held in queue mode); then the
+//!   settings switch to immediate mode and the `serve` lanes' delivery of that backlog is timed,
+//!   with no inbound load beside it ([`crate::dispatch_drain`]).
 //!
 //! `--mode` and `--max-in-flight` take lists (`--mode immediate,queue --max-in-flight 1,8`): each
 //! run measures every combination back to back, each on a fresh server, so that variants are
 //! compared on the same machine state; `dispatch_report` prints a row per variant.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::dispatch_report::{Row, RunFigures, Setup, report};
 use crate::ingest::inbound_requests;
 use crate::plain::payloads;
-use crate::process::{self, Running};
+use crate::process;
 use crate::sink::Sink;
 use crate::stats::{Latencies, median};
-use crate::{load, verify};
+use crate::{dispatch_drain, load, verify};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Mode {
     Immediate,
     Queue,
+    Backlog,
 }
 
 impl Mode {
@@ -36,6 +39,7 @@ impl Mode {
         match self {
             Self::Immediate => "immediate",
             Self::Queue => "queue",
+            Self::Backlog => "backlog",
         }
     }
 }
@@ -45,7 +49,8 @@ pub struct DispatchArgs {
     /// Events to deliver per run (two per inbound request).
     #[arg(long, default_value_t = 50_000)]
     pub events: usize,
-    /// Modes to measure, back to back in each run.
+    /// Modes to measure, back to back in each run (`backlog`: the `serve` lanes drain events
+    /// committed before, with no inbound load beside them).
     #[arg(long, value_enum, value_delimiter = ',', default_value = "immediate")]
     pub mode: Vec<Mode>,
     /// The hook's `maxInFlight` values to measure, back to back in each run.
@@ -134,7 +139,7 @@ pub fn run(args: &DispatchArgs) -> anyhow::Result<()> {
 async fn one_run(args: &DispatchArgs, variant: Variant) -> anyhow::Result<RunFigures> {
     let dir = tempfile::tempdir()?;
     let binary = process::dealflow_binary(args.dealflow.as_deref())?;
-    let mode = if variant.mode == Mode::Queue { "queue" } else { "immediate" };
+    let mode = if variant.mode == Mode::Immediate { "immediate" } else { "queue" };
     let env = [("DEALFLOW_QUEUE_MODE", mode.to_owned()), ("DEALFLOW_ALLOW_PRIVATE_TARGETS", "true".to_owned())];
     let mut server = process::start_dealflow(&binary, dir.path(), args.database.as_deref(), &env).await?;
     let delay = Duration::from_secs_f64(args.receiver_delay_ms.max(0.0) / 1000.0);
@@ -159,7 +164,8 @@ async fn one_run(args: &DispatchArgs, variant: Variant) -> anyhow::Result<RunFig
     let expected = requests.len() * 2;
     let mut figures = match variant.mode {
         Mode::Immediate => immediate(args, requests, &sink, expected).await?,
-        Mode::Queue => queue(&binary, &server, requests, &sink, expected).await?,
+        Mode::Queue => dispatch_drain::queue(&binary, &server, requests, &sink, expected).await?,
+        Mode::Backlog => dispatch_drain::backlog(&server, requests, &sink, expected).await?,
     };
     figures.most_in_flight = sink.most_in_flight();
     anyhow::ensure!(sink.bad_signatures() == 0, "{} requests had a bad signature", sink.bad_signatures());
@@ -196,48 +202,6 @@ async fn immediate(
         latency: Some((latencies.percentile_ms(50.0), latencies.percentile_ms(90.0), latencies.percentile_ms(99.0))),
         most_in_flight: 0,
     })
-}
-
-async fn queue(
-    binary: &Path,
-    server: &Running,
-    requests: Vec<load::Prepared>,
-    sink: &Sink,
-    expected: usize,
-) -> anyhow::Result<RunFigures> {
-    let load = load::run(requests, 64).await;
-    anyhow::ensure!(load.failures() == 0, "{} inbound requests failed", load.failures());
-    wait_until_matched(server).await?;
-    let store_env = server.store.as_ref().map(crate::store::Store::env).unwrap_or_default();
-    let started = Instant::now();
-    let output = Command::new(binary)
-        .arg("dispatch")
-        .envs(store_env)
-        .env("DEALFLOW_ALLOW_PRIVATE_TARGETS", "true")
-        .env("RUST_LOG", "warn")
-        .output()?;
-    let elapsed = started.elapsed().as_secs_f64();
-    anyhow::ensure!(output.status.success(), "dispatch failed: {}", String::from_utf8_lossy(&output.stderr));
-    anyhow::ensure!(sink.events() >= expected, "dispatch sent {} of {expected} events", sink.events());
-    Ok(RunFigures {
-        events_per_s: expected as f64 / elapsed,
-        requests_per_s: sink.requests() as f64 / elapsed,
-        latency: None,
-        most_in_flight: 0,
-    })
-}
-
-/// Waits until the server's matcher has queued every committed event.
-async fn wait_until_matched(server: &Running) -> anyhow::Result<()> {
-    let started = Instant::now();
-    loop {
-        let ready: Value = reqwest::get(format!("{}/ready", server.base_url)).await?.json().await?;
-        if ready["consumers"]["dispatcher"]["lag"] == 0 {
-            return Ok(());
-        }
-        anyhow::ensure!(started.elapsed() < Duration::from_secs(300), "the matcher did not catch up: {ready}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 /// The baseline: a bare reqwest client POSTing signed single-event bodies to the same receiver,

@@ -3,6 +3,7 @@
 mod append;
 mod bare;
 mod dispatch;
+mod dispatch_drain;
 mod dispatch_report;
 mod ingest;
 mod load;

@@ -3,39 +3,9 @@
 
 use super::*;
 use crate::config::WebhookSettings;
+use crate::delivery::fixtures::{HOOK, hook};
 use crate::delivery::queue::NewItem;
-use crate::hooks::{Hook, PayloadFormat, SignatureFormat};
 use eventlog::{EventStore, LogSettings};
-
-const HOOK: HookId = HookId(1);
-
-fn hook() -> Hook {
-    Hook {
-        id: HOOK,
-        name: "test".into(),
-        description: None,
-        webhook_url: "http://127.0.0.1:9/in".into(),
-        secret: "secret".into(),
-        events_orderby_dir: None,
-        is_published: true,
-        publish_up: None,
-        publish_down: None,
-        date_added: Utc::now(),
-        created_by: None,
-        created_by_user: None,
-        date_modified: None,
-        modified_by: None,
-        modified_by_user: None,
-        category: None,
-        triggers: vec!["dealflow.deal.created".into()],
-        payload_format: PayloadFormat::Mautic,
-        signature_format: SignatureFormat::Mautic,
-        max_in_flight: crate::hooks::MaxInFlight::ORDERED,
-        rate_limit: None,
-        unpublished_reason: None,
-        created_position: 0,
-    }
-}
 
 /// A log whose hook has items at positions 1 to 6, 3 and 4 formed into one batch.
 fn queue() -> (tempfile::TempDir, EventStore) {

@@ -44,6 +44,8 @@ pub struct Sender {
 }
 
 const NOTE_BYTES: usize = 1024;
+/// Idle connections kept per receiver: one for each request a hook may have in flight.
+const MAX_IDLE_PER_HOST: usize = crate::hooks::MaxInFlight::MAX as usize;
 
 /// Resolves names, refusing those with a non-public address (unless allowed), so that a hook
 /// cannot reach inside the network through DNS.
@@ -76,7 +78,9 @@ impl Sender {
             .redirect(reqwest::redirect::Policy::none())
             .dns_resolver(Arc::new(GuardedResolver { policy }))
             .user_agent(concat!("dealflow/", env!("CARGO_PKG_VERSION")))
-            .pool_max_idle_per_host(4)
+            // A window of `maxInFlight` requests leaves as many connections idle between its
+            // answers: keeping fewer closed and reopened connections all through a busy turn.
+            .pool_max_idle_per_host(MAX_IDLE_PER_HOST)
             .build()?;
         Ok(Self { client, policy, origin })
     }

@@ -1,9 +1,9 @@
-//! One hook's turn: claim deliveries under a lease, send them (in order, or up to the hook's
-//! `maxInFlight` at once: [`super::send`]) and settle them, until the queue is empty or a
-//! delivery fails. Settling a chunk and claiming the one
-//! after next share a write unit ([`super::units`]) that runs while the next chunk is being
-//! sent, so a busy hook never waits for the disk between requests. A failure stops the turn:
-//! with ASC a batch never goes out before the previous one succeeded.
+//! One hook's turn: claim deliveries under a lease, send them and settle them, until the queue
+//! is empty or a delivery fails. An ordered hook (`maxInFlight` 1) sends them here, one after
+//! another ([`super::send`]); settling a chunk and claiming the next share a write unit
+//! ([`super::units`]). A failure stops the turn: with ASC a batch never goes out before the
+//! previous one succeeded. A hook with more in flight hands its first chunk to a window of
+//! requests ([`super::window`]).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -13,7 +13,8 @@ use domain::ids::HookId;
 use super::claim::Unclaimed;
 use super::error::DeliveryError;
 use super::send;
-use super::units::{self, Follow, Settled};
+use super::units::{self, After, Follow, Settled};
+use super::window;
 use super::work::{Claimant, Context, Turn, Work};
 
 type Settling<'a> = Pin<Box<dyn Future<Output = Result<Settled, DeliveryError>> + 'a>>;
@@ -25,6 +26,9 @@ pub async fn turn(context: &Context, hook: HookId, by: Claimant, budget: Option<
         Ok(work) => work,
         Err(unclaimed) => return Ok(turn_of(unclaimed)),
     };
+    if !current.hook.max_in_flight.is_ordered() {
+        return window::turn(context, current, by, budget).await;
+    }
     let (mut deliveries, mut events) = (0, 0);
     let mut settling: Option<Settling<'_>> = None;
     loop {
@@ -52,7 +56,7 @@ pub async fn turn(context: &Context, hook: HookId, by: Claimant, budget: Option<
         let failed = answers.iter().any(|answer| !answer.succeeded());
         if failed || !all_sent {
             // What was claimed ahead is dropped: the next turn claims afresh, in order.
-            let settled = units::settle_and_follow(context, current, answers, None).await?;
+            let settled = units::settle_and_follow(context, current, answers, After::Release).await?;
             let deliveries = deliveries + settled.delivered;
             return Ok(if failed {
                 Turn::Failed { delivered: deliveries, failure: settled.failure }
@@ -66,7 +70,7 @@ pub async fn turn(context: &Context, hook: HookId, by: Claimant, budget: Option<
             budget: budget.map(|budget| budget.saturating_sub(events + claimed_ahead)),
             exclude: next.as_ref().map(Work::item_ids).unwrap_or_default(),
         };
-        let settle = units::settle_and_follow(context, current, answers, Some(follow));
+        let settle = units::settle_and_follow(context, current, answers, After::Claim(follow));
         match next.take() {
             Some(work) => {
                 current = work;

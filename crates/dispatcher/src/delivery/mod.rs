@@ -2,10 +2,10 @@
 //! retries, the delivery log, and the routes that show and steer them.
 //!
 //! - [`matcher`] records a pending item per (event, hook, trigger) with its checkpoint;
-//! - [`lane`] runs a hook's turn: `claim` under a lease, `send` (in order, or up to the hook's
-//!   `maxInFlight` at once, at the `rateLimit` of [`pacer`]), then the pure [`settlement`]
-//!   decides and `settle` writes it, in the write units of `units`; [`work`] holds their shared
-//!   types;
+//! - [`lane`] runs a hook's turn: `claim` under a lease, `send` (in order, or through a `window`
+//!   of up to the hook's `maxInFlight` requests that `window_plan` steers, at the `rateLimit` of
+//!   [`pacer`]), then the pure [`settlement`] decides and `settle` writes it, in the write units
+//!   of `units`; [`work`] holds their shared types;
 //! - [`engine`] runs lanes: immediately as events commit, or as a cron-scheduled dispatch job;
 //! - [`commands`] holds what the routes and the web console both call (log, test send, settings);
 //! - [`health`] reads a hook's health from the queue, its [`backlog`] and its [`state`].
@@ -18,6 +18,8 @@ pub mod commands;
 pub mod engine;
 pub mod error;
 pub mod failure;
+#[cfg(test)]
+mod fixtures;
 mod folds;
 pub mod health;
 pub mod lane;
@@ -40,6 +42,9 @@ pub mod settlement;
 mod slack;
 pub mod state;
 mod units;
+mod window;
+mod window_chunks;
+mod window_plan;
 pub mod work;
 
 pub use client::{Answer, Sender};
