@@ -59,3 +59,54 @@ async fn two_api_nodes_racing_on_new_emails_store_every_acknowledged_deal_once_a
         app.head()
     );
 }
+
+/// `/ready` of a node, as JSON.
+async fn ready(client: &reqwest::Client, base: &str) -> Value {
+    json(client.get(format!("{base}/ready")).send().await.unwrap()).await
+}
+
+/// Waits until `check` holds of the node's `/ready`, at most `limit`; answers how long it took.
+async fn until_ready(
+    client: &reqwest::Client,
+    base: &str,
+    limit: std::time::Duration,
+    check: impl Fn(&Value) -> bool,
+) -> std::time::Duration {
+    let started = std::time::Instant::now();
+    loop {
+        let answer = ready(client, base).await;
+        if check(&answer) {
+            return started.elapsed();
+        }
+        assert!(started.elapsed() < limit, "{base}/ready never got there: {answer}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_standby_projector_takes_over_within_the_lease_time_after_the_active_one_is_killed() {
+    let app = spawn_app_with(|settings| settings.roles.projector = false).await;
+    let mut env = app.store.env();
+    env.push(("DEALFLOW_LEASE_SECONDS", "2".into()));
+    let mut first = Served::start(env.clone());
+    let (client, first_url) = (&app.client, first.address());
+    let long = std::time::Duration::from_secs(30);
+    until_ready(client, &first_url, long, |r| r["leases"]["projection"] == "held").await;
+    let second = Served::start(env);
+    let second_url = second.address();
+    until_ready(client, &second_url, long, |r| r["leases"]["projection"] == "standby").await;
+    assert_eq!(ready(client, &app.address).await["leases"], json!({}), "the app itself runs no projector");
+
+    first.kill();
+    let deal = app.create_deal(json!({ "title": "Projected by the standby" })).await;
+    let took = until_ready(client, &second_url, long, |r| r["leases"]["projection"] == "held").await;
+
+    // The lease runs out 2 s after the killed node's last renewal; the standby tries every 2/3 s.
+    assert!(took < std::time::Duration::from_secs(5), "the standby took {took:?} to take over");
+    let id = deal["id"].as_u64().unwrap();
+    let started = std::time::Instant::now();
+    while app.admin_get(&format!("/api/deals/{id}")).await.status() != 200 {
+        assert!(started.elapsed() < long, "the standby never projected deal {id}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::sql::Db;
 
-use crate::{EventFilter, EventLog, EventStore, RecordedEvent, StorageError, Transaction, reader};
+use crate::{EventFilter, EventLog, EventStore, Lease, RecordedEvent, StorageError, Transaction, reader};
 
 /// How long a consumer lets events gather after a partial step. Each step is a write: under a
 /// stream of small commits, a couple of milliseconds' worth of events per step spares the writer
@@ -113,5 +113,31 @@ pub async fn run<C: Consumer>(log: &EventStore, consumer: &C, shutdown: impl Fut
     tokio::select! {
         () = work => {}
         () = shutdown => {}
+    }
+}
+
+/// Runs the consumer only while this process holds `lease`, standing by otherwise: several
+/// processes may run it, one at a time, and a standby takes over once a dead holder's lease runs
+/// out. (A batch is never applied twice anyway: [`step`] checks the checkpoint it read.)
+pub async fn run_leased<C: Consumer>(
+    log: &EventStore,
+    consumer: &C,
+    lease: &Lease,
+    shutdown: impl Future<Output = ()>,
+) {
+    let work = async {
+        loop {
+            lease.acquire(log).await;
+            tracing::info!(lease = lease.name(), "holding the lease: running");
+            run(log, consumer, lease.keep(log)).await;
+            tracing::warn!(lease = lease.name(), "lost the lease: standing by");
+        }
+    };
+    tokio::select! {
+        () = work => {}
+        () = shutdown => {}
+    }
+    if lease.is_held() {
+        lease.release(log).await;
     }
 }

@@ -28,7 +28,8 @@ impl Migration {
 }
 
 /// The event log's own tables.
-pub const MIGRATIONS: &[Migration] = &[crate::migration!(1, "event_log", "0001_event_log.sql")];
+pub const MIGRATIONS: &[Migration] =
+    &[crate::migration!(1, "event_log", "0001_event_log.sql"), crate::migration!(15, "leases", "0015_leases.sql")];
 
 /// The advisory lock key of PostgreSQL migrations: "dealflow" in ASCII.
 const MIGRATION_LOCK: i64 = 0x6465_616c_666c_6f77;

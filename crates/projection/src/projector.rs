@@ -9,12 +9,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use domain::events::{DecodeError, DomainEvent};
 use eventlog::consumer::{self, Consumer};
 use eventlog::sql::Db;
-use eventlog::{EventLog, EventStore, RecordedEvent, StorageError, Transaction};
+use eventlog::{EventLog, EventStore, Lease, RecordedEvent, StorageError, Transaction};
 
 use crate::writes::{self, BoardDelta, Stored};
 
 /// The projector's checkpoint name.
 pub const CONSUMER: &str = "projection";
+
+/// How long the projector's lease lasts after each renewal unless configured
+/// (`[roles] lease_seconds`).
+pub const DEFAULT_LEASE: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// What one [`Projector::step`] did.
 pub type Step = consumer::Step<()>;
@@ -26,6 +30,8 @@ pub struct Projector {
     batch: usize,
     /// A test-only fault: the next run panics (`DEALFLOW_TEST_FAULT=projector_panic`).
     panic_injected: Arc<AtomicBool>,
+    /// One process at a time projects (the others stand by).
+    lease: Lease,
 }
 
 impl Projector {
@@ -36,7 +42,7 @@ impl Projector {
 
     /// A projector applying up to `batch` events per transaction.
     pub fn with_batch(log: EventStore, batch: usize) -> Self {
-        Self { log, batch: batch.max(1), panic_injected: Arc::default() }
+        Self { log, batch: batch.max(1), panic_injected: Arc::default(), lease: Lease::new(CONSUMER, DEFAULT_LEASE) }
     }
 
     /// Applies the next batch of events, if any.
@@ -50,12 +56,24 @@ impl Projector {
         self.panic_injected.store(true, Ordering::SeqCst);
     }
 
-    /// Runs until `shutdown` resolves, waking after each commit.
+    /// The same projector under a lease that runs out `ttl` after its last renewal.
+    pub fn with_lease(mut self, ttl: std::time::Duration) -> Self {
+        self.lease = Lease::new(CONSUMER, ttl);
+        self
+    }
+
+    /// The lease that lets one process at a time project.
+    pub fn lease(&self) -> &Lease {
+        &self.lease
+    }
+
+    /// Runs until `shutdown` resolves, waking after each commit, while this process holds the
+    /// projector's lease (standing by while another does).
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
         if self.panic_injected.load(Ordering::SeqCst) {
             panic!("injected fault: the projector panics (DEALFLOW_TEST_FAULT=projector_panic)");
         }
-        consumer::run(&self.log, &self, shutdown).await;
+        consumer::run_leased(&self.log, &self, &self.lease.clone(), shutdown).await;
     }
 }
 

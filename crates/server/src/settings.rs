@@ -126,11 +126,14 @@ pub struct RoleSettings {
     pub http: bool,
     pub projector: bool,
     pub dispatcher: bool,
+    /// Seconds a role lease (the projector's) lasts after its holder's last renewal: how long a
+    /// standby waits after the holder died (`DEALFLOW_LEASE_SECONDS`).
+    pub lease_seconds: u64,
 }
 
 impl Default for RoleSettings {
     fn default() -> Self {
-        Self { http: true, projector: true, dispatcher: true }
+        Self { http: true, projector: true, dispatcher: true, lease_seconds: 10 }
     }
 }
 
@@ -180,6 +183,10 @@ impl Settings {
                 eventlog::Database::Sqlite(path) => (self.database.path, self.database.url) = (path, None),
                 eventlog::Database::Postgres(url) => self.database.url = Some(url),
             }
+        }
+        if let Some(seconds) = env("DEALFLOW_LEASE_SECONDS") {
+            let parsed = seconds.trim().parse().ok().filter(|n| *n > 0);
+            self.roles.lease_seconds = parsed.ok_or(SettingsError::Invalid("DEALFLOW_LEASE_SECONDS", seconds))?;
         }
         if let Some(password) = env("DEALFLOW_ADMIN_PASSWORD") {
             self.auth.admin_password = Some(Secret::new(password));

@@ -71,12 +71,16 @@ impl Application {
         let dispatcher =
             web::Data::new(dispatcher_engine(&log, &settings, &ingest.secrets, public_url.clone(), changes)?);
         let roles = Roles::default();
+        let projector =
+            Projector::new(log.clone()).with_lease(std::time::Duration::from_secs(settings.roles.lease_seconds.max(1)));
+        let leases = if settings.roles.projector { vec![projector.lease().clone()] } else { Vec::new() };
+        let readiness =
+            health::Readiness { log: log.clone(), migrations: migrations::all(), roles: roles.clone(), leases };
         let server = if settings.roles.http {
-            Some(http_server(listener, &settings, &log, &ingest, &hooks, &dispatcher, &roles)?)
+            Some(http_server(listener, &settings, &log, &ingest, &hooks, &dispatcher, readiness)?)
         } else {
             None
         };
-        let projector = Projector::new(log.clone());
         if bootstrapped && settings.roles.projector {
             // A fresh database answers its first GET with the default pipeline in the read models.
             catch_up(&projector).await?;
@@ -298,17 +302,13 @@ fn http_server(
     ingest: &web::Data<Ingest>,
     hooks: &web::Data<HooksApi>,
     dispatcher: &web::Data<Engine>,
-    roles: &Roles,
+    readiness: health::Readiness,
 ) -> anyhow::Result<Server> {
     let console = ConsoleState::new(&settings.server.public_url(listener.local_addr()?));
     let (ingest, hooks, dispatcher) = (ingest.clone(), hooks.clone(), dispatcher.clone());
     let log = web::Data::new(log.clone());
     let authenticator = web::Data::new(Authenticator::new(log.get_ref().clone()));
-    let readiness = web::Data::new(health::Readiness {
-        log: log.get_ref().clone(),
-        migrations: migrations::all(),
-        roles: roles.clone(),
-    });
+    let readiness = web::Data::new(readiness);
     let read_models = web::Data::new(commands::read_models(&log));
     let workers =
         settings.server.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));

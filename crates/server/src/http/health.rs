@@ -11,6 +11,8 @@ pub struct Readiness {
     pub migrations: Vec<Migration>,
     /// The roles the supervisor runs; one stopped makes the process unready.
     pub roles: crate::supervisor::Roles,
+    /// The leases of the roles this process may run one at a time across processes.
+    pub leases: Vec<eventlog::Lease>,
 }
 
 /// `GET /health`
@@ -57,6 +59,11 @@ fn check(readiness: &Readiness) -> Result<Value, StorageError> {
         "migrations": { "known": readiness.migrations.len(), "pending": pending },
         "consumers": consumers,
         "roles": readiness.roles.report(),
+        "leases": readiness
+            .leases
+            .iter()
+            .map(|lease| (lease.name().to_owned(), json!(if lease.is_held() { "held" } else { "standby" })))
+            .collect::<Map<String, Value>>(),
     }))
 }
 

@@ -112,6 +112,10 @@ pub struct Readiness {
     pub head_position: Option<u64>,
     #[schema(value_type = Option<Object>)]
     pub migrations: Option<serde_json::Value>,
+    /// Lease name (`projection`) → `held` when this process runs that role, `standby` while another
+    /// process holds it.
+    #[schema(value_type = Option<Object>)]
+    pub leases: Option<serde_json::Value>,
     /// Consumer name → `{position, lag}`.
     #[schema(value_type = Option<Object>)]
     pub consumers: Option<serde_json::Value>,
