@@ -2,7 +2,6 @@
 //! SIGKILL while a delivery is in flight, restarted on the same database, and still delivers
 //! every committed event.
 
-use std::path::Path;
 use std::time::Duration;
 
 use reqwest::{Client, Method};
@@ -11,8 +10,9 @@ use serde_json::{Value, json};
 use crate::helpers::ADMIN_PASSWORD;
 use crate::receiver::{Receiver, Reply};
 use crate::served::Served;
+use crate::test_store::TestStore;
 
-/// A `dealflow serve` process on `dir`'s database, and a client for it; killed when dropped.
+/// A `dealflow serve` process on a test store, and a client for it; killed when dropped.
 struct Server {
     process: Served,
     address: String,
@@ -21,12 +21,11 @@ struct Server {
 
 impl Server {
     /// Starts the binary on a free port and waits until it listens.
-    fn start(dir: &Path) -> Self {
-        let process = Served::start([
-            ("DEALFLOW_DATABASE", dir.join("dealflow.db").into_os_string()),
-            ("DEALFLOW_ADMIN_PASSWORD", ADMIN_PASSWORD.into()),
-            ("DEALFLOW_ALLOW_PRIVATE_TARGETS", "true".into()),
-        ]);
+    fn start(store: &TestStore) -> Self {
+        let mut env = store.env();
+        env.push(("DEALFLOW_ADMIN_PASSWORD", ADMIN_PASSWORD.into()));
+        env.push(("DEALFLOW_ALLOW_PRIVATE_TARGETS", "true".into()));
+        let process = Served::start(env);
         let address = process.address();
         Self { process, address, client: Client::new() }
     }
@@ -54,7 +53,8 @@ async fn after_a_kill_9_mid_delivery_and_a_restart_every_committed_event_is_deli
     let receiver = Receiver::start().await;
     receiver.script([Reply { delay: Duration::from_secs(60), ..Reply::status(200) }]);
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path());
+    let store = TestStore::for_test(dir.path());
+    let server = Server::start(&store);
     // A short timeout keeps the lease a killed server leaves behind short (timeout + 5 s).
     server.send(Method::PATCH, "/api/settings/webhooks", json!({ "timeout": 1 })).await;
     server
@@ -70,7 +70,7 @@ async fn after_a_kill_9_mid_delivery_and_a_restart_every_committed_event_is_deli
 
     receiver.wait_for(1).await;
     server.kill();
-    let server = Server::start(dir.path());
+    let server = Server::start(&store);
 
     let events = server.send(Method::GET, "/api/events?type=deal.created", json!(null)).await;
     let committed: Vec<String> =
@@ -93,7 +93,8 @@ async fn after_a_kill_9_with_8_requests_in_flight_every_committed_event_still_ar
     // The first wave hangs until the server is killed: its events are in flight, unsettled.
     receiver.script((0..8).map(|_| Reply { delay: Duration::from_secs(60), ..Reply::status(200) }));
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path());
+    let store = TestStore::for_test(dir.path());
+    let server = Server::start(&store);
     // Queued first, then let go at once: the lane claims all twenty and sends eight together.
     let settings = json!({ "timeout": 1, "batch_limit": 1, "queue_mode": "queue", "dispatch_schedule": "0 0 1 1 *" });
     server.send(Method::PATCH, "/api/settings/webhooks", settings).await;
@@ -115,7 +116,7 @@ async fn after_a_kill_9_with_8_requests_in_flight_every_committed_event_still_ar
 
     receiver.wait_for(8).await;
     server.kill();
-    let server = Server::start(dir.path());
+    let server = Server::start(&store);
 
     let events = server.send(Method::GET, "/api/events?type=deal.created&limit=100", json!(null)).await;
     let committed: std::collections::HashSet<String> =

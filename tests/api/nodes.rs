@@ -110,3 +110,36 @@ async fn a_standby_projector_takes_over_within_the_lease_time_after_the_active_o
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test]
+async fn two_dispatchers_deliver_one_asc_hook_in_log_order_one_request_at_a_time_even_after_a_kill_9() {
+    let receiver = crate::receiver::Receiver::start().await;
+    let app = spawn_app_with(|settings| settings.roles.dispatcher = false).await;
+    // A short timeout keeps the lease a killed dispatcher leaves behind short (timeout + 5 s).
+    app.patch_settings(json!({ "timeout": 1, "batch_limit": 1 })).await;
+    app.create_hook(hook_body("CRM", &receiver.url, &["dealflow.deal.created"])).await;
+    let mut env = app.store.env();
+    env.push(("DEALFLOW_ALLOW_PRIVATE_TARGETS", "true".into()));
+    let mut first = Served::start(env.clone());
+    let _second = Served::start(env);
+
+    for i in 0..60 {
+        app.create_deal(json!({ "title": format!("Deal {i}") })).await;
+        if i == 30 {
+            first.kill();
+        }
+    }
+    let logged: Vec<String> = app.events_of_type("deal.created").iter().map(|e| e.event_id.to_string()).collect();
+    let started = std::time::Instant::now();
+    while receiver.distinct_event_ids().len() < logged.len() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "{} arrived",
+            receiver.distinct_event_ids().len()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+
+    assert_eq!(receiver.distinct_event_ids(), logged, "every event, first arriving in log order");
+    assert_eq!(receiver.most_at_once(), 1, "never two requests of the hook at once");
+}

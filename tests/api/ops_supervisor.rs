@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::helpers::*;
 use crate::served::Served;
+use crate::test_store::TestStore;
 
 #[tokio::test]
 async fn ready_lists_every_role_as_running() {
@@ -24,11 +25,11 @@ async fn ready_lists_every_role_as_running() {
 #[tokio::test]
 async fn a_panicking_projector_makes_ready_503_then_serve_exits_non_zero_naming_it() {
     let dir = tempfile::tempdir().unwrap();
-    let mut served = Served::start([
-        ("DEALFLOW_DATABASE", dir.path().join("dealflow.db").into_os_string()),
-        ("DEALFLOW_ADMIN_PASSWORD", ADMIN_PASSWORD.into()),
-        ("DEALFLOW_TEST_FAULT", "projector_panic".into()),
-    ]);
+    let store = TestStore::for_test(dir.path());
+    let mut env = store.env();
+    env.push(("DEALFLOW_ADMIN_PASSWORD", ADMIN_PASSWORD.into()));
+    env.push(("DEALFLOW_TEST_FAULT", "projector_panic".into()));
+    let mut served = Served::start(env);
     let address = served.address();
 
     let mut unready = None;
