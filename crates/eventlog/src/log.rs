@@ -153,8 +153,12 @@ impl EventStore {
         crate::pg::listener::spawn(config.clone(), Arc::downgrade(&notifier), settings.poll).map_err(thread_failed)?;
         // Connections are opened as reads need them: a server's connection slots are shared by
         // every node (and r2d2 would otherwise open all of them at once).
-        let readers =
-            r2d2::Pool::builder().max_size(settings.readers.max(1)).min_idle(Some(1)).build(PgManager::new(config))?;
+        let readers = r2d2::Pool::builder()
+            .max_size(settings.readers.max(1))
+            .min_idle(Some(1))
+            // A server that is down answers /ready (503) in seconds, not r2d2's default 30 s.
+            .connection_timeout(Duration::from_secs(5))
+            .build(PgManager::new(config))?;
         Ok(Self {
             inner: Arc::new(Inner {
                 _checkpointer: None,

@@ -22,7 +22,10 @@ pub struct PgConn {
 impl PgConn {
     /// Opens a session.
     pub fn connect(config: &Config) -> Result<Self, SqlError> {
-        Ok(Self::from_client(config.connect(NoTls)?))
+        let mut client = config.connect(NoTls)?;
+        // `CREATE … IF NOT EXISTS` and the like would log a NOTICE at every start and command.
+        client.batch_execute("SET client_min_messages TO warning")?;
+        Ok(Self::from_client(client))
     }
 
     pub(crate) fn from_client(client: Client) -> Self {
