@@ -1,7 +1,7 @@
 //! Sending a turn's claimed deliveries, each at the hook's `rateLimit` and only while it cannot
 //! outlast the lease. An ordered hook (`maxInFlight` 1) sends them here, one after another,
 //! stopping at the first failure; a hook with more in flight sends through a window
-//! ([`super::window`]) that shares [`send_one`] and [`arrange`].
+//! (`window.rs`) that shares [`send_one`] and [`arrange`].
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -1,6 +1,6 @@
 //! The write units of a turn: the first claim, settling sends together with claiming the next
 //! deliveries (so that a busy hook costs one write per chunk), and a claim ahead on its own (for
-//! a window of requests, [`super::window`]). Each unit computes the pure [`settlement`], writes
+//! a window of requests, `window.rs`). Each unit computes the pure [`settlement`], writes
 //! it, claims, and gives the lease back once nothing is claimed or in flight.
 
 use std::collections::HashSet;

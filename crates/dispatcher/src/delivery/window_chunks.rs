@@ -1,5 +1,5 @@
 //! The chunks a window holds: each claimed chunk with the requests started from it and the
-//! answers they got, counted the way [`super::window_plan`] reads them, and merged for
+//! answers they got, counted the way `window_plan.rs` reads them, and merged for
 //! settling (the chunks at the front, or all of them after a stop).
 
 use std::collections::{HashSet, VecDeque};

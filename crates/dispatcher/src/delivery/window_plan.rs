@@ -1,7 +1,7 @@
 //! What a hook's window of requests does next (`maxInFlight` > 1): how many requests to start,
 //! and which write unit to run — settle the chunks whose requests were all answered (claiming
 //! the next chunk in the same unit), claim ahead on its own, or finish the turn. Pure: the lane
-//! ([`super::window`]) describes its window and does what [`next_step`] answers.
+//! (`window.rs`) describes its window and does what [`next_step`] answers.
 //!
 //! The window refills as each request is answered, across chunk boundaries: a chunk is claimed
 //! ahead as soon as every chunk held has started sending, so a slow request never holds the

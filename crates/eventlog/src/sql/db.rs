@@ -51,12 +51,6 @@ impl<'c> Db<'c> {
         Ok(Db::sqlite_owned(rusqlite::Connection::open_in_memory()?))
     }
 
-    /// The SQLite connection underneath, for SQLite-only work (backups, pragmas); `None` on
-    /// PostgreSQL.
-    pub fn as_sqlite(&self) -> Option<&rusqlite::Connection> {
-        self.backend.sqlite()
-    }
-
     pub fn postgres(conn: &'c mut PgConn) -> Self {
         Self::new(Backend::Postgres(RefCell::new(conn)))
     }
