@@ -74,8 +74,14 @@ impl Application {
         let projector =
             Projector::new(log.clone()).with_lease(std::time::Duration::from_secs(settings.roles.lease_seconds.max(1)));
         let leases = if settings.roles.projector { vec![projector.lease().clone()] } else { Vec::new() };
-        let readiness =
-            health::Readiness { log: log.clone(), migrations: migrations::all(), roles: roles.clone(), leases };
+        let dispatching = settings.roles.dispatcher.then(|| dispatcher.lease_owner().to_owned());
+        let readiness = health::Readiness {
+            log: log.clone(),
+            migrations: migrations::all(),
+            roles: roles.clone(),
+            leases,
+            dispatcher: dispatching,
+        };
         let server = if settings.roles.http {
             Some(http_server(listener, &settings, &log, &ingest, &hooks, &dispatcher, readiness)?)
         } else {

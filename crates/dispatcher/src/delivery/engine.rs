@@ -88,6 +88,11 @@ impl Engine {
         &self.inner.context
     }
 
+    /// The name this process takes hook leases under.
+    pub fn lease_owner(&self) -> &str {
+        &self.inner.context.owner
+    }
+
     /// Tells the engine that items were queued outside the matcher (replays).
     pub fn items_queued(&self) {
         self.inner.items_ready.notify_waiters();

@@ -108,3 +108,14 @@ pub fn release_lease(conn: &Db<'_>, hook: HookId, owner: &str) -> eventlog::sql:
     .execute(params![hook.0, owner])?;
     Ok(())
 }
+
+/// Hooks whose delivery lease is unexpired at `now`, as `(held by owner, held by others)`
+/// (what `/ready` shows of a dispatcher).
+pub fn lease_counts(conn: &Db<'_>, owner: &str, now: DateTime<Utc>) -> eventlog::sql::Result<(u64, u64)> {
+    conn.prepare_cached(
+        "SELECT coalesce(sum(CASE WHEN lease_owner = ?1 THEN 1 ELSE 0 END), 0),
+                coalesce(sum(CASE WHEN lease_owner = ?1 THEN 0 ELSE 1 END), 0)
+         FROM hook_delivery_state WHERE lease_owner IS NOT NULL AND lease_until >= ?2",
+    )?
+    .query_row(params![owner, to_micros(now)], |row| Ok((row.get(0)?, row.get(1)?)))
+}

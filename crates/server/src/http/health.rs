@@ -2,6 +2,8 @@
 //! applied, every role of this process running, how far each consumer lags behind the log).
 
 use actix_web::{HttpResponse, web};
+use chrono::Utc;
+use dispatcher::delivery::state::lease_counts;
 use eventlog::{EventLog, EventStore, Migration, StorageError, migrations};
 use serde_json::{Map, Value, json};
 
@@ -13,6 +15,8 @@ pub struct Readiness {
     pub roles: crate::supervisor::Roles,
     /// The leases of the roles this process may run one at a time across processes.
     pub leases: Vec<eventlog::Lease>,
+    /// The name this process's dispatcher takes hook leases under, when it runs one.
+    pub dispatcher: Option<String>,
 }
 
 /// `GET /health`
@@ -52,6 +56,15 @@ fn check(readiness: &Readiness) -> Result<Value, StorageError> {
         (false, _) => "migrations pending",
         (true, false) => "a role stopped",
     };
+    let mut leases: Map<String, Value> = readiness
+        .leases
+        .iter()
+        .map(|lease| (lease.name().to_owned(), json!(if lease.is_held() { "held" } else { "standby" })))
+        .collect();
+    if let Some(owner) = &readiness.dispatcher {
+        let (held, elsewhere) = log.read(|conn| Ok::<_, StorageError>(lease_counts(conn, owner, Utc::now())?))?;
+        leases.insert("hook_deliveries".into(), json!({ "held": held, "held_elsewhere": elsewhere }));
+    }
     Ok(json!({
         "status": status,
         "database": "ok",
@@ -59,11 +72,7 @@ fn check(readiness: &Readiness) -> Result<Value, StorageError> {
         "migrations": { "known": readiness.migrations.len(), "pending": pending },
         "consumers": consumers,
         "roles": readiness.roles.report(),
-        "leases": readiness
-            .leases
-            .iter()
-            .map(|lease| (lease.name().to_owned(), json!(if lease.is_held() { "held" } else { "standby" })))
-            .collect::<Map<String, Value>>(),
+        "leases": leases,
     }))
 }
 
