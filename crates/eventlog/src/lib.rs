@@ -16,6 +16,7 @@
 //! - [`reader`] holds the queries; [`migrations`] applies the numbered SQL files;
 //!   [`CommitListener`] wakes tailers after commits; [`consumer`] runs them from their checkpoints.
 
+mod append;
 mod append_point;
 mod catch_up;
 mod checkpointer;
@@ -35,6 +36,7 @@ mod rows;
 mod sequences;
 mod session;
 pub mod sql;
+mod stream_versions;
 mod transaction;
 mod unit;
 mod write;

@@ -1,26 +1,30 @@
 //! The write transaction a unit runs in: appends, stream reads, id sequences, checkpoints,
 //! and the caller's own tables. Everything a unit does commits or rolls back together.
 
+use std::cell::RefCell;
+
 use chrono::{DateTime, Utc};
-use domain::ids::{IdAllocator, IdKind, StreamName};
-use uuid::Uuid;
+use domain::ids::{IdAllocator, IdKind};
 
 use crate::rows::from_micros;
 use crate::sequences::Sequences;
 use crate::sql::{Db, Optional};
-use crate::{AppendError, Appended, ExpectedVersion, NewEvent, RecordedEvent, StorageError};
+use crate::stream_versions::StreamVersions;
+use crate::{RecordedEvent, StorageError};
 
 /// One unit's view of the group transaction.
 pub struct Transaction<'c> {
-    conn: Db<'c>,
+    pub(crate) conn: Db<'c>,
     sequences: Sequences,
-    recorded_at: i64,
-    head: u64,
-    appended: u64,
+    pub(crate) recorded_at: i64,
+    pub(crate) head: u64,
+    pub(crate) appended: u64,
     saved_checkpoints: Vec<(String, u64)>,
     /// Set when an append failed after inserting some of its events: the unit must roll back
     /// even if it goes on, so that nothing of a failed append is stored.
-    poisoned: bool,
+    pub(crate) poisoned: bool,
+    /// Stream versions this batch has read or written.
+    pub(crate) versions: RefCell<StreamVersions>,
 }
 
 /// Where a unit started, so that a rolled-back unit leaves no trace in memory either.
@@ -34,7 +38,16 @@ pub(crate) struct Mark {
 
 impl<'c> Transaction<'c> {
     pub(crate) fn new(conn: Db<'c>, sequences: Sequences, recorded_at: i64, head: u64) -> Self {
-        Self { conn, sequences, recorded_at, head, appended: 0, saved_checkpoints: Vec::new(), poisoned: false }
+        Self {
+            conn,
+            sequences,
+            recorded_at,
+            head,
+            appended: 0,
+            saved_checkpoints: Vec::new(),
+            poisoned: false,
+            versions: RefCell::default(),
+        }
     }
 
     pub(crate) fn mark(&self) -> Mark {
@@ -52,6 +65,7 @@ impl<'c> Transaction<'c> {
         self.saved_checkpoints.truncate(mark.checkpoints);
         self.sequences.undo_to(mark.ids);
         self.poisoned = false;
+        self.versions.get_mut().forget();
     }
 
     /// Whether an append of the current unit failed halfway (see the `poisoned` field).
@@ -91,102 +105,18 @@ impl<'c> Transaction<'c> {
         &self.conn
     }
 
-    /// Appends events to a stream if it is at the expected version. A repeat of already stored
-    /// events (same first `event_id`) stores nothing and answers their original positions.
-    pub fn append(
-        &mut self,
-        stream: &StreamName,
-        expected: ExpectedVersion,
-        events: &[NewEvent],
-    ) -> Result<Appended, AppendError> {
-        let Some(first) = events.first() else {
-            let version = self.stream_version(stream.as_str())?;
-            return Ok(Appended {
-                first_position: None,
-                last_position: None,
-                stream_version: version,
-                duplicate: false,
-            });
-        };
-        let current = self.stream_version(stream.as_str())?;
-        if !expected.admits(current) {
-            // A retried append whose stream has moved on is a repeat, not a conflict.
-            return match self.position_of(first.event_id())? {
-                Some(position) => self.repeated(events, position),
-                None => Err(AppendError::Conflict { stream: stream.to_string(), expected, actual: current }),
-            };
-        }
-        // The position is the writer's head + 1: the writer holds the one append point (SQLite's
-        // write lock, PostgreSQL's `log_head` row), so no other process numbers events meanwhile.
-        // A repeated `event_id` inserts nothing; the common path skips looking it up first.
-        let mut insert = self.conn.prepare_cached(
-            "INSERT INTO events (position, event_id, stream, version, type, schema, data, metadata, recorded_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (event_id) DO NOTHING",
-        )?;
-        let mut version = current.unwrap_or(0);
-        let mut first_position = None;
-        for event in events {
-            version += 1;
-            let id = event.event_id().to_string();
-            let (event_type, schema, data, metadata) = event.columns();
-            let position = self.head + 1;
-            let inserted = insert.execute((
-                position,
-                &id,
-                stream.as_str(),
-                version,
-                event_type,
-                schema,
-                data,
-                metadata,
-                self.recorded_at,
-            ));
-            match inserted {
-                Ok(1) => {}
-                Ok(_) if first_position.is_none() => {
-                    drop(insert);
-                    let position =
-                        self.position_of(first.event_id())?.ok_or(AppendError::PartialRepeat(first.event_id()))?;
-                    return self.repeated(events, position);
-                }
-                Ok(_) => {
-                    self.poisoned = true;
-                    return Err(AppendError::PartialRepeat(event.event_id()));
-                }
-                Err(error) => {
-                    self.poisoned |= first_position.is_some();
-                    return Err(error.into());
-                }
-            }
-            self.head = position;
-            self.appended += 1;
-            first_position.get_or_insert(self.head);
-        }
-        Ok(Appended { first_position, last_position: Some(self.head), stream_version: Some(version), duplicate: false })
-    }
-
-    fn position_of(&self, event_id: Uuid) -> Result<Option<u64>, StorageError> {
-        let mut query = self.conn.prepare_cached("SELECT position FROM events WHERE event_id = ?1")?;
-        Ok(query.query_row([event_id.to_string()], |row| row.get(0)).optional()?)
-    }
-
-    fn repeated(&self, events: &[NewEvent], first_position: u64) -> Result<Appended, AppendError> {
-        let mut last_position = first_position;
-        for event in &events[1..] {
-            last_position = self.position_of(event.event_id())?.ok_or(AppendError::PartialRepeat(event.event_id()))?;
-        }
-        let mut query = self.conn.prepare_cached("SELECT stream FROM events WHERE position = ?1")?;
-        let stream: String = query.query_row([first_position], |row| row.get(0))?;
-        Ok(Appended {
-            first_position: Some(first_position),
-            last_position: Some(last_position),
-            stream_version: self.stream_version(&stream)?,
-            duplicate: true,
-        })
-    }
-
     /// The version of a stream's last event; `None` when the stream does not exist.
     pub fn stream_version(&self, stream: &str) -> Result<Option<u64>, StorageError> {
+        if let Some(known) = self.versions.borrow().get(stream) {
+            return Ok(known);
+        }
+        let version = self.stored_version(stream)?;
+        self.versions.borrow_mut().learn(stream, version);
+        Ok(version)
+    }
+
+    /// The version of a stream's last event as stored, not as this batch remembers it.
+    pub(crate) fn stored_version(&self, stream: &str) -> Result<Option<u64>, StorageError> {
         let mut query =
             self.conn.prepare_cached("SELECT version FROM events WHERE stream = ?1 ORDER BY version DESC LIMIT 1")?;
         Ok(query.query_row([stream], |row| row.get(0)).optional()?)
@@ -194,7 +124,12 @@ impl<'c> Transaction<'c> {
 
     /// A stream's events from `from_version` on, as this transaction sees them.
     pub fn read_stream(&self, stream: &str, from_version: u64) -> Result<Vec<RecordedEvent>, StorageError> {
-        crate::reader::read_stream(&self.conn, stream, from_version)
+        let events = crate::reader::read_stream(&self.conn, stream, from_version)?;
+        if from_version <= 1 {
+            // The whole stream: its last event is its version.
+            self.versions.borrow_mut().learn(stream, events.last().map(|event| event.version));
+        }
+        Ok(events)
     }
 
     /// The next id of a kind, from its sequence; undone if the unit rolls back.

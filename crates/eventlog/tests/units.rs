@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::future::IntoFuture;
 use std::time::Duration;
 
 use common::{event, open, stream};
@@ -202,4 +203,28 @@ fn a_thread_outside_the_runtime_waits_for_its_write() {
     let appended = log.write(|tx| tx.append(&stream("deal-1"), ExpectedVersion::NoStream, &[event(1)])).wait_blocking();
 
     assert_eq!(appended.unwrap().last_position, Some(1));
+}
+
+#[tokio::test]
+async fn a_stream_appended_by_a_unit_that_rolled_back_is_new_again_for_the_next_unit_of_its_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = open(&dir.path().join("log.db"));
+    // Submitted in order, without waiting: each pair shares a group commit. The first of a pair
+    // creates deal-k and refuses; the second creates deal-k too and must find it new.
+    let units = (0..64_u64).map(|i| {
+        log.write(move |tx| {
+            tx.append(&stream(&format!("deal-{}", i / 2)), ExpectedVersion::NoStream, &[event(i)])?;
+            if i % 2 == 0 {
+                return Err(AppendError::PartialRepeat(Uuid::nil()));
+            }
+            Ok(i)
+        })
+        .into_future()
+    });
+
+    let outcomes = futures::future::join_all(units).await;
+
+    let committed: Vec<u64> = outcomes.into_iter().filter_map(Result::ok).collect();
+    assert_eq!(committed, (0..32).map(|k| 2 * k + 1).collect::<Vec<_>>());
+    assert_eq!(log.head().unwrap(), 32);
 }
