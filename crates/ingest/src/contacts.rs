@@ -32,7 +32,7 @@ pub fn find_or_create(
         let contact = existing(tx, id)?;
         return Ok(ResolvedContact { snapshot: contact.snapshot(), created: false });
     }
-    let contact = create(tx, input, metadata)?;
+    let contact = create_unclaimed(tx, input, metadata)?;
     Ok(ResolvedContact { snapshot: contact.snapshot(), created: true })
 }
 
@@ -42,6 +42,12 @@ pub fn create(tx: &mut Transaction<'_>, input: NewContact, metadata: &Metadata) 
     if contact_by_email(tx.sql(), &key)?.is_some() {
         return Err(CommandError::invalid("email", "another contact already has this email address"));
     }
+    create_unclaimed(tx, input, metadata)
+}
+
+/// Creates a contact whose email this unit has just found unclaimed.
+fn create_unclaimed(tx: &mut Transaction<'_>, input: NewContact, metadata: &Metadata) -> Result<Contact, CommandError> {
+    let key = input.email.key();
     let id = ContactId(tx.next_id(IdKind::Contact)?);
     let events = create_contact(input);
     tx.append(&id.stream(), ExpectedVersion::NoStream, &NewEvent::from_domain_all(&events, metadata)?)?;
