@@ -57,6 +57,7 @@ mod openapi_client;
 mod openapi_document;
 mod openapi_tools;
 mod ops_dispatch;
+mod ops_master_key;
 mod ops_roles;
 mod ops_secrets;
 mod ops_signin;

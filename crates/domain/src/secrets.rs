@@ -50,11 +50,25 @@ impl SecretBox {
         let plain = self.cipher.decrypt(Nonce::from_slice(nonce), ciphertext).map_err(|_| UnsealError)?;
         String::from_utf8(plain).map_err(|_| UnsealError)
     }
+
+    /// Opens a secret sealed with this box and seals it again with `to` (a master key rotation).
+    pub fn reseal(&self, sealed: &str, to: &SecretBox) -> Result<String, UnsealError> {
+        Ok(to.seal(&self.open(sealed)?))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn given_a_secret_sealed_with_one_key_when_resealed_then_only_the_other_key_opens_it() {
+        let (old, new) = (SecretBox::from_key(&[1; 32]), SecretBox::from_key(&[2; 32]));
+        let resealed = old.reseal(&old.seal("s3cret"), &new).unwrap();
+        assert_eq!(new.open(&resealed).unwrap(), "s3cret");
+        assert!(old.open(&resealed).is_err());
+        assert!(new.reseal(&new.seal("x"), &old).is_ok() && old.reseal(&new.seal("x"), &new).is_err());
+    }
 
     #[test]
     fn sealed_secrets_open_only_with_their_key() {

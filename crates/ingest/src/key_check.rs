@@ -52,6 +52,19 @@ pub async fn verify(log: &EventStore, secrets: &SecretBox) -> anyhow::Result<Key
     }
 }
 
+/// Seals the stored check again with the key of `to` (a master key rotation); nothing when none
+/// is stored. Fails when `from` cannot open it.
+pub fn reseal(conn: &Db<'_>, from: &SecretBox, to: &SecretBox) -> Result<(), StorageError> {
+    let Some(sealed) = stored_check(conn)? else { return Ok(()) };
+    let resealed = from.reseal(&sealed, to).map_err(|_| {
+        StorageError::Sql(eventlog::sql::SqlError::Invalid(
+            "the master key check does not open with the current master key".into(),
+        ))
+    })?;
+    conn.execute("UPDATE master_key_check SET sealed = ?1 WHERE id = 1", [resealed])?;
+    Ok(())
+}
+
 fn stored_check(conn: &Db<'_>) -> Result<Option<String>, StorageError> {
     Ok(conn.query_row("SELECT sealed FROM master_key_check WHERE id = 1", [], |row| row.get(0)).optional()?)
 }

@@ -20,7 +20,7 @@ use crate::IngestSettings;
 /// configured, since every node must share it.
 pub fn load_box(settings: &IngestSettings, database: Option<&Path>) -> anyhow::Result<SecretBox> {
     if let Some(key) = &settings.master_key {
-        return Ok(SecretBox::from_key(&key_bytes(key.expose())));
+        return Ok(box_for_key(key.expose()));
     }
     Ok(SecretBox::from_key(&read_or_create_key_file(&key_file(settings, database)?)?))
 }
@@ -49,6 +49,24 @@ pub fn check_key(settings: &IngestSettings, database: Option<&Path>) -> anyhow::
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(error) => Err(anyhow::anyhow!("cannot read the master key file {}: {error}", path.display())),
     }
+}
+
+/// The box over a configured key text (see [`load_box`] for how the text becomes a key).
+pub fn box_for_key(text: &str) -> SecretBox {
+    SecretBox::from_key(&key_bytes(text))
+}
+
+/// Whether a key text is a raw key (base64 of 32 bytes), the only form a key file holds.
+pub fn is_raw_key(text: &str) -> bool {
+    BASE64.decode(text.trim()).is_ok_and(|bytes| bytes.len() == 32)
+}
+
+/// A new master key: 32 bytes from the OS generator, as base64 (what `openssl rand -base64 32`
+/// prints).
+pub fn generate_master_key() -> String {
+    let mut key = [0_u8; 32];
+    OsRng.fill_bytes(&mut key);
+    BASE64.encode(key)
 }
 
 /// A new source secret: 32 random bytes from the OS generator, as 64 hex digits. The HMAC key is

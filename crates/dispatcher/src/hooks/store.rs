@@ -187,6 +187,22 @@ pub fn seal_plaintext(conn: &Db<'_>, secrets: &SecretBox) -> eventlog::sql::Resu
     Ok(plain.len())
 }
 
+/// Seals every hook's sealed secret again with the key of `to`; answers how many hooks. Fails,
+/// changing nothing, on a secret that `from` cannot open.
+pub fn reseal(conn: &Db<'_>, from: &SecretBox, to: &SecretBox) -> eventlog::sql::Result<usize> {
+    let sealed: Vec<(u64, String)> = conn
+        .prepare("SELECT id, secret FROM hooks WHERE secret LIKE 'sealed:%' ORDER BY id")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (id, stored) in &sealed {
+        let opened = open(from, stored).map_err(|_| {
+            eventlog::sql::SqlError::Invalid(format!("hook {id}'s secret does not open with the current master key"))
+        })?;
+        conn.execute("UPDATE hooks SET secret = ?2 WHERE id = ?1", params![id, seal(to, &opened)])?;
+    }
+    Ok(sealed.len())
+}
+
 fn category(row: &Row<'_>) -> eventlog::sql::Result<Category> {
     Ok(Category {
         id: row.get(0)?,

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::ids::{PipelineId, SourceId};
+use domain::secrets::SecretBox;
 use domain::signature::SignatureScheme;
 use eventlog::from_micros;
 use eventlog::sql::{Db, Optional, Row};
@@ -161,4 +162,26 @@ pub fn mark_deleted(conn: &Db<'_>, id: SourceId, at: DateTime<Utc>) -> eventlog:
     conn.prepare_cached("UPDATE sources SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1")?
         .execute((id.0, at.timestamp_micros()))?;
     Ok(())
+}
+
+/// Seals every source's secrets (deleted ones too) again with the key of `to`; answers how many
+/// sources. Fails, changing nothing, on a secret that `from` cannot open.
+pub fn reseal(conn: &Db<'_>, from: &SecretBox, to: &SecretBox) -> eventlog::sql::Result<usize> {
+    let sealed: Vec<(u64, String, Option<String>)> = conn
+        .prepare("SELECT id, secret, previous_secret FROM sources ORDER BY id")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    let reseal = |id: u64, sealed: &str| {
+        from.reseal(sealed, to).map_err(|_| {
+            eventlog::sql::SqlError::Invalid(format!("source {id}'s secret does not open with the current master key"))
+        })
+    };
+    for (id, secret, previous) in &sealed {
+        let previous = previous.as_deref().map(|sealed| reseal(*id, sealed)).transpose()?;
+        conn.execute(
+            "UPDATE sources SET secret = ?2, previous_secret = ?3 WHERE id = ?1",
+            (*id, reseal(*id, secret)?, previous),
+        )?;
+    }
+    Ok(sealed.len())
 }

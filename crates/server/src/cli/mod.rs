@@ -2,6 +2,7 @@
 
 mod dispatch;
 mod events;
+mod master_key;
 mod source_requests;
 mod sources;
 mod users;
@@ -55,6 +56,9 @@ pub enum Command {
         /// The body file; `-` or none reads standard input.
         file: Option<PathBuf>,
     },
+    /// Rotate the master key that seals source and hook secrets.
+    #[command(subcommand, name = "master-key")]
+    MasterKey(master_key::MasterKeyCommand),
     /// Print the OpenAPI 3.1 document of the HTTP API (as `GET /api/openapi.json` serves it).
     Openapi,
 }
@@ -82,6 +86,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             sources::run(command, &ingest).await
         }
         Command::Dispatch(args) => dispatch::run(args, &settings).await,
+        Command::MasterKey(command) => master_key::run(command, &settings).await,
         Command::Sign { secret, file } => sources::sign(&secret, file),
         Command::Openapi => {
             print!("{}", crate::openapi::document_text());
