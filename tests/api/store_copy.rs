@@ -129,7 +129,8 @@ async fn a_copied_store_serves_the_same_history_read_models_tokens_sources_and_p
     let hook = json!({ "name": "CRM", "webhookUrl": receiver.url, "triggers": ["dealflow.deal.created"] });
     node.send(Method::POST, "/api/hooks/new", hook).await;
     let created = node.send(Method::POST, "/api/sources/new", json!({ "name": "Web", "default_pipeline_id": 1 })).await;
-    let (source_id, secret) = (created["source"]["id"].as_u64().unwrap(), created["secret"].as_str().unwrap().to_owned());
+    let (source_id, secret) =
+        (created["source"]["id"].as_u64().unwrap(), created["secret"].as_str().unwrap().to_owned());
     for n in 1..=3 {
         let lead = json!({ "title": format!("Lead {n}"), "amount": n * 100, "contact": { "email": format!("l{n}@example.com") } });
         assert_eq!(node.post_signed(source_id, &secret, &lead).await, 201);

@@ -29,7 +29,8 @@ pub fn copy(source: &Db<'_>, target: &Db<'_>, span: Span, mut progress: impl FnM
     );
     let (mut after, mut copied) = (span.after, 0);
     while after < span.head {
-        let params = [Value::Integer(to_i64(after)), Value::Integer(to_i64(span.head)), Value::Integer(to_i64(span.chunk))];
+        let params =
+            [Value::Integer(to_i64(after)), Value::Integer(to_i64(span.head)), Value::Integer(to_i64(span.chunk))];
         let chunk = rows::read(source, &select, &params, COLUMNS.len())?;
         let Some((last, recorded_at)) = chunk.last().map(|row| (integer(&row[0]), integer(&row[8]))) else { break };
         rows::in_transaction(target, |target| {

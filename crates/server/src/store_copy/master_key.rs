@@ -27,7 +27,8 @@ pub fn check(settings: &IngestSettings, source: &Database, db: &Db<'_>) -> anyho
     let (key, secrets) = match (&settings.master_key, source.sqlite_path()) {
         (Some(_), _) => (SourceKey::Configured, secrets::load_box(settings, None)?),
         (None, Some(path)) if secrets::key_file(settings, Some(path))?.exists() => {
-            (SourceKey::File(secrets::key_file(settings, Some(path))?), secrets::load_box(settings, Some(path))?)
+            let file = secrets::key_file(settings, Some(path))?;
+            (SourceKey::File(std::path::absolute(&file).unwrap_or(file)), secrets::load_box(settings, Some(path))?)
         }
         _ => return Ok(SourceKey::Unknown),
     };

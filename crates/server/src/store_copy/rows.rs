@@ -65,7 +65,10 @@ fn insert_sql(table: &str, columns: &[String], rows: usize) -> String {
 }
 
 /// Runs `work` in one transaction: all of it is committed, or none of it.
-pub fn in_transaction<T>(db: &Db<'_>, work: impl FnOnce(&Db<'_>) -> Result<T, StorageError>) -> Result<T, StorageError> {
+pub fn in_transaction<T>(
+    db: &Db<'_>,
+    work: impl FnOnce(&Db<'_>) -> Result<T, StorageError>,
+) -> Result<T, StorageError> {
     // Immediate on SQLite: the write lock is taken before anything is read.
     db.control(db.dialect().pick("BEGIN IMMEDIATE", "BEGIN"))?;
     match work(db) {

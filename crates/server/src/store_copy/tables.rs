@@ -59,7 +59,9 @@ fn shared_columns(source: &Db<'_>, target: &Db<'_>, table: &str) -> anyhow::Resu
 
 fn delete_rows(target: &Db<'_>, table: &TablePlan) -> Result<(), StorageError> {
     match table.except {
-        Some((column, value)) => target.execute(&format!("DELETE FROM {} WHERE {column} <> ?1", table.table), [value])?,
+        Some((column, value)) => {
+            target.execute(&format!("DELETE FROM {} WHERE {column} <> ?1", table.table), [value])?
+        }
         None => target.execute(&format!("DELETE FROM {}", table.table), [])?,
     };
     Ok(())
@@ -153,7 +155,9 @@ mod tests {
 
         copy_all(&source, &target).unwrap();
 
-        let state = rows::read(&target, "SELECT hook_id, attempt, lease_owner, lease_until FROM hook_delivery_state", &[], 4).unwrap();
+        let state =
+            rows::read(&target, "SELECT hook_id, attempt, lease_owner, lease_until FROM hook_delivery_state", &[], 4)
+                .unwrap();
         assert_eq!(state, vec![vec![Value::Integer(7), Value::Integer(2), Value::Null, Value::Null]]);
         let checkpoints = rows::read(&target, "SELECT name, position FROM checkpoints ORDER BY name", &[], 2).unwrap();
         assert_eq!(checkpoints[0], vec![Value::Text("dispatcher".into()), Value::Integer(5)]);
