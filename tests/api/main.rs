@@ -80,5 +80,7 @@ mod served;
 mod source_settings;
 mod sources;
 mod sources_cli;
+mod store_copy;
+mod store_copy_resume;
 mod strict;
 mod users_admin;

@@ -2,6 +2,7 @@
 
 mod append;
 mod bare;
+mod copy;
 mod dispatch;
 mod dispatch_drain;
 mod dispatch_report;
@@ -40,6 +41,8 @@ enum Scenario {
     Pages(pages::PagesArgs),
     /// Times `dealflow projections rebuild` over a log of N realistic events.
     Replay(replay::ReplayArgs),
+    /// Times `dealflow store copy` (copy, rebuild, hash check) of a log of N realistic events.
+    Copy(copy::CopyArgs),
     /// (internal) the bare HMAC-and-parse baseline server used by `ingest --bare`.
     #[command(hide = true)]
     BareServer(bare::BareArgs),
@@ -50,6 +53,7 @@ fn main() -> anyhow::Result<()> {
         Scenario::Append(args) => append::run(&args),
         Scenario::Ingest(args) => ingest::run(&args),
         Scenario::Replay(args) => replay::run(&args),
+        Scenario::Copy(args) => copy::run(&args),
         Scenario::Pages(args) => pages::run(&args),
         Scenario::Dispatch(args) => dispatch::run(&args),
         Scenario::BareServer(args) => bare::serve(args),

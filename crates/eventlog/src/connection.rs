@@ -18,7 +18,7 @@ pub fn open_connection(path: &Path) -> Result<Connection, StorageError> {
     Ok(conn)
 }
 
-fn configure(conn: &Connection) -> rusqlite::Result<()> {
+pub(crate) fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     // The writer runs the statements of every feature; at rusqlite's default of 16 cached
     // statements they evict each other and are parsed again and again.

@@ -13,6 +13,8 @@
 //!   starts and ends at the append point ([`append_point`]): SQLite's write lock, or
 //!   PostgreSQL's `log_head` row, taken once per batch. On PostgreSQL, commits wake listeners in
 //!   other processes through `LISTEN/NOTIFY` ([`pg`]).
+//! - [`DirectConnection`] is a tool's own connection to a whole store, outside the pool and
+//!   the writer (`dealflow store copy`).
 //! - [`reader`] holds the queries; [`migrations`] applies the numbered SQL files;
 //!   [`CommitListener`] wakes tailers after commits; [`consumer`] runs them from their checkpoints.
 
@@ -23,6 +25,7 @@ mod checkpointer;
 mod connection;
 pub mod consumer;
 mod database;
+mod direct;
 mod error;
 mod lease;
 mod log;
@@ -45,6 +48,7 @@ mod writer;
 pub use catch_up::CatchUp;
 pub use connection::open_connection;
 pub use database::Database;
+pub use direct::DirectConnection;
 pub use error::{AppendError, StorageError};
 pub use lease::Lease;
 pub use log::{EventLog, EventStore, LogSettings};

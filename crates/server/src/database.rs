@@ -60,7 +60,7 @@ pub fn require_master_key(log: &EventStore, settings: &Settings) -> anyhow::Resu
 
 /// Creates an empty database file readable by its owner only. SQLite creates the `-wal` and
 /// `-shm` files with the database file's mode, so they are private too.
-fn create_private(path: &Path) -> anyhow::Result<()> {
+pub(crate) fn create_private(path: &Path) -> anyhow::Result<()> {
     if path.exists() {
         return Ok(());
     }

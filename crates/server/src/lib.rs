@@ -4,7 +4,8 @@
 //! - [`startup`]: [`Application::build`] opens the log, bootstraps, binds and assembles HTTP.
 //! - [`auth`]: users, roles, Basic/Bearer authentication, the first-start admin.
 //! - [`http`]: health, readiness, metrics, conventions middleware, the current user.
-//! - [`cli`]: the subcommands of `dealflow`.
+//! - [`cli`]: the subcommands of `dealflow`; [`store_copy`]: `dealflow store copy`, moving a
+//!   whole store to another database.
 //! - [`openapi`]: the OpenAPI 3.1 document of the HTTP API (`GET /api/openapi.json`).
 
 pub mod auth;
@@ -18,6 +19,7 @@ pub mod openapi;
 mod private_file;
 pub mod settings;
 pub mod startup;
+pub mod store_copy;
 pub mod supervisor;
 pub mod telemetry;
 mod validation;

@@ -5,6 +5,7 @@ mod events;
 mod master_key;
 mod source_requests;
 mod sources;
+mod store;
 mod users;
 
 use std::path::PathBuf;
@@ -45,6 +46,9 @@ pub enum Command {
     /// Maintain the read models.
     #[command(subcommand)]
     Projections(events::ProjectionsCommand),
+    /// Move a whole store to another database.
+    #[command(subcommand)]
+    Store(store::StoreCommand),
     /// Send the queued webhook deliveries once and exit (for system cron), like Mautic's
     /// `mautic:webhooks:process`.
     Dispatch(dispatch::DispatchArgs),
@@ -94,6 +98,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Events(command) => events::run(command, &open_existing(&settings)?).await,
         Command::Projections(command) => events::rebuild(command, &open_existing(&settings)?).await,
+        Command::Store(command) => store::run(command, &settings).await,
     }
 }
 
