@@ -23,16 +23,14 @@ pub enum KeyCheck {
 /// Checks the key against the database, recording it at the first start. A database from before
 /// the check is checked against one of its sealed source secrets instead.
 pub async fn verify(log: &EventStore, secrets: &SecretBox) -> anyhow::Result<KeyCheck> {
-    let (stored, legacy) =
-        log.read_async(|conn| Ok::<_, StorageError>((stored_check(conn)?, legacy_sealed(conn)?))).await?;
-    if let Some(sealed) = stored {
-        return match secrets.open(&sealed) {
-            Ok(text) if text == CHECK_TEXT => Ok(KeyCheck::Matches),
-            _ => Err(refusal()),
-        };
-    }
-    if legacy.is_some_and(|sealed| secrets.open(&sealed).is_err()) {
-        return Err(refusal());
+    let opened = {
+        let secrets = secrets.clone();
+        log.read_async(move |conn| key_opens(conn, &secrets)).await?
+    };
+    match opened {
+        Some(Opened::Check) => return Ok(KeyCheck::Matches),
+        Some(Opened::No) => return Err(refusal()),
+        Some(Opened::Legacy) | None => {}
     }
     let sealed = secrets.seal(CHECK_TEXT);
     let recorded = log
@@ -63,6 +61,28 @@ pub fn reseal(conn: &Db<'_>, from: &SecretBox, to: &SecretBox) -> Result<(), Sto
     })?;
     conn.execute("UPDATE master_key_check SET sealed = ?1 WHERE id = 1", [resealed])?;
     Ok(())
+}
+
+/// What a key opens of a database's sealed texts.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Opened {
+    /// The stored key check.
+    Check,
+    /// No check is stored; a source secret sealed before the check existed.
+    Legacy,
+    /// The sealed text it was tried on: the key is another.
+    No,
+}
+
+/// Tries `secrets` on the stored key check, else on a source secret sealed before the check
+/// existed; `None` when the database holds neither.
+pub fn key_opens(conn: &Db<'_>, secrets: &SecretBox) -> Result<Option<Opened>, StorageError> {
+    if let Some(sealed) = stored_check(conn)? {
+        let opens = secrets.open(&sealed).is_ok_and(|text| text == CHECK_TEXT);
+        return Ok(Some(if opens { Opened::Check } else { Opened::No }));
+    }
+    let legacy = legacy_sealed(conn)?;
+    Ok(legacy.map(|sealed| if secrets.open(&sealed).is_ok() { Opened::Legacy } else { Opened::No }))
 }
 
 fn stored_check(conn: &Db<'_>) -> Result<Option<String>, StorageError> {

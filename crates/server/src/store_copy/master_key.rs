@@ -5,10 +5,10 @@
 
 use std::path::PathBuf;
 
-use eventlog::sql::{Db, Optional};
-use eventlog::{Database, StorageError};
-use ingest::IngestSettings;
-use ingest::secrets::{self, SecretBox};
+use eventlog::Database;
+use eventlog::sql::Db;
+use ingest::secrets;
+use ingest::{IngestSettings, key_check};
 
 /// Where the source's key is, as far as this command knows.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,7 +23,6 @@ pub enum SourceKey {
 
 /// Checks the key against the source's sealed text; answers where the key is.
 pub fn check(settings: &IngestSettings, source: &Database, db: &Db<'_>) -> anyhow::Result<SourceKey> {
-    let sealed = sealed_sample(db)?;
     let (key, secrets) = match (&settings.master_key, source.sqlite_path()) {
         (Some(_), _) => (SourceKey::Configured, secrets::load_box(settings, None)?),
         (None, Some(path)) if secrets::key_file(settings, Some(path))?.exists() => {
@@ -32,15 +31,8 @@ pub fn check(settings: &IngestSettings, source: &Database, db: &Db<'_>) -> anyho
         }
         _ => return Ok(SourceKey::Unknown),
     };
-    if let Some(sealed) = sealed {
-        anyhow::ensure!(opens(&secrets, &sealed), "{}", refusal(&key));
-    }
+    anyhow::ensure!(key_check::key_opens(db, &secrets)? != Some(key_check::Opened::No), "{}", refusal(&key));
     Ok(key)
-}
-
-/// Whether the key opens a sealed text.
-pub fn opens(secrets: &SecretBox, sealed: &str) -> bool {
-    secrets.open(sealed).is_ok()
 }
 
 fn refusal(key: &SourceKey) -> String {
@@ -76,21 +68,6 @@ pub fn instructions(key: &SourceKey, target: &Database) -> String {
     }
 }
 
-/// One sealed text of the source: its key check, else a sealed secret from before the check.
-fn sealed_sample(db: &Db<'_>) -> Result<Option<String>, StorageError> {
-    let queries = [
-        "SELECT sealed FROM master_key_check WHERE id = 1",
-        "SELECT secret FROM sources ORDER BY id LIMIT 1",
-        "SELECT secret FROM hooks ORDER BY id LIMIT 1",
-    ];
-    for sql in queries {
-        if let Some(sealed) = db.query_row(sql, [], |row| row.get::<String>(0)).optional()? {
-            return Ok(Some(sealed));
-        }
-    }
-    Ok(None)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,13 +78,5 @@ mod tests {
 
         assert!(text.contains("/var/lib/dealflow.key"), "{text}");
         assert!(text.contains("DEALFLOW_MASTER_KEY"), "{text}");
-    }
-
-    #[test]
-    fn given_another_key_when_opening_then_it_does_not_open() {
-        let sealed = SecretBox::from_key(&[1; 32]).seal("text");
-
-        assert!(opens(&SecretBox::from_key(&[1; 32]), &sealed));
-        assert!(!opens(&SecretBox::from_key(&[2; 32]), &sealed));
     }
 }
