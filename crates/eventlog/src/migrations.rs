@@ -101,7 +101,8 @@ fn apply_one(db: &Db<'_>, migration: &Migration) -> Result<bool, StorageError> {
     Ok(true)
 }
 
-fn applied_versions(db: &Db<'_>) -> Result<Vec<u32>, StorageError> {
+/// The versions the database has applied, in order (its `schema_migrations` table must exist).
+pub fn applied_versions(db: &Db<'_>) -> Result<Vec<u32>, StorageError> {
     let mut statement = db.prepare("SELECT version FROM schema_migrations ORDER BY version")?;
     let versions = statement.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
     Ok(versions)

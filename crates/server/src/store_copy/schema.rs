@@ -36,8 +36,7 @@ pub fn applied(db: &Db<'_>, tables: &[String]) -> Result<Option<Vec<u32>>, Stora
     if !tables.iter().any(|t| t == "schema_migrations") {
         return Ok(None);
     }
-    let mut statement = db.prepare("SELECT version FROM schema_migrations ORDER BY version")?;
-    Ok(Some(statement.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?))
+    Ok(Some(eventlog::migrations::applied_versions(db)?))
 }
 
 /// Checks a store's migrations against this build's.
